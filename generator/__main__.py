@@ -1,0 +1,6 @@
+"""Allow ``python -m generator <command>``."""
+import sys
+
+from generator.cli import main
+
+sys.exit(main())
