@@ -15,7 +15,7 @@ def load_valid_content(content_dir: Path) -> Content:
     loaded = load_content(content_dir)
     errors = list(loaded.errors)
     if loaded.content is not None:
-        errors.extend(validate(loaded.content))
+        errors.extend(validate(loaded.content, all_matters_loaded=not loaded.errors))
     if errors or loaded.content is None:
         raise ContentErrors(errors)
     return with_section_departments(loaded.content)

@@ -74,29 +74,32 @@ class DepartmentNames:
         return rf"(?:{one})(?:{HEADING_JOINER}(?:{one}))*"
 
     def split_column(self, text: str) -> tuple[list[str], list[str]]:
-        """Cut a departments cell into canonical names; also return what could not be placed."""
-        folded = fold(text)
+        """Cut a departments cell into canonical names; also return the words that could not be placed.
+
+        Names are separated by white space, but one name may itself be split by
+        a space (``包头市自然资源局 青山区分局``), so a match may span several
+        words; it must start and end at word boundaries.
+        """
+        words = text.split()
         names: list[str] = []
         unplaced: list[str] = []
-        position = 0
-        while position < len(folded):
-            spelling = next((s for s in self._by_length if folded.startswith(s, position)), None)
-            if spelling is None:
-                end = self._next_known(folded, position + 1)
-                unplaced.append(folded[position:end])
-                position = end
+        index = 0
+        while index < len(words):
+            span = next((n for n in range(len(words), index, -1)
+                         if fold("".join(words[index:n])) in self._canonical), None)
+            if span is None:
+                unplaced.append(words[index])
+                index += 1
                 continue
-            names.append(self._canonical[spelling])
-            position += len(spelling)
+            names.append(self._canonical[fold("".join(words[index:span]))])
+            index = span
         return list(dict.fromkeys(names)), unplaced
 
     def suggest(self, spelling: str) -> list[str]:
-        """Near spellings, as canonical names, for "did you mean …"."""
-        close = difflib.get_close_matches(fold(spelling), self._by_length, n=3, cutoff=0.5)
-        return list(dict.fromkeys(self._canonical[match] for match in close))
-
-    def _next_known(self, folded: str, start: int) -> int:
-        for position in range(start, len(folded)):
-            if any(folded.startswith(s, position) for s in self._by_length):
-                return position
-        return len(folded)
+        """Canonical names of the nearest spellings, for "did you mean …": the best and its close rivals."""
+        folded = fold(spelling)
+        scored = sorted(((difflib.SequenceMatcher(None, folded, known).ratio(), known) for known in self._by_length),
+                        key=lambda pair: (-pair[0], pair[1]))
+        best = scored[0][0] if scored else 0.0
+        close = [known for ratio, known in scored if ratio >= max(0.6, best - 0.1)]
+        return list(dict.fromkeys(self._canonical[known] for known in close))[:3]

@@ -15,13 +15,17 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_HINT = "use lower-case ASCII letters, digits and hyphens, e.g. 'civil-affairs'"
 
 
-def validate(content: Content) -> list[ContentError]:
-    """All consistency errors of ``content``, in file and line order."""
+def validate(content: Content, all_matters_loaded: bool = True) -> list[ContentError]:
+    """All consistency errors of ``content``, in file and line order.
+
+    When some matter files could not be loaded, gaps in the numbering are not
+    reported: they would only echo the loader's errors.
+    """
     names = DepartmentNames(content.departments)
     errors = [
         *_check_categories(content),
         *_check_departments(content),
-        *_check_numbers(content.matters),
+        *_check_numbers(content.matters, all_matters_loaded),
         *_check_duplicate_ids(content.matters),
     ]
     for matter in content.matters:
@@ -70,7 +74,7 @@ def _check_departments(content: Content) -> Iterator[ContentError]:
                                "an alias must point to one department only")
 
 
-def _check_numbers(matters: tuple[Matter, ...]) -> Iterator[ContentError]:
+def _check_numbers(matters: tuple[Matter, ...], check_gaps: bool) -> Iterator[ContentError]:
     for number, matter in _duplicates((str(m.number), m) for m in matters):
         yield ContentError(matter.where.path, matter.where.line_of("number"),
                            f"matter number {number} is used twice",
@@ -79,7 +83,7 @@ def _check_numbers(matters: tuple[Matter, ...]) -> Iterator[ContentError]:
     for matter in matters:
         if matter.number < 1:
             yield ContentError(matter.where.path, matter.where.line_of("number"), "matter numbers start at 1")
-        elif matter.number - 1 not in numbers and matter.number > 1:
+        elif check_gaps and matter.number - 1 not in numbers and matter.number > 1:
             missing = max((n for n in numbers if n < matter.number), default=0) + 1
             yield ContentError(matter.where.path, matter.where.line_of("number"),
                                f"matter numbers jump from {missing - 1} to {matter.number}",
@@ -115,7 +119,7 @@ def _check_category(matter: Matter, content: Content) -> Iterator[ContentError]:
     if matter.category not in known:
         yield ContentError(matter.where.path, matter.where.line_of("category"),
                            f"unknown category '{matter.category}'", _did_you_mean(
-                               difflib.get_close_matches(matter.category, known, n=3, cutoff=0.4), "categories.yml"))
+                               difflib.get_close_matches(matter.category, known, n=3, cutoff=0.6), "categories.yml"))
 
 
 def _check_listed_departments(matter: Matter, names: DepartmentNames) -> Iterator[ContentError]:
@@ -136,6 +140,7 @@ def _check_sections(matter: Matter, names: DepartmentNames) -> Iterator[ContentE
     path, layout = matter.where.path, matter.layout
     yield from _check_layout(matter)
     covered: Counter[str] = Counter()
+    listed = {names.resolve(name) for name in matter.departments}
     for section in matter.upper_sections:
         named = heading_names(section.heading)
         resolved = names.resolve_heading(named)
@@ -145,7 +150,7 @@ def _check_sections(matter: Matter, names: DepartmentNames) -> Iterator[ContentE
             continue
         covered.update(resolved)
         for name in resolved:
-            if name not in matter.departments:
+            if name not in listed and None not in listed:
                 yield ContentError(path, section.line, f"section for '{name}' but the matter does not list it",
                                    "add it to 'departments' or remove the section")
         if not section.markdown.strip():
