@@ -60,8 +60,8 @@ def import_table(table: Path, content_dir: Path) -> ImportReport:
     drafts = [converter.convert(row) for row in source.rows]
     if errors:
         raise ContentErrors(errors)
-    texts = _render_files(drafts, content.matters)
-    _write(content_dir / MATTERS_DIR, texts, content.matters, report)
+    files = _render_files(drafts, content.matters)
+    _write(content_dir / MATTERS_DIR, files, content.matters, report)
     return report
 
 
@@ -170,41 +170,40 @@ class _RowConverter:
                     warnings.append(f"{block.text!r} looks like a heading but names no known department")
 
 
-def _render_files(drafts: list[Draft], existing: tuple[Matter, ...]) -> dict[str, str]:
-    """File name → text for every draft, ids kept from the matters they revise."""
+def _render_files(drafts: list[Draft], existing: tuple[Matter, ...]) -> dict[str, tuple[str, str]]:
+    """Matter id → (file name, text) for every draft, ids kept from the matters they revise."""
     ids = IdAllocator(existing)
-    texts = {}
+    files = {}
     for draft in drafts:
         matter_id = ids.allocate(draft.title, draft.number, draft.category)
         fields = {
             "id": matter_id, "number": draft.number, "title": draft.title, "category": draft.category,
             "departments": list(draft.departments), "guarantee": draft.guarantee, "notes": list(draft.notes),
         }
-        texts[matter_file.file_name(draft.number, matter_id)] = matter_file.dump(
-            fields, list(draft.sections), draft.town)
-    return texts
+        text = matter_file.dump(fields, list(draft.sections), draft.town)
+        files[matter_id] = (matter_file.file_name(draft.number, matter_id), text)
+    return files
 
 
-def _write(folder: Path, texts: dict[str, str], existing: tuple[Matter, ...], report: ImportReport) -> None:
+def _write(folder: Path, files: dict[str, tuple[str, str]], existing: tuple[Matter, ...],
+           report: ImportReport) -> None:
+    """Write what changed, move renumbered files, delete matters no longer in the table."""
     folder.mkdir(parents=True, exist_ok=True)
     old_by_id = {matter.id: matter for matter in existing}
-    new_ids = set()
-    for name, text in sorted(texts.items()):
-        matter_id = name[4:-3]
-        new_ids.add(matter_id)
+    for matter_id, (name, text) in sorted(files.items(), key=lambda item: item[1][0]):
         old = old_by_id.get(matter_id)
         target = folder / name
         if old is None:
             report.added.append(name)
         elif old.path != target or old.path.read_text(encoding="utf-8") != text:
             report.changed.append(name)
+            if old.path != target:
+                old.path.unlink()
         else:
             report.unchanged += 1
             continue
-        if old is not None and old.path != target:
-            old.path.unlink()
         target.write_text(text, encoding="utf-8", newline="\n")
     for matter in existing:
-        if matter.id not in new_ids:
+        if matter.id not in files:
             report.removed.append(matter.path.name)
             matter.path.unlink()
