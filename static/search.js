@@ -1,0 +1,543 @@
+/*
+ * Client-side search for the 履职事项清单: exact substring matching.
+ *
+ * Chinese has no spaces between words, and word segmenters cut the index and
+ * the query differently, so this search does no segmentation at all: a term
+ * matches a matter when the matter's text contains it, character for
+ * character, after both are folded the same way (NFKC + lower case, one
+ * character with its combining marks at a time; generator/search.py does
+ * exactly the same for the tests' reference results).
+ *
+ * Rules:
+ * - Terms are separated by spaces (half- or full-width) and ANDed.
+ * - A term of two or more characters is looked for in the title, the
+ *   departments (names and aliases from departments.yml, so 住建局 finds the
+ *   matters of 青山区住房和城乡建设局) and the full text (upper departments'
+ *   duties, 履职保障, the town's duties).
+ * - A one-character term is looked for in titles and department names only:
+ *   in the full text almost every character occurs in almost every matter.
+ * - Ranking: the title equal to the query, then the whole query as one phrase
+ *   in the title, then more terms found in the title, then more terms found in
+ *   the departments, then the official order (matter number).
+ *
+ * The file has two parts. The core (folding, matching, ranking, snippets) is
+ * made of pure functions that also run in Node (the tests load it there).
+ * The page part reads the index that search-index.js put in
+ * window.SEARCH_INDEX, keeps the form and the URL in step and draws the
+ * results with DOM nodes only (text nodes and <mark> elements): text from the
+ * query or the content is never parsed as HTML. Loading is kept apart from matching so that a sharded
+ * index (by character bigram, for a much larger list) can later feed the
+ * same core with only the candidate matters.
+ */
+(function () {
+  "use strict";
+
+  var FULL_TEXT_MIN = 2; // shorter terms only search titles and departments
+  var SNIPPET_LENGTH = 60; // characters of context shown under a result
+  var SNIPPET_LEAD = 20; // of which before the first match
+  var DEBOUNCE_MS = 100;
+  var PIECE = /\P{M}\p{M}*|\p{M}+/gu; // a character with its combining marks
+  var MARK = /^\p{M}/u;
+  // The characters Python's str.split() splits on, so both sides agree.
+  var SPACES = /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+  var FIELD_SEPARATOR = "\n";
+  var INDEX_PAGE = "index.html";
+
+  // ---- Core: pure functions ------------------------------------------------
+
+  /** Fold one piece: full-width to half-width, compatibility forms, lower case. */
+  function foldPiece(piece) {
+    return piece.normalize("NFKC").toLowerCase();
+  }
+
+  /** The folded text, as matched against folded query terms. */
+  function normalize(text) {
+    return String(text).replace(PIECE, foldPiece);
+  }
+
+  /**
+   * The folded text with, for each of its UTF-16 units, the range of the
+   * original text it came from: a match in the folded text maps back to the
+   * original characters to highlight.
+   */
+  function foldWithMap(text) {
+    var folded = "";
+    var from = [];
+    var to = [];
+    PIECE.lastIndex = 0;
+    var match;
+    while ((match = PIECE.exec(text)) !== null) {
+      var piece = foldPiece(match[0]);
+      for (var k = 0; k < piece.length; k++) {
+        from.push(match.index);
+        to.push(match.index + match[0].length);
+      }
+      folded += piece;
+    }
+    return { text: folded, from: from, to: to };
+  }
+
+  /** The distinct folded terms of a query. */
+  function parseQuery(query) {
+    var terms = normalize(query || "").split(SPACES).filter(Boolean);
+    return terms.filter(function (term, index) { return terms.indexOf(term) === index; });
+  }
+
+  function characterCount(term) {
+    return Array.from(term).length;
+  }
+
+  /** Whether a term is looked for in the full text, not only in titles and departments. */
+  function isFullText(term) {
+    return characterCount(term) >= FULL_TEXT_MIN;
+  }
+
+  /** The searchable form of a payload (see generator/search.py for its format). */
+  function prepareIndex(payload) {
+    var categories = payload.categories.map(function (category) {
+      return { slug: category.slug, name: category.name };
+    });
+    var departments = payload.departments.map(function (department) {
+      return {
+        slug: department.slug,
+        name: department.name,
+        spellings: [department.name].concat(department.aliases || [])
+      };
+    });
+    var matters = payload.matters.map(function (matter) {
+      return prepareMatter(matter, categories, departments);
+    });
+    matters.sort(function (a, b) { return a.number - b.number; });
+    return { categories: categories, departments: departments, matters: matters };
+  }
+
+  function prepareMatter(matter, categories, departments) {
+    var own = matter.departments.map(function (index) { return departments[index]; });
+    var spellings = [];
+    own.forEach(function (department) { spellings.push.apply(spellings, department.spellings); });
+    return {
+      id: matter.id,
+      number: matter.number,
+      title: matter.title,
+      category: categories[matter.category],
+      departments: own,
+      body: matter.body,
+      folded: {
+        title: normalize(matter.title),
+        departments: normalize(spellings.join(FIELD_SEPARATOR)),
+        body: normalize(matter.body.join(FIELD_SEPARATOR))
+      }
+    };
+  }
+
+  /**
+   * How well a matter matches the terms, or null when some term is missing.
+   * Each term counts once, in the best field it occurs in.
+   */
+  function scoreMatter(matter, terms) {
+    var folded = matter.folded;
+    var titleHits = 0;
+    var departmentHits = 0;
+    for (var i = 0; i < terms.length; i++) {
+      var term = terms[i];
+      if (folded.title.indexOf(term) !== -1) {
+        titleHits++;
+      } else if (folded.departments.indexOf(term) !== -1) {
+        departmentHits++;
+      } else if (!(isFullText(term) && folded.body.indexOf(term) !== -1)) {
+        return null;
+      }
+    }
+    return { tier: phraseTier(folded.title, terms), titleHits: titleHits, departmentHits: departmentHits };
+  }
+
+  /** 0: the title is the query; 1: the whole query is one phrase in the title; 2: otherwise. */
+  function phraseTier(title, terms) {
+    if (!terms.length) return 2;
+    var phrases = [terms.join(""), terms.join(" ")];
+    if (phrases.indexOf(title) !== -1) return 0;
+    if (title.indexOf(phrases[0]) !== -1 || title.indexOf(phrases[1]) !== -1) return 1;
+    return 2;
+  }
+
+  function compareHits(a, b) {
+    return (a.score.tier - b.score.tier) ||
+      (b.score.titleHits - a.score.titleHits) ||
+      (b.score.departmentHits - a.score.departmentHits) ||
+      (a.matter.number - b.matter.number);
+  }
+
+  function passesFilters(matter, filters) {
+    if (filters.category && matter.category.slug !== filters.category) return false;
+    if (filters.department && !matter.departments.some(function (d) { return d.slug === filters.department; })) {
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The ranked matches: {terms, hits: [{matter, score}]}. With no terms the
+   * filters alone select (in official order); with neither, nothing is asked.
+   */
+  function search(index, query, filters) {
+    filters = filters || {};
+    var terms = parseQuery(query);
+    if (!terms.length && !filters.category && !filters.department) return { terms: terms, hits: [] };
+    var hits = [];
+    index.matters.forEach(function (matter) {
+      if (!passesFilters(matter, filters)) return;
+      var score = scoreMatter(matter, terms);
+      if (score) hits.push({ matter: matter, score: score });
+    });
+    hits.sort(compareHits);
+    return { terms: terms, hits: hits };
+  }
+
+  /** Sorted, merged [start, end) ranges of the original text where any term occurs. */
+  function highlightRanges(text, terms) {
+    var map = foldWithMap(text);
+    var ranges = [];
+    terms.forEach(function (term) {
+      if (!term) return;
+      for (var at = map.text.indexOf(term); at !== -1; at = map.text.indexOf(term, at + 1)) {
+        ranges.push([map.from[at], map.to[at + term.length - 1]]);
+      }
+    });
+    return mergeRanges(ranges);
+  }
+
+  function mergeRanges(ranges) {
+    ranges.sort(function (a, b) { return (a[0] - b[0]) || (a[1] - b[1]); });
+    var merged = [];
+    ranges.forEach(function (range) {
+      var last = merged[merged.length - 1];
+      if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+      else merged.push([range[0], range[1]]);
+    });
+    return merged;
+  }
+
+  /** Text cut into [{text, mark}] runs, ready to become text nodes and <mark>s. */
+  function markPieces(text, ranges) {
+    var pieces = [];
+    var at = 0;
+    ranges.forEach(function (range) {
+      if (range[0] > at) pieces.push({ text: text.slice(at, range[0]), mark: false });
+      pieces.push({ text: text.slice(range[0], range[1]), mark: true });
+      at = range[1];
+    });
+    if (at < text.length) pieces.push({ text: text.slice(at), mark: false });
+    return pieces;
+  }
+
+  /**
+   * About SNIPPET_LENGTH characters around the first full-text match, with the
+   * matches inside marked: {text, ranges, before, after} (before/after: text
+   * was cut there). Without a full-text match, the start of the first line.
+   */
+  function snippet(matter, terms, length) {
+    length = length || SNIPPET_LENGTH;
+    var bodyTerms = terms.filter(isFullText);
+    for (var i = 0; i < matter.body.length; i++) {
+      var line = matter.body[i];
+      var first = firstMatch(line, bodyTerms);
+      if (first) return cutAround(line, first[0], bodyTerms, length);
+    }
+    return matter.body.length ? cutAround(matter.body[0], 0, [], length) : null;
+  }
+
+  /** The original [start, end) of the earliest term occurrence in a line, or null. */
+  function firstMatch(line, terms) {
+    var folded = normalize(line);
+    var found = terms.filter(function (term) { return folded.indexOf(term) !== -1; });
+    if (!found.length) return null;
+    var map = foldWithMap(line);
+    var best = null;
+    found.forEach(function (term) {
+      var at = map.text.indexOf(term);
+      if (best === null || at < best[2]) best = [map.from[at], map.to[at + term.length - 1], at];
+    });
+    return best;
+  }
+
+  function cutAround(line, start, terms, length) {
+    var begin = 0;
+    var end = line.length;
+    if (line.length > length) {
+      begin = Math.max(0, Math.min(start - SNIPPET_LEAD, line.length - length));
+      end = begin + length;
+      begin = pieceBoundary(line, begin, -1);
+      end = pieceBoundary(line, end, 1);
+    }
+    var text = line.slice(begin, end);
+    return { text: text, ranges: highlightRanges(text, terms), before: begin > 0, after: end < line.length };
+  }
+
+  /** Move a cut position off surrogate pairs and combining marks, in direction step. */
+  function pieceBoundary(text, position, step) {
+    while (position > 0 && position < text.length && insidePiece(text, position)) position += step;
+    return position;
+  }
+
+  function insidePiece(text, position) {
+    var code = text.charCodeAt(position);
+    if (code >= 0xdc00 && code <= 0xdfff) return true; // low surrogate: inside a pair
+    return MARK.test(text.slice(position, position + 2));
+  }
+
+  var core = {
+    FULL_TEXT_MIN: FULL_TEXT_MIN,
+    SNIPPET_LENGTH: SNIPPET_LENGTH,
+    normalize: normalize,
+    foldWithMap: foldWithMap,
+    parseQuery: parseQuery,
+    isFullText: isFullText,
+    prepareIndex: prepareIndex,
+    scoreMatter: scoreMatter,
+    search: search,
+    highlightRanges: highlightRanges,
+    markPieces: markPieces,
+    snippet: snippet
+  };
+
+  if (typeof module !== "undefined" && module.exports) module.exports = core;
+
+  // ---- Page: form, URL and results -----------------------------------------
+
+  var TEXT = {
+    hint: "输入要查找的词语，或选择分类、部门。",
+    found: function (count) { return "找到 " + count + " 项"; },
+    single: "（单字只查找事项名称和部门，输入两个字以上可查找全文）",
+    none: "没有找到符合条件的事项。可以试试：缩短词语或换个说法，减少词语个数，检查分类和部门筛选，或浏览",
+    all: "全部事项",
+    noIndex: "搜索数据没有加载成功，请刷新页面，或浏览",
+    number: function (n) { return "第 " + n + " 项"; },
+    departmentJoiner: "、",
+    ellipsis: "…",
+    titleQuery: function (query, base) { return "“" + query + "”的搜索结果 · " + base; }
+  };
+
+  function startPage(window) {
+    var document = window.document;
+    var form = document.getElementById("search-form");
+    if (!form) return;
+    var page = {
+      window: window,
+      document: document,
+      input: document.getElementById("search-q"),
+      category: document.getElementById("search-category"),
+      department: document.getElementById("search-department"),
+      status: document.getElementById("search-status"),
+      results: document.getElementById("search-results"),
+      baseTitle: document.title,
+      editing: false, // the current history entry belongs to the edit in progress
+      shown: null, // the form state the results show
+      timer: null
+    };
+    page.root = page.results.getAttribute("data-root") || "";
+    var payload = window.SEARCH_INDEX;
+    if (!payload) {
+      showNoIndex(page);
+      return;
+    }
+    page.index = prepareIndex(payload);
+    setForm(page, urlState(window.location));
+    show(page);
+    listen(page, form);
+  }
+
+  function listen(page, form) {
+    page.input.addEventListener("input", function (event) {
+      if (!event.isComposing) later(page);
+    });
+    page.input.addEventListener("compositionend", function () { later(page); });
+    page.input.addEventListener("blur", function () { commit(page); });
+    [page.category, page.department].forEach(function (select) {
+      select.addEventListener("change", function () { commit(page); });
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      commit(page);
+    });
+    page.window.addEventListener("popstate", function () {
+      page.window.clearTimeout(page.timer);
+      page.editing = false;
+      setForm(page, urlState(page.window.location));
+      show(page);
+    });
+  }
+
+  /** Typing: search after a short pause, and keep the URL in step. */
+  function later(page) {
+    page.window.clearTimeout(page.timer);
+    page.timer = page.window.setTimeout(function () {
+      show(page);
+      remember(page);
+    }, DEBOUNCE_MS);
+  }
+
+  /** Submit, leaving the field, a filter change: search now and end the edit. */
+  function commit(page) {
+    page.window.clearTimeout(page.timer);
+    show(page);
+    remember(page);
+    page.editing = false;
+  }
+
+  /**
+   * Put the form state in the URL. The first change after a committed search
+   * pushes a history entry, the following keystrokes replace it, so Back
+   * returns to the previous committed search rather than to each keystroke.
+   */
+  function remember(page) {
+    var state = formState(page);
+    if (sameState(state, urlState(page.window.location))) return;
+    var url = stateUrl(state, page.window.location.pathname);
+    try {
+      if (page.editing) page.window.history.replaceState(null, "", url);
+      else page.window.history.pushState(null, "", url);
+      page.editing = true;
+    } catch (error) {
+      // Some browsers refuse history changes on file:// pages; search still works.
+    }
+  }
+
+  function urlState(location) {
+    var params = new URLSearchParams(location.search);
+    return { q: params.get("q") || "", c: params.get("c") || "", d: params.get("d") || "" };
+  }
+
+  function formState(page) {
+    return { q: page.input.value, c: page.category.value, d: page.department.value };
+  }
+
+  function sameState(a, b) {
+    return a.q === b.q && a.c === b.c && a.d === b.d;
+  }
+
+  function stateUrl(state, pathname) {
+    var params = new URLSearchParams();
+    ["q", "c", "d"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    var query = params.toString();
+    return query ? "?" + query : pathname;
+  }
+
+  function setForm(page, state) {
+    page.input.value = state.q;
+    setSelect(page.category, state.c);
+    setSelect(page.department, state.d);
+  }
+
+  /** Select a value, falling back to "all" when the URL names an unknown one. */
+  function setSelect(select, value) {
+    select.value = value;
+    if (select.value !== value) select.value = "";
+  }
+
+  /**
+   * Draw the results for the form's state. Unchanged state draws nothing, so
+   * that the blur caused by clicking a result does not replace the link
+   * under the pointer (the click would be lost).
+   */
+  function show(page) {
+    var state = formState(page);
+    if (page.shown && sameState(state, page.shown)) return;
+    page.shown = state;
+    var result = search(page.index, state.q, { category: state.c, department: state.d });
+    var fragment = page.document.createDocumentFragment();
+    result.hits.forEach(function (hit) {
+      fragment.appendChild(resultItem(page, hit.matter, result.terms));
+    });
+    page.results.textContent = "";
+    page.results.appendChild(fragment);
+    showStatus(page, result, state);
+    var query = state.q.trim();
+    page.document.title = query ? TEXT.titleQuery(query, page.baseTitle) : page.baseTitle;
+  }
+
+  function showStatus(page, result, state) {
+    var status = page.status;
+    status.textContent = "";
+    if (!result.terms.length && !state.c && !state.d) {
+      status.textContent = TEXT.hint;
+    } else if (!result.hits.length) {
+      status.appendChild(page.document.createTextNode(TEXT.none));
+      status.appendChild(link(page, "list/", TEXT.all));
+      status.appendChild(page.document.createTextNode("。"));
+    } else {
+      var short = result.terms.some(function (term) { return !isFullText(term); });
+      status.textContent = TEXT.found(result.hits.length) + (short ? TEXT.single : "");
+    }
+  }
+
+  function showNoIndex(page) {
+    page.status.textContent = TEXT.noIndex;
+    page.status.appendChild(link(page, "list/", TEXT.all));
+    page.status.appendChild(page.document.createTextNode("。"));
+  }
+
+  /** A link to a folder's index.html, named in full as every link of the site (file:// opens no index). */
+  function link(page, folder, text) {
+    var anchor = page.document.createElement("a");
+    anchor.setAttribute("href", page.root + folder + INDEX_PAGE);
+    anchor.textContent = text;
+    return anchor;
+  }
+
+  /**
+   * <li class="result">
+   *   <h2 class="result-title"><a href="ROOT/matters/ID/index.html">title with <mark>s</a></h2>
+   *   <p class="result-meta"><span class="result-number">第 N 项</span>
+   *     <span class="result-category">…</span>
+   *     <span class="result-departments">… with <mark>s</span></p>
+   *   <p class="result-snippet">…text with <mark>s…</p>
+   * </li>
+   */
+  function resultItem(page, matter, terms) {
+    var document = page.document;
+    var item = element(document, "li", "result");
+    var heading = item.appendChild(element(document, "h2", "result-title"));
+    var anchor = heading.appendChild(link(page, "matters/" + encodeURIComponent(matter.id) + "/", ""));
+    appendMarked(document, anchor, matter.title, highlightRanges(matter.title, terms));
+
+    var meta = item.appendChild(element(document, "p", "result-meta"));
+    meta.appendChild(element(document, "span", "result-number")).textContent = TEXT.number(matter.number);
+    meta.appendChild(document.createTextNode(" "));
+    meta.appendChild(element(document, "span", "result-category")).textContent = matter.category.name;
+    meta.appendChild(document.createTextNode(" "));
+    var names = matter.departments.map(function (d) { return d.name; }).join(TEXT.departmentJoiner);
+    appendMarked(document, meta.appendChild(element(document, "span", "result-departments")),
+      names, highlightRanges(names, terms));
+
+    var cut = snippet(matter, terms);
+    if (cut) {
+      var paragraph = item.appendChild(element(document, "p", "result-snippet"));
+      if (cut.before) paragraph.appendChild(document.createTextNode(TEXT.ellipsis));
+      appendMarked(document, paragraph, cut.text, cut.ranges);
+      if (cut.after) paragraph.appendChild(document.createTextNode(TEXT.ellipsis));
+    }
+    return item;
+  }
+
+  function element(document, tag, className) {
+    var node = document.createElement(tag);
+    node.className = className;
+    return node;
+  }
+
+  /** Text nodes and <mark> elements: content and query text stay text. */
+  function appendMarked(document, parent, text, ranges) {
+    markPieces(text, ranges).forEach(function (piece) {
+      if (piece.mark) parent.appendChild(document.createElement("mark")).textContent = piece.text;
+      else parent.appendChild(document.createTextNode(piece.text));
+    });
+  }
+
+  if (typeof document !== "undefined" && typeof window !== "undefined") {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { startPage(window); });
+    } else {
+      startPage(window);
+    }
+  }
+})();
