@@ -38,6 +38,16 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", parents=[common], help="import the official table into the content folder")
     imp.add_argument("table", type=Path, metavar="FILE", help="the official table (tab-separated text)")
     imp.set_defaults(run=_import)
+
+    diff = commands.add_parser("diff", parents=[common],
+                               help="summarise the content changes between two git revisions")
+    diff.add_argument("base", nargs="?", metavar="BASE",
+                      help="the older revision (default: where this branch left main, or HEAD)")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="the newer revision (default: the working tree)")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                      help="text for the terminal, markdown for a pull-request comment, json for tools")
+    diff.set_defaults(run=_diff)
+
     return parser
 
 
@@ -58,4 +68,19 @@ def _import(args: argparse.Namespace) -> int:
         for name in names:
             print(f"{title}: {name}")
     print(f"Imported {args.table}: {report.summary()}.")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from generator.diff_format import render, use_colour
+    from generator.gitrev import GitError, compare
+
+    try:
+        change, warnings = compare(args.content, args.base, args.head)
+    except GitError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    sys.stdout.write(render(change, args.format, colour=use_colour(sys.stdout)))
     return 0

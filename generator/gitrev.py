@@ -1,0 +1,343 @@
+"""Content as it was at a git revision, and the history of the list from ``git log``.
+
+Git is the list's record of revisions: the ``diff`` command compares two
+revisions, and the site shows each matter's history and a site-wide
+修订记录 page. Dates come from git only (committer dates), so builds stay
+deterministic. Outside a git checkout there is simply no history: a site
+built from a plain folder must still build, silently.
+"""
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from generator.changes import Change, diff_content, empty_content
+from generator.errors import ContentError, ContentErrors
+from generator.loader import MATTERS_DIR, Loaded, load_content
+from generator.model import Content
+from generator.names import with_section_departments
+
+DEFAULT_BRANCH = "main"
+REVISION_LIMIT = 50
+MATTER_FILE = re.compile(r"^\d+-(?P<id>.+)\.md$")
+# Field and record separators for ``git log --format``: they cannot occur in a subject line.
+FIELD, RECORD = "\x1f", "\x1e"
+# Settings that would change git's output format whatever the user's configuration says.
+GIT_OPTIONS = ("-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "color.ui=never",
+               "-c", "i18n.logOutputEncoding=UTF-8")
+
+
+class GitError(Exception):
+    """Git is missing, or refused: not a repository, an unknown revision."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit that touched a matter."""
+
+    date: str  # committer date, yyyy-mm-dd
+    commit: str  # short hash
+    subject: str
+
+
+@dataclass(frozen=True)
+class ListRevision:
+    """One commit that changed the list, with what it changed."""
+
+    date: str
+    commit: str
+    subject: str
+    summary: Change
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: content, what could not be read, and where it came from."""
+
+    content: Content | None
+    errors: tuple[ContentError, ...]
+    label: str  # the revision, or "working tree"
+    missing: bool = False  # no content folder at all: compared as empty content
+
+
+# --- running git -----------------------------------------------------------
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Git's output; GitError, carrying git's own message, when git fails or is missing."""
+    try:
+        result = subprocess.run(["git", *GIT_OPTIONS, "-C", str(repo), *args], input=stdin,
+                                capture_output=True, check=False)
+    except OSError as error:
+        raise GitError(f"cannot run git: {error}") from error
+    if result.returncode != 0:
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        # git's verdict is its "fatal:" line; hints about what to do follow it.
+        message = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else "")
+        raise GitError(message.removeprefix("fatal: ") or f"git {args[0]} failed")
+    return result.stdout
+
+
+def _toplevel(path: Path) -> Path:
+    """The top folder of the git checkout holding ``path``; GitError, with git's reason, otherwise."""
+    folder = path if path.is_dir() else path.parent
+    if not folder.is_dir():
+        raise GitError(f"{path} does not exist")
+    return Path(_git(folder, "rev-parse", "--show-toplevel").decode("utf-8").strip()).resolve()
+
+
+def repository_root(path: Path) -> Path | None:
+    """The top folder of the git checkout holding ``path``, or None outside one."""
+    try:
+        return _toplevel(path)
+    except GitError:
+        return None
+
+
+def _relative(repo: Path, content_dir: Path) -> str | None:
+    """``content_dir`` as a path inside the repository (``content``), or None if it is outside."""
+    try:
+        return content_dir.resolve().relative_to(repo).as_posix()
+    except ValueError:
+        return None
+
+
+def _commit(repo: Path, revision: str) -> str:
+    """The full hash of ``revision``; GitError when there is no such commit."""
+    try:
+        if revision.startswith("-"):
+            raise GitError(revision)  # an option, not a revision
+        return _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    except GitError:
+        raise GitError(f"unknown revision '{revision}'") from None
+
+
+def default_base(repo: Path) -> str:
+    """Where this branch left ``main`` (the merge base), or HEAD when there is no ``main``."""
+    try:
+        _commit(repo, DEFAULT_BRANCH)
+    except GitError:
+        return "HEAD"
+    try:
+        return _git(repo, "merge-base", DEFAULT_BRANCH, "HEAD").decode().strip()
+    except GitError:
+        return DEFAULT_BRANCH
+
+
+# --- content at a revision -------------------------------------------------
+
+
+def _extract(repo: Path, tree: str, folder: Path) -> None:
+    """Write the files of ``tree`` (``REV:content`` or a tree id) into ``folder``."""
+    archive = _git(repo, "archive", "--format=tar", tree)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+            tar.extractall(folder, filter="data")
+        else:  # git's own archive of our own repository
+            tar.extractall(folder)
+
+
+def _load(folder: Path, label: str, shown_as: str | None = None) -> Side:
+    """Load (not validate: an old revision may predate today's rules) one side's content."""
+    loaded: Loaded = load_content(folder)
+    errors = loaded.errors
+    if shown_as is not None:
+        errors = [_relabel(error, folder, shown_as) for error in errors]
+    content = with_section_departments(loaded.content) if loaded.content is not None else None
+    return Side(content, tuple(errors), label)
+
+
+def _relabel(error: ContentError, folder: Path, shown_as: str) -> ContentError:
+    """``/tmp/xyz/site.yml`` → ``main:content/site.yml``, as ``git show`` would name it."""
+    for prefix in (folder.as_posix(), folder.resolve().as_posix()):
+        if error.path == prefix or error.path.startswith(prefix + "/"):
+            return replace(error, path=shown_as + error.path[len(prefix):])
+    return error
+
+
+def read_side(content_dir: Path, revision: str | None) -> Side:
+    """The content at ``revision``, or in the working tree (uncommitted edits included) when None.
+
+    Raises GitError, with git's reason, for an unknown revision or a folder outside any checkout.
+    """
+    if revision is None:
+        return _load(content_dir, "working tree")
+    repo = _toplevel(content_dir)
+    relative = _relative(repo, content_dir)
+    if relative is None:
+        raise GitError(f"{content_dir} is not inside the git checkout {repo}")
+    commit = _commit(repo, revision)
+    shown_as = f"{revision}:{relative}"
+    with tempfile.TemporaryDirectory(prefix="lvzhi-rev-") as temporary:
+        folder = Path(temporary)
+        try:
+            _extract(repo, f"{commit}:{relative}", folder)
+        except GitError:
+            missing = ContentError(shown_as, 1, "the content folder does not exist at this revision")
+            return Side(None, (missing,), revision, missing=True)
+        return _load(folder, revision, shown_as)
+
+
+def compare(content_dir: Path, base: str | None = None, head: str | None = None) -> tuple[Change, list[str]]:
+    """The change from ``base`` (default: the merge base with main) to ``head`` (default: the
+    working tree), and warnings about files that could not be read.
+
+    A side without a content folder counts as empty; a side whose content
+    cannot be loaded at all raises ContentErrors.
+    """
+    if base is None:
+        base = default_base(_toplevel(content_dir))
+    old, new = read_side(content_dir, base), read_side(content_dir, head)
+    for side in (old, new):
+        if side.content is None and not side.missing:
+            raise ContentErrors(list(side.errors))
+    if old.content is None and new.content is None:
+        raise ContentErrors([*old.errors, *new.errors])
+    old_content = old.content or empty_content(new.content.site)  # type: ignore[union-attr]
+    new_content = new.content or empty_content(old_content.site)
+    warnings = [str(error) for side in (old, new) for error in side.errors]
+    return diff_content(old_content, new_content), warnings
+
+
+# --- history ---------------------------------------------------------------
+
+
+def _log(repo: Path, relative: str, fields: str, *options: str) -> list[tuple[list[str], list[str]]]:
+    """``git log`` over the content folder, newest first: (``fields``, name-status tokens) per commit.
+
+    ``fields`` are ``--format`` placeholders separated by FIELD.
+    """
+    output = _git(repo, "log", "-z", "--no-merges", "--no-color", f"--format={RECORD}{fields}",
+                  *options, "--", relative).decode("utf-8", "replace")
+    commits = []
+    for record in output.split(RECORD)[1:]:
+        header, _, files = record.partition("\0")
+        tokens = [token for token in files.lstrip("\n").split("\0") if token]
+        commits.append((header.split(FIELD), tokens))
+    return commits
+
+
+def _touched(tokens: list[str]) -> list[list[str]]:
+    """``--name-status -z`` tokens as [status, path, …] groups (renames and copies have two paths)."""
+    groups, index = [], 0
+    while index < len(tokens):
+        status = tokens[index]
+        width = 2 if status[:1] in ("R", "C") else 1
+        groups.append([status, *tokens[index + 1:index + 1 + width]])
+        index += 1 + width
+    return groups
+
+
+def _matter_id(path: str, matters: PurePosixPath) -> str | None:
+    """The id in a matter file's name (``072-some-id.md`` → ``some-id``): stable across renumbering."""
+    file = PurePosixPath(path)
+    match = MATTER_FILE.match(file.name)
+    return match["id"] if match and file.parent == matters else None
+
+
+def _history_source(repo_root: Path, content_dir: Path) -> tuple[Path, str] | None:
+    """The checkout and the content folder's path in it, or None (no checkout, no commits)."""
+    content = content_dir if content_dir.is_absolute() else repo_root / content_dir
+    repo = repository_root(content)
+    if repo is None:
+        return None
+    relative = _relative(repo, content)
+    return (repo, relative) if relative is not None else None
+
+
+def matter_history(repo_root: Path, content_dir: Path) -> dict[str, list[Revision]]:
+    """Every matter's commits, newest first, from one ``git log`` call.
+
+    Matter files are named ``NNN-<id>.md``; renumbering renames them, so
+    commits are attributed through the id in the file name, and a file
+    renamed to another id carries its earlier history over. Empty outside
+    a git checkout.
+    """
+    source = _history_source(repo_root, content_dir)
+    if source is None:
+        return {}
+    repo, relative = source
+    try:
+        commits = _log(repo, relative, FIELD.join(("%h", "%cs", "%s")), "-M", "--name-status")
+    except GitError:
+        return {}  # e.g. a checkout without commits yet
+    matters = PurePosixPath(relative) / MATTERS_DIR
+    history: dict[str, list[Revision]] = {}
+    later_id: dict[str, str] = {}  # an id as it was → the id it has now
+    for (short, date, subject), tokens in commits:
+        revision = Revision(date, short, subject)
+        for status, *paths in _touched(tokens):
+            ids = [_matter_id(path, matters) for path in paths]
+            matter_id = ids[-1] or ids[0]  # a renamed file belongs to the matter it became
+            if matter_id is None:
+                continue
+            matter_id = later_id.get(matter_id, matter_id)
+            if revision not in history.setdefault(matter_id, []):
+                history[matter_id].append(revision)
+            if status.startswith("R") and ids[0] and ids[0] != ids[-1]:
+                later_id[ids[0]] = matter_id
+    return history
+
+
+def list_revisions(repo_root: Path, content_dir: Path, limit: int = REVISION_LIMIT) -> list[ListRevision]:
+    """The last ``limit`` commits that changed the content, newest first, each with its change
+    from its (first) parent. Empty outside a git checkout."""
+    source = _history_source(repo_root, content_dir)
+    if source is None:
+        return []
+    repo, relative = source
+    try:
+        commits = _log(repo, relative, FIELD.join(("%H", "%h", "%cs", "%s")), f"--max-count={limit}")
+    except GitError:
+        return []
+    return _summaries(repo, relative, commits)
+
+
+def _summaries(repo: Path, relative: str, commits: list[tuple[list[str], list[str]]]) -> list[ListRevision]:
+    fulls = [fields[0] for fields, _ in commits]
+    trees = _trees(repo, [f"{full}{parent}:{relative}" for full in fulls for parent in ("", "^")])
+    cache: dict[str, Content | None] = {}
+    revisions = []
+    with tempfile.TemporaryDirectory(prefix="lvzhi-history-") as temporary:
+        for (full, short, date, subject), _ in commits:
+            new = _tree_content(repo, trees.get(f"{full}:{relative}"), Path(temporary), cache)
+            old = _tree_content(repo, trees.get(f"{full}^:{relative}"), Path(temporary), cache)
+            if new is None and old is None:
+                continue
+            old = old or empty_content(new.site)  # type: ignore[union-attr]
+            new = new or empty_content(old.site)
+            revisions.append(ListRevision(date, short, subject, diff_content(old, new)))
+    return revisions
+
+
+def _trees(repo: Path, names: list[str]) -> dict[str, str]:
+    """Tree ids of ``REV:path`` names, in one ``git cat-file`` call; missing names are left out."""
+    if not names:
+        return {}
+    output = _git(repo, "cat-file", "--batch-check", stdin=("\n".join(names) + "\n").encode("utf-8"))
+    trees = {}
+    for name, line in zip(names, output.decode("utf-8", "replace").splitlines()):
+        fields = line.split()
+        if len(fields) == 3 and fields[1] == "tree":
+            trees[name] = fields[0]
+    return trees
+
+
+def _tree_content(repo: Path, tree: str | None, scratch: Path, cache: dict[str, Content | None]) -> Content | None:
+    """The content of one tree, loaded once however many revisions share it."""
+    if tree is None:
+        return None
+    if tree not in cache:
+        folder = scratch / tree
+        folder.mkdir()
+        try:
+            _extract(repo, tree, folder)
+            cache[tree] = _load(folder, tree).content
+        except GitError:
+            cache[tree] = None
+    return cache[tree]

@@ -1,0 +1,143 @@
+"""History for the site: each matter's commits and the site-wide 修订记录, from git only."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import gitrev
+from generator.gitrev import Revision, list_revisions, matter_history
+
+CONTENT = Path(__file__).parent.parent / "content"
+MATTERS = Path("content/matters")
+ID_72 = "kai-zhan-zhen-yu-nei-fang-fan"
+ID_5 = "da-qing-shan-guo-jia-ji-zi"
+OLD_ID_1, NEW_ID_1 = "kai-zhan-lian-dong-jian-du-ban", "lian-dong-jian-du-ban-an"
+
+
+def git(repo: Path, *args: str, date: str = "2024-01-01T09:00:00+08:00") -> str:
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=True)
+    return result.stdout.strip()
+
+
+def matter_file(repo: Path, number: int) -> Path:
+    (path,) = (repo / MATTERS).glob(f"{number:03d}-*.md")
+    return path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Revision]]:
+    """A repository with six commits, and the Revision each commit should appear as."""
+    root = tmp_path_factory.mktemp("history")
+    shutil.copytree(CONTENT, root / "content")
+    (root / "README.md").write_text("清单\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    for key, value in (("user.name", "审核测试"), ("user.email", "test@example.invalid"), ("commit.gpgsign", "false")):
+        git(root, "config", key, value)
+    revisions: dict[str, Revision] = {}
+
+    def commit(name: str, subject: str, month: int) -> None:
+        date = f"2024-{month:02d}-15T23:30:00+08:00"  # the committer's own date, not UTC's
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", subject, date=date)
+        revisions[name] = Revision(f"2024-{month:02d}-15", git(root, "rev-parse", "--short", "HEAD"), subject)
+
+    commit("import", "导入清单", 1)
+    edit(matter_file(root, 72), "进行审核。", "进行复核。")
+    commit("edit", "修改第72项", 2)
+    matter_file(root, 5).unlink()
+    for path in sorted((root / MATTERS).glob("*.md")):
+        number = int(path.name[:3])
+        if number > 5:
+            edit(path, f"\nnumber: {number}\n", f"\nnumber: {number - 1}\n")
+            path.rename(path.with_name(f"{number - 1:03d}{path.name[3:]}"))
+    commit("renumber", "删除第5项，后续编号顺延", 3)
+    edit(matter_file(root, 71), "组织各村分网格进行入户排查。", "组织各村分网格开展入户排查。")
+    commit("edit-again", "再次修改原第72项", 4)
+    old = matter_file(root, 1)
+    edit(old, f"id: {OLD_ID_1}", f"id: {NEW_ID_1}")
+    old.rename(old.with_name(f"001-{NEW_ID_1}.md"))
+    commit("new-id", "第1项改用新标识", 5)
+    (root / "README.md").write_text("说明已更新\n", encoding="utf-8")
+    commit("readme", "更新说明", 6)
+    return root, revisions
+
+
+def test_matter_history_follows_renumbering(repo):
+    root, revision = repo
+    history = matter_history(root, Path("content"))
+    assert history[ID_72] == [revision["edit-again"], revision["renumber"], revision["edit"], revision["import"]]
+    assert history[ID_5] == [revision["renumber"], revision["import"]]
+    assert history["guang-bo-dian-shi-gong-gong-fu"] == [revision["renumber"], revision["import"]]  # was 100
+    assert history["she-qu-gong-zuo-zhe-zhao-pin"] == [revision["import"]]  # number 2, never touched
+    assert len(history) == 100  # every matter of the import, matter 1 under its new id only
+
+
+def test_matter_history_follows_a_new_id(repo):
+    root, revision = repo
+    history = matter_history(root, root / "content")
+    assert history[NEW_ID_1] == [revision["new-id"], revision["import"]]
+    assert OLD_ID_1 not in history
+
+
+def test_matter_history_is_one_git_log_call(repo, monkeypatch):
+    root, _ = repo
+    calls = []
+    run = subprocess.run
+
+    def counting(args, *rest, **options):
+        calls.append(args)
+        return run(args, *rest, **options)
+
+    monkeypatch.setattr(gitrev.subprocess, "run", counting)
+    assert matter_history(root, Path("content"))
+    assert sum("log" in call for call in calls) == 1
+    assert len(calls) <= 2  # finding the checkout, and the log
+
+
+def test_list_revisions_newest_first_with_summaries(repo):
+    root, revision = repo
+    revisions = list_revisions(root, Path("content"))
+    assert [(r.date, r.commit, r.subject) for r in revisions] == [
+        (r.date, r.commit, r.subject) for r in
+        (revision[name] for name in ("new-id", "edit-again", "renumber", "edit", "import"))]
+    counts = [r.summary.counts() for r in revisions]
+    assert [(c.added, c.removed, c.changed, c.renumbered) for c in counts] == [
+        (1, 1, 0, 0),  # an id change: the matter's address changed
+        (0, 0, 1, 0),
+        (0, 1, 0, 95),
+        (0, 0, 1, 0),
+        (100, 0, 0, 0),
+    ]
+    first = revisions[-1].summary.counts()
+    assert first.categories == 8 and first.departments > 0
+    assert [r.subject for r in list_revisions(root, Path("content"), limit=2)] == ["第1项改用新标识", "再次修改原第72项"]
+
+
+def test_folder_outside_git_has_no_history(tmp_path, monkeypatch, capfd):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    shutil.copytree(CONTENT, tmp_path / "plain" / "content")
+    assert matter_history(tmp_path / "plain", Path("content")) == {}
+    assert list_revisions(tmp_path / "plain", Path("content")) == []
+    subprocess.run(["git", "init", "-q", str(tmp_path / "fresh")], check=True)  # a checkout without commits
+    shutil.copytree(CONTENT, tmp_path / "fresh" / "content")
+    assert matter_history(tmp_path / "fresh", Path("content")) == {}
+    assert list_revisions(tmp_path / "fresh", Path("content")) == []
+    assert capfd.readouterr().err == ""
+
+
+def test_history_dates_are_iso_dates(repo):
+    root, _ = repo
+    dates = {r.date for history in matter_history(root, Path("content")).values() for r in history}
+    assert dates and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) for date in dates)
