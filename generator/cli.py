@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="text for the terminal, markdown for a pull-request comment, json for tools")
     diff.set_defaults(run=_diff)
 
+    build = commands.add_parser("build", parents=[common], help="build the site into the output folder")
+    build.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
+                       help="output folder, replaced only when the build succeeds (default: site/)")
+    build.set_defaults(run=_build)
     return parser
 
 
@@ -68,6 +72,19 @@ def _import(args: argparse.Namespace) -> int:
         for name in names:
             print(f"{title}: {name}")
     print(f"Imported {args.table}: {report.summary()}.")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator.build import build
+    from generator.writer import OutputError
+
+    try:
+        report = build(args.content, args.out)
+    except OutputError as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+    print(report.summary())
     return 0
 
 

@@ -1,0 +1,149 @@
+"""The list as data files: JSON (everything), CSV and XLSX (the official table's columns).
+
+Every file is byte-identical across builds: no timestamps, fixed order, and
+the XLSX zip is repacked with fixed entry dates.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.writer.excel import ExcelWriter
+
+from generator import urls
+from generator.markup import plain_text
+from generator.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING, Content, Matter
+
+COLUMNS = ("序号", "事项名称", "对应上级部门", UPPER_DUTIES_HEADING, TOWN_DUTIES_HEADING, "类别")
+COLUMN_WIDTHS = (6, 28, 24, 60, 60, 12)
+GUARANTEE_LABEL = "履职保障："
+DEPARTMENT_JOINER = "、"
+FIXED_TIME = datetime(2000, 1, 1)  # document properties: a constant, not the build time
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+
+
+@dataclass(frozen=True)
+class Row:
+    """One matter as a row of the official table (plain text cells)."""
+
+    number: int
+    title: str
+    departments: str
+    upper: str
+    town: str
+    category: str
+
+    def cells(self) -> tuple[object, ...]:
+        return (self.number, self.title, self.departments, self.upper, self.town, self.category)
+
+
+def download_files(content: Content) -> dict[str, bytes]:
+    """``{path: bytes}`` of the three downloads."""
+    rows = [row(matter) for matter in content.matters]
+    return {
+        urls.JSON_DOWNLOAD: to_json(content),
+        urls.CSV_DOWNLOAD: to_csv(rows),
+        urls.XLSX_DOWNLOAD: to_xlsx(rows, content.site.title, content.site.issuer),
+    }
+
+
+def row(matter: Matter) -> Row:
+    return Row(matter.number, matter.title, DEPARTMENT_JOINER.join(matter.departments), upper_text(matter),
+               plain_text(matter.town_duties), matter.category)
+
+
+def upper_text(matter: Matter) -> str:
+    """The 上级部门职责 cell as the official table writes it: each heading and its duties, then 履职保障."""
+    parts = [f"{section.heading}\n{plain_text(section.markdown)}" for section in matter.upper_sections]
+    parts.append(GUARANTEE_LABEL + plain_text(matter.guarantee))
+    return "\n".join(parts)
+
+
+def to_json(content: Content) -> bytes:
+    data = {
+        "site": {key: getattr(content.site, key) for key in
+                 ("title", "town", "district", "city", "issuer", "version", "revision_note", "description")},
+        "columns": list(COLUMNS),
+        "categories": [{"name": c.name, "slug": c.slug, "ordinal": c.ordinal, "position": c.position,
+                        "url": urls.category(c.slug)} for c in content.categories],
+        "departments": [{"name": d.name, "slug": d.slug, "level": d.level, "aliases": list(d.aliases),
+                         "url": urls.department(d.slug)} for d in content.departments],
+        "matters": [_matter_data(matter) for matter in content.matters],
+    }
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _matter_data(matter: Matter) -> dict[str, Any]:
+    return {
+        "id": matter.id,
+        "number": matter.number,
+        "title": matter.title,
+        "category": matter.category,
+        "departments": list(matter.departments),
+        "url": urls.matter(matter.id),
+        "upper_sections": [{"heading": s.heading, "departments": list(s.departments), "markdown": s.markdown,
+                            "text": plain_text(s.markdown)} for s in matter.upper_sections],
+        "guarantee": {"markdown": matter.guarantee, "text": plain_text(matter.guarantee)},
+        "town_duties": {"markdown": matter.town_duties, "text": plain_text(matter.town_duties)},
+        "notes": list(matter.notes),
+        "table": dict(zip(COLUMNS, row(matter).cells())),
+    }
+
+
+def to_csv(rows: list[Row]) -> bytes:
+    """UTF-8 with BOM and CRLF, so that Excel opens it with the right encoding."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(r.cells() for r in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: list[Row], title: str, issuer: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "清单"
+    sheet.append(COLUMNS)
+    for values in rows:
+        sheet.append(values.cells())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for line in sheet.iter_rows(min_row=1):
+        for cell in line:
+            cell.alignment = wrap
+    for letter, width in zip("ABCDEF", COLUMN_WIDTHS):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    properties = workbook.properties
+    properties.title, properties.creator, properties.lastModifiedBy = title, issuer, issuer
+    properties.created = properties.modified = FIXED_TIME
+    return _repacked(_saved(workbook))
+
+
+def _saved(workbook: Workbook) -> bytes:
+    """The workbook's bytes; unlike ``Workbook.save`` this keeps our fixed ``modified`` time."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).write_data()
+    return buffer.getvalue()
+
+
+def _repacked(data: bytes) -> bytes:
+    """The same zip with fixed entry dates and attributes (zipfile stamps the current time)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return buffer.getvalue()

@@ -1,0 +1,280 @@
+"""Markdown of the official text → safe HTML, and → plain text for downloads.
+
+One ``MarkdownRenderer`` per build holds one Python-Markdown instance (reset
+between documents) and a cache, because the same duty text appears on the
+matter page, the department pages and the full list. The extension here:
+
+- escapes raw HTML and keeps links and images out: content must never inject
+  markup or reach outside the site;
+- keeps the list numbers of the source (``<ol start>``, ``<li value>``): the
+  official text sometimes skips a number, and the site must show it as is;
+- links department names inside duty texts to the department's page;
+- shifts headings to fit the page's outline, or flattens them to emphasised
+  paragraphs (inside the full list's table cells).
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import markdown
+from markdown.blockprocessors import OListProcessor, UListProcessor
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from generator import urls
+from generator.model import Department
+from generator.names import fold
+
+# Private-use characters carry a list item's source number from the block
+# parser to the tree: "\ue0003\ue001text" is item 3.
+NUMBER_OPEN, NUMBER_CLOSE = "\ue000", "\ue001"
+NUMBER_MARK = re.compile(f"{NUMBER_OPEN}(\\d+){NUMBER_CLOSE}")
+ANY_MARK = re.compile(f"[{NUMBER_OPEN}{NUMBER_CLOSE}]")
+# Bulleted items that carry their own number, as in "- （1）…": the bullet would be a second marker.
+COUNTED_ITEM = re.compile(r"^\s*[（(]\d+[）)]")
+HEADING_TAGS = {f"h{level}" for level in range(1, 7)}
+NO_LINK_TAGS = HEADING_TAGS | {"a", "code", "pre"}
+# Inline patterns and block processors that would let content add markup or links.
+UNSAFE_INLINE = ("html", "link", "image_link", "image_reference", "reference", "short_reference",
+                 "short_image_ref", "autolink", "automail")
+UNSAFE_BLOCK = ("reference",)
+
+
+@dataclass
+class _Style:
+    """How the document being converted is to be rendered (set per call)."""
+
+    root: str = ""
+    shift: int = 0
+    flat: bool = False
+    own_slug: str = ""
+
+
+class MarkdownRenderer:
+    """Converts content Markdown to HTML for one build; not thread-safe."""
+
+    def __init__(self, departments: Iterable[Department]):
+        self._style = _Style()
+        self._md = markdown.Markdown(output_format="html", extensions=[
+            _OfficialText(self._style, DepartmentLinker(departments))])
+        self._cache: dict[tuple[str, str, int, bool, str], Markup] = {}
+
+    def html(self, text: str, root: str, *, shift: int = 0, flat: bool = False, own_slug: str = "") -> Markup:
+        """``text`` as HTML for a page whose way back to the site root is ``root``.
+
+        ``shift`` moves headings down the outline; ``flat`` turns them into
+        paragraphs; the department ``own_slug`` is not linked (its own page).
+        """
+        key = (text, root, shift, flat, own_slug)
+        if key not in self._cache:
+            self._style.root, self._style.shift, self._style.flat, self._style.own_slug = key[1:]
+            self._md.reset()
+            self._cache[key] = Markup(self._md.convert(ANY_MARK.sub("", text)))
+        return self._cache[key]
+
+
+class DepartmentLinker:
+    """Finds department names (full names and aliases) in running text, longest first."""
+
+    def __init__(self, departments: Iterable[Department]):
+        owners: dict[str, set[str]] = defaultdict(set)
+        for department in departments:
+            for spelling in department.spellings:
+                owners[fold(spelling)].add(department.slug)
+        # A spelling that names two departments is ambiguous: leave it as text.
+        self._slug = {spelling: min(slugs) for spelling, slugs in owners.items() if len(slugs) == 1}
+        spellings = sorted(self._slug, key=lambda spelling: (-len(spelling), spelling))
+        alternatives = "|".join(r"\s*".join(map(re.escape, spelling)) for spelling in spellings)
+        # "宣传部门" is "departments for publicity", not 宣传部: never end a match before 门.
+        self._pattern = re.compile(f"(?:{alternatives})(?!门)") if spellings else None
+
+    def split(self, text: str) -> list[tuple[str, str]]:
+        """``text`` cut into (piece, slug) pairs; slug is "" for plain text."""
+        if not text or self._pattern is None:
+            return [(text, "")] if text else []
+        pieces: list[tuple[str, str]] = []
+        position = 0
+        for match in self._pattern.finditer(text):
+            if match.start() > position:
+                pieces.append((text[position:match.start()], ""))
+            pieces.append((match.group(), self._slug[fold(match.group())]))
+            position = match.end()
+        if position < len(text):
+            pieces.append((text[position:], ""))
+        return pieces
+
+
+def plain_text(text: str) -> str:
+    """Content Markdown as the plain text of the official table: markers and indents gone, numbers kept."""
+    lines = []
+    for line in text.split("\n"):
+        line = line.strip()
+        line = re.sub(r"^#{1,6}\s+", "", line)
+        line = re.sub(r"^[-*+]\s+", "", line)
+        line = re.sub(r"^(\d+)\.\s+", r"\1.", line)
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+class _OfficialText(Extension):
+    def __init__(self, style: _Style, linker: DepartmentLinker):
+        super().__init__()
+        self._style = style
+        self._linker = linker
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.preprocessors.deregister("html_block")
+        for name in UNSAFE_INLINE:
+            md.inlinePatterns.deregister(name, strict=False)
+        for name in UNSAFE_BLOCK:
+            md.parser.blockprocessors.deregister(name, strict=False)
+        md.parser.blockprocessors.register(_NumberedOList(md.parser), "olist", 40)
+        md.parser.blockprocessors.register(_NumberedUList(md.parser), "ulist", 30)
+        # Before "inline" (20): the number marks sit at the start of raw item text.
+        md.treeprocessors.register(_ItemNumbers(md), "item_numbers", 25)
+        # After "inline": only then is the text final (emphasis split out).
+        md.treeprocessors.register(_DepartmentLinks(md, self._linker, self._style), "department_links", 15)
+        md.treeprocessors.register(_Headings(md, self._style), "headings", 14)
+
+
+class _NumberMarking:
+    """Block processor mix-in: tag each numbered item with its source number."""
+
+    CHILD_RE: re.Pattern[str]
+
+    def get_items(self, block: str) -> list[str]:
+        return super().get_items("\n".join(self._mark(line) for line in block.split("\n")))  # type: ignore[misc]
+
+    def _mark(self, line: str) -> str:
+        match = self.CHILD_RE.match(line)
+        if not match or not match.group(2):
+            return line
+        number = match.group(2).rstrip(".")
+        return f"{line[:match.start(3)]}{NUMBER_OPEN}{int(number)}{NUMBER_CLOSE}{line[match.start(3):]}"
+
+
+class _NumberedOList(_NumberMarking, OListProcessor):
+    # Never continue a bulleted list as a numbered one (or back): the browser
+    # would number the bullets.
+    SIBLING_TAGS = ["ol"]
+
+
+class _NumberedUList(_NumberMarking, UListProcessor):
+    SIBLING_TAGS = ["ul"]
+
+
+class _ItemNumbers(Treeprocessor):
+    """Turn item marks into ``start``/``value`` where the numbers do not simply count up.
+
+    Bulleted lists whose items all start with their own number get the class
+    ``counted``, so the stylesheet can drop the bullets.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for item_list in root.iter("ol"):
+            self._number(item_list)
+        for item_list in root.iter("ul"):
+            items = [child for child in item_list if child.tag == "li"]
+            if items and all(COUNTED_ITEM.match(_first_text(item)) for item in items):
+                item_list.set("class", "counted")
+        for element in root.iter():
+            element.text = ANY_MARK.sub("", element.text) if element.text else element.text
+            element.tail = ANY_MARK.sub("", element.tail) if element.tail else element.tail
+
+    def _number(self, item_list: etree.Element) -> None:
+        item_list.attrib.pop("start", None)
+        expected = 1
+        for index, item in enumerate(child for child in item_list if child.tag == "li"):
+            number = _take_number(item)
+            if number is not None and number != expected:
+                if index == 0:
+                    item_list.set("start", str(number))
+                else:
+                    item.set("value", str(number))
+                expected = number
+            expected += 1
+
+
+def _text_holder(item: etree.Element) -> etree.Element:
+    """The element whose text starts the item: the item, or its first paragraph in a loose list."""
+    if not (item.text or "").strip() and len(item) and item[0].tag == "p":
+        return item[0]
+    return item
+
+
+def _first_text(item: etree.Element) -> str:
+    return _text_holder(item).text or ""
+
+
+def _take_number(item: etree.Element) -> int | None:
+    """Remove the item's number mark and return the number (None if unnumbered)."""
+    holder = _text_holder(item)
+    match = NUMBER_MARK.match(holder.text or "")
+    if not match:
+        return None
+    holder.text = holder.text[match.end():]
+    return int(match.group(1))
+
+
+class _DepartmentLinks(Treeprocessor):
+    """Link department names in text, never inside links, headings or code."""
+
+    def __init__(self, md: markdown.Markdown, linker: DepartmentLinker, style: _Style):
+        super().__init__(md)
+        self._linker = linker
+        self._style = style
+
+    def run(self, root: etree.Element) -> None:
+        self._walk(root)
+
+    def _walk(self, parent: etree.Element) -> None:
+        if parent.tag in NO_LINK_TAGS:
+            return
+        children = list(parent)
+        parent.text, links = self._links(parent.text)
+        rebuilt = links
+        for child in children:
+            self._walk(child)
+            child.tail, links = self._links(child.tail)
+            rebuilt += [child, *links]
+        parent[:] = rebuilt
+
+    def _links(self, text: str | None) -> tuple[str | None, list[etree.Element]]:
+        """The text before the first link, and the links, each carrying the text after it."""
+        lead = ""
+        links: list[etree.Element] = []
+        for piece, slug in self._linker.split(text or ""):
+            if slug and slug != self._style.own_slug:
+                link = etree.Element("a", {"href": self._style.root + urls.department(slug)})
+                link.text = piece
+                links.append(link)
+            elif links:
+                links[-1].tail = (links[-1].tail or "") + piece
+            else:
+                lead += piece
+        return (lead, links) if links else (text, [])
+
+
+class _Headings(Treeprocessor):
+    """Fit headings into the page's outline."""
+
+    def __init__(self, md: markdown.Markdown, style: _Style):
+        super().__init__(md)
+        self._style = style
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag not in HEADING_TAGS:
+                continue
+            if self._style.flat:
+                element.tag = "p"
+                element.set("class", "md-heading")
+            else:
+                element.tag = f"h{min(6, int(element.tag[1]) + self._style.shift)}"
+

@@ -1,0 +1,89 @@
+"""Downloads: JSON (everything), CSV and XLSX (the official table), byte-identical on rebuild."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+import zipfile
+
+import openpyxl
+import pytest
+
+from conftest import CONTENT
+from generator import downloads
+from generator.check import load_valid_content
+from generator.downloads import COLUMNS, download_files
+
+JSON, CSV, XLSX = "downloads/qingdan.json", "downloads/qingdan.csv", "downloads/qingdan.xlsx"
+HEADER = ["序号", "事项名称", "对应上级部门", "上级部门职责", "苏木乡镇（街道）配合职责", "类别"]
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_valid_content(CONTENT)
+
+
+@pytest.fixture(scope="module")
+def files(content) -> dict[str, bytes]:
+    return download_files(content)
+
+
+def test_the_three_files(files):
+    assert sorted(files) == [CSV, JSON, XLSX]
+    assert list(COLUMNS) == HEADER
+
+
+def test_json_holds_everything(files):
+    data = json.loads(files[JSON].decode("utf-8"))
+    assert [m["number"] for m in data["matters"]] == list(range(1, 101))
+    assert len(data["categories"]) == 8 and len(data["departments"]) == 32
+    matter = data["matters"][35]
+    assert matter["title"] == "托育机构生均运营补贴"
+    assert matter["town_duties"]["markdown"].split("\n")[1] == "3. 资金发放录入工作。"
+    assert matter["town_duties"]["text"].split("\n")[1] == "3.资金发放录入工作。"
+    assert matter["upper_sections"][0]["heading"] == "青山区卫生健康委员会职责："
+    assert matter["url"] == "matters/tuo-yu-ji-gou-sheng-jun-yun/index.html"
+    assert data["matters"][48]["notes"]  # matter 49's editorial note
+    assert files[JSON] == json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+
+
+def test_csv_is_excel_friendly(files):
+    raw = files[CSV]
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.count(b"\r\n") >= 101 and b"\r\r" not in raw
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == HEADER
+    assert len(rows) == 101
+    number, title, departments, upper, town, category = rows[40]
+    assert (number, title, category) == ("40", "落实清明节、中元节、寒衣节等重要祭祀节日文明祭祀工作", "民生服务")
+    assert departments == "青山区民政局、青山区农牧局、青山区消防救援大队、青山区城市管理综合执法局"
+    assert upper.startswith("青山区民政局：\n") and "\n履职保障：" in upper
+    assert rows[36][4].startswith("1.对镇域内托育机构申报材料进行初审")
+    assert rows[36][4].endswith("\n3.资金发放录入工作。")
+
+
+def test_xlsx_opens_with_the_table(files):
+    book = openpyxl.load_workbook(io.BytesIO(files[XLSX]))
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADER
+    assert len(rows) == 101
+    assert rows[36][:2] == (36, "托育机构生均运营补贴")
+    assert rows[36][4].endswith("3.资金发放录入工作。")
+    assert book.properties.creator == "包头市青山区兴胜镇人民政府"
+
+
+def test_xlsx_has_no_timestamps(files):
+    with zipfile.ZipFile(io.BytesIO(files[XLSX])) as archive:
+        assert {info.date_time for info in archive.infolist()} == {downloads.ZIP_TIME}
+        core = archive.read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z" in core and str(time.gmtime().tm_year) not in core
+
+
+def test_rebuilding_gives_identical_bytes(content, files, monkeypatch):
+    # A different clock must not change a byte.
+    later = time.time() + 86_400 * 400
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "localtime", lambda seconds=None: time.gmtime(later))
+    assert download_files(content) == files
