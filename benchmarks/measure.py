@@ -1,0 +1,37 @@
+"""Run one command and print its wall time and peak memory as JSON.
+
+A fresh process per measurement: ``RUSAGE_CHILDREN`` then holds the peak
+resident set of this one command (the largest of its process tree that was
+waited for), not of every build the harness ran before. The clock starts
+and stops around the command only, so this wrapper's own start-up is not
+counted.
+
+    python benchmarks/measure.py DIR -- hugo --quiet
+"""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+
+TAIL_CHARS = 2000  # of stderr, to report why a build failed
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 3 or argv[1] != "--":
+        print("usage: measure.py DIR -- COMMAND...", file=sys.stderr)
+        return 2
+    cwd, command = argv[0], argv[2:]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    print(json.dumps({"seconds": seconds, "peak_rss_kib": peak_kib, "returncode": result.returncode,
+                      "stderr": result.stderr.decode("utf-8", "replace")[-TAIL_CHARS:]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,431 @@
+"""The benchmark: our build against Hugo, MkDocs (Material) and Pelican.
+
+For each size N it makes synthetic content (``synth.py``), converts it for
+each anchor (``anchors.py``), and times cold builds in fresh child processes
+(``measure.py``), then compares the search payload of our site with
+Pagefind's over Hugo's output. The Markdown report goes to
+``benchmarks/results/results-<date>.md`` and ``benchmarks/results/latest.md``.
+
+    python benchmarks/run.py                       # 100, 1,000 and 10,000 matters
+    python benchmarks/run.py --sizes 100,1000 --repeat 3
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import anchors  # noqa: E402
+import synth  # noqa: E402
+
+SIZES = (100, 1000, 10000)
+WORK = HERE / ".work"
+RESULTS = HERE / "results"
+QUERY = "民政局"
+GZIP_LEVEL = 6  # what web servers commonly use on the fly
+PAGEFIND_PAGE_SIZE = 5  # results the Pagefind Default UI shows first
+OUR_SEARCH_FILES = ("search/search-index.js", "static/search.js")
+OUR_CACHE_DIRS = (".cache",)  # default cache folders, relative to the build's working folder
+QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner on every build
+
+
+@dataclass(frozen=True)
+class OutputStats:
+    bytes: int
+    files: int
+    largest_html: int
+    largest_html_path: str
+
+
+@dataclass
+class Measured:
+    """Repeated runs of one build command."""
+
+    label: str
+    seconds: list[float] = field(default_factory=list)
+    peak_kib: list[int] = field(default_factory=list)
+    output: OutputStats | None = None
+    error: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def worst(self) -> float:
+        return max(self.seconds)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(self.peak_kib) / 1024
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What a visitor downloads before the first search result shows."""
+
+    label: str
+    requests: int
+    gzip_bytes: int
+    detail: str
+
+
+@dataclass
+class SizeResult:
+    count: int
+    repeat: int
+    query: str
+    builds: list[Measured]
+    payloads: list[Payload]
+    notes: list[str]
+
+
+# -- measuring -------------------------------------------------------------
+
+def measure(cwd: Path, command: list[str], env: dict[str, str]) -> dict:
+    """One run in a fresh wrapper process, so peak memory is this command's alone."""
+    wrapper = [sys.executable, str(HERE / "measure.py"), str(cwd), "--", *command]
+    result = subprocess.run(wrapper, capture_output=True, text=True, env=env, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def clear(*folders: Path) -> None:
+    for folder in folders:
+        if folder.exists():
+            shutil.rmtree(folder)
+
+
+def repeat_runs(label: str, cwd: Path, command: list[str], env: dict[str, str], repeat: int,
+                before_each: list[Path], output: Path) -> Measured:
+    """``repeat`` runs, each after deleting ``before_each``; stops at the first failure."""
+    measured = Measured(label)
+    for _ in range(repeat):
+        clear(*before_each)
+        run = measure(cwd, command, env)
+        if run["returncode"] != 0:
+            measured.error = f"exit {run['returncode']}: {run['stderr'].strip()[-300:]}"
+            return measured
+        measured.seconds.append(run["seconds"])
+        measured.peak_kib.append(run["peak_rss_kib"])
+    measured.output = output_stats(output)
+    return measured
+
+
+def output_stats(folder: Path) -> OutputStats:
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    html = [path for path in files if path.suffix == ".html"]
+    largest = max(html, key=lambda path: path.stat().st_size, default=None)
+    return OutputStats(sum(path.stat().st_size for path in files), len(files),
+                       largest.stat().st_size if largest else 0,
+                       largest.relative_to(folder).as_posix() if largest else "")
+
+
+def base_env() -> dict[str, str]:
+    env = {**os.environ, **QUIET_ENV}
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+# -- our build -------------------------------------------------------------
+
+def our_build_help() -> str | None:
+    """``build --help`` text, or None while the build command does not exist."""
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--help"], cwd=REPO,
+                            capture_output=True, text=True, check=False)
+    return result.stdout if result.returncode == 0 and "--out" in result.stdout else None
+
+
+def bench_ours(content: Path, work: Path, repeat: int, notes: list[str]) -> list[Measured]:
+    """Cold builds; warm builds too once the build has a cache or incremental mode."""
+    help_text = our_build_help()
+    if help_text is None:
+        notes.append("Our build: `python -m generator build` is not available yet; not measured.")
+        return []
+    work.mkdir(parents=True, exist_ok=True)
+    out, cache = work / "site", work / "cache"
+    env = {**base_env(), "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out)]
+    if "--cache-dir" in help_text:
+        command += ["--cache-dir", str(cache)]
+    if "--jobs" in help_text:
+        notes.append("Our build has `--jobs`; measured with its default.")
+    caches = [cache, *(work / name for name in OUR_CACHE_DIRS)]
+    results = [repeat_runs("ours (cold)", work, command, env, repeat, [out, *caches], out)]
+    if ("--cache-dir" in help_text or "--incremental" in help_text) and not results[0].error:
+        warm = command + (["--incremental"] if "--incremental" in help_text else [])
+        measure(work, warm, env)  # prime the cache
+        results.append(repeat_runs("ours (warm, no change)", work, warm, env, repeat, [], out))
+    return results
+
+
+# -- search payload ----------------------------------------------------------
+
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0))
+
+
+def our_payload(site: Path) -> Payload | None:
+    files = [site / name for name in OUR_SEARCH_FILES]
+    if not all(path.is_file() for path in files):
+        return None
+    return Payload("ours", len(files), sum(gzip_size(path) for path in files), " + ".join(OUR_SEARCH_FILES))
+
+
+def pagefind_payloads(public: Path, query: str, notes: list[str]) -> list[Payload]:
+    """Index Hugo's output with Pagefind and record what one query loads."""
+    env = base_env()
+    indexed = measure(public.parent, [str(anchors.pagefind_binary()), "--site", public.name], env)
+    if indexed["returncode"] != 0:
+        notes.append(f"Pagefind failed: {indexed['stderr'].strip()[-300:]}")
+        return []
+    bundle = public / "pagefind"
+    notes.append(f"Pagefind indexing of Hugo's output took {indexed['seconds']:.2f} s; its bundle is "
+                 f"{output_stats(bundle).bytes / 1024:.0f} KiB on disk in {output_stats(bundle).files} files.")
+    node = shutil.which("node")
+    if node is None:
+        notes.append("Pagefind payload not measured: `node` is not installed.")
+        return []
+    probe = subprocess.run([node, str(HERE / "pagefind_probe.mjs"), str(bundle), query, str(PAGEFIND_PAGE_SIZE)],
+                           capture_output=True, text=True, check=False)
+    if probe.returncode != 0:
+        notes.append(f"Pagefind probe failed: {probe.stderr.strip()[-300:]}")
+        return []
+    found = json.loads(probe.stdout.strip().splitlines()[-1])
+    loaded = [Path(path) for path in found["loaded"]]
+    # pagefind.js and the JSON entry are served compressed; the .pagefind/.pf_* files are gzip already.
+    core = gzip_size(bundle / "pagefind.js") + sum(
+        gzip_size(path) if path.suffix in (".js", ".json") else path.stat().st_size for path in loaded)
+    ui = [bundle / "pagefind-ui.js", bundle / "pagefind-ui.css"]
+    kinds = sorted({path.suffix for path in loaded})
+    detail = (f"pagefind.js + {len(loaded)} fetches ({', '.join(kinds)}); "
+              f"{found['results']} results, data of the first {found['shown']} loaded")
+    return [Payload("Pagefind (API only)", 1 + len(loaded), core, detail),
+            Payload("Pagefind + Default UI", 3 + len(loaded), core + sum(gzip_size(path) for path in ui),
+                    "the above + pagefind-ui.js + pagefind-ui.css")]
+
+
+# -- one size ----------------------------------------------------------------
+
+def bench_size(count: int, repeat: int, query: str, tools: list[str]) -> SizeResult:
+    work = WORK / str(count)
+    content = synth.generate(count, work / "content")
+    notes: list[str] = []
+    builds = bench_ours(content, work / "ours", repeat, notes) if "ours" in tools else []
+    for measured in builds:
+        print(f"  N={count} {measured.label}: {_progress(measured)}", flush=True)
+    sites = {}
+    loaded = anchors.load_valid_content(content)
+    for anchor in anchors.ANCHORS:
+        if anchor.name not in tools:
+            continue
+        site = work / anchor.name
+        anchor.prepare(loaded, site)
+        sites[anchor.name] = site
+        before = [site / anchor.output, *(site / name for name in anchor.scratch)]
+        builds.append(repeat_runs(anchor.name, site, anchor.command(site), base_env(), repeat,
+                                  before, site / anchor.output))
+        print(f"  N={count} {anchor.name}: {_progress(builds[-1])}", flush=True)
+    payloads = []
+    ours = next((m for m in builds if m.label == "ours (cold)" and not m.error), None)
+    if ours is not None:
+        mine = our_payload(work / "ours" / "site")
+        payloads += [mine] if mine else []
+        if mine is None:
+            notes.append(f"Our site has no {' and '.join(OUR_SEARCH_FILES)}; search payload not measured.")
+    if "hugo" in sites and not next(m for m in builds if m.label == "hugo").error:
+        payloads += pagefind_payloads(sites["hugo"] / "public", query, notes)
+    return SizeResult(count, repeat, query, builds, payloads, notes)
+
+
+def _progress(measured: Measured) -> str:
+    if measured.error:
+        return f"FAILED {measured.error}"
+    return f"median {measured.median:.3f} s, worst {measured.worst:.3f} s, peak {measured.peak_mib:.0f} MiB"
+
+
+# -- report ------------------------------------------------------------------
+
+def machine_info(load_at_start: tuple[float, ...]) -> list[str]:
+    """Machine, tools and load: another process on a 2-core machine moves every number."""
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "?") \
+        if Path("/proc/cpuinfo").is_file() else platform.processor() or "?"
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    lines = [f"- Machine: {platform.system()} {platform.release()}, {usable} usable CPUs (nproc), {cpu}",
+             f"- Python: {platform.python_version()} ({sys.executable})",
+             f"- Ours: lvzhi-qingdan at {_git_revision()}",
+             f"- Load average (1, 5, 15 min): {_loads(load_at_start)} at the start, "
+             f"{_loads(os.getloadavg())} at the end"]
+    for anchor in anchors.ANCHORS:
+        lines.append(f"- {anchor.name}: {anchor.version()}")
+    lines.append(f"- Pagefind: {_pagefind_version()}; node {_node_version()}")
+    return lines
+
+
+def _loads(loads: tuple[float, ...]) -> str:
+    return " / ".join(f"{load:.2f}" for load in loads)
+
+
+def _git_revision() -> str:
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
+        return result.stdout.strip()
+    revision = git("rev-parse", "--short", "HEAD") or "?"
+    return revision + (" (with uncommitted changes)" if git("status", "--porcelain") else "")
+
+
+def _pagefind_version() -> str:
+    try:
+        result = subprocess.run([str(anchors.pagefind_binary()), "--version"], capture_output=True, text=True)
+    except FileNotFoundError:
+        return "not installed"
+    return result.stdout.strip() or "?"
+
+
+def _node_version() -> str:
+    node = shutil.which("node")
+    return subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() if node else "missing"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def _ratio(mine: float, theirs: float) -> str:
+    return f"{mine / theirs:.2f}×" if theirs else "–"
+
+
+def size_table(result: SizeResult) -> list[str]:
+    lines = [f"### N = {result.count:,} matters ({result.repeat} runs each)", "",
+             "| build | median s | worst s | peak RSS MiB | output MiB | files | largest HTML KiB | "
+             "time ours/theirs | RSS ours/theirs | output ours/theirs |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    ours = next((m for m in result.builds if m.label == "ours (cold)" and not m.error), None)
+    for measured in result.builds:
+        if measured.error:
+            lines.append(f"| {measured.label} | failed: {measured.error.splitlines()[0][:120]} |"
+                         + " |" * 8)
+            continue
+        out = measured.output
+        ratios = ["", "", ""]
+        if ours is not None and not measured.label.startswith("ours"):
+            ratios = [_ratio(ours.median, measured.median), _ratio(ours.peak_mib, measured.peak_mib),
+                      _ratio(ours.output.bytes, out.bytes)]
+        lines.append(f"| {measured.label} | {_seconds(measured.median)} | {_seconds(measured.worst)} | "
+                     f"{measured.peak_mib:.0f} | {out.bytes / 2**20:.1f} | {out.files:,} | "
+                     f"{out.largest_html / 1024:.0f} (`{out.largest_html_path}`) | " + " | ".join(ratios) + " |")
+    if result.payloads:
+        lines += ["", f"Search payload before the first result of a query for “{result.query}”:", "",
+                  "| search | requests | gzip KiB | ours/theirs | what |", "|---|---:|---:|---:|---|"]
+        mine = next((p for p in result.payloads if p.label == "ours"), None)
+        for payload in result.payloads:
+            ratio = _ratio(mine.gzip_bytes, payload.gzip_bytes) if mine and payload is not mine else ""
+            lines.append(f"| {payload.label} | {payload.requests} | {payload.gzip_bytes / 1024:.1f} | {ratio} | "
+                         f"{payload.detail} |")
+    if result.notes:
+        lines += [""] + [f"- {note}" for note in result.notes]
+    return lines + [""]
+
+
+METHOD = """\
+## Method
+
+- Content: `benchmarks/synth.py N` cycles through the 100 real matters (numbers 1..N, ids `<real-id>-<copy>`,
+  titles suffixed `（第k批）` from the second copy on, about a third of the text lines with one character
+  changed by a generator seeded with N), keeping the real category and department spread. It passes
+  `python -m generator check`.
+- Anchors (`benchmarks/anchors.py`): the same content as a minimal equivalent site for each tool, with one page
+  per matter (title, category and department links, the official text, 履职保障, notes), a listing per
+  category, a department index and a listing per department, and a full list; no pagination, no feeds, fixed
+  date, relative URLs. Hugo: taxonomies `categories`/`departments` and five minimal templates, RSS, sitemap and
+  robots.txt disabled. MkDocs: Material theme with its built-in search plugin, an explicit nav of the
+  categories, departments and full list (matter pages are left out of the nav, or every page would list all N).
+  Pelican: default theme, categories and departments (as tags), no feeds.
+- Timing: each build is a cold build (output folder and caches deleted first) run in a fresh child process
+  (`benchmarks/measure.py`); wall time around the command only; peak RSS is `ru_maxrss` of
+  `RUSAGE_CHILDREN` in that wrapper, i.e. the largest process of the build. Hugo is run as its binary (not via
+  the Python shim), the others as their console scripts. Converting the content for the anchors is not timed.
+  “Warm” rows appear once our build gets a cache (`--cache-dir`) or `--incremental`: the same build again with
+  the cache kept and no content change.
+- Output: total bytes and files of the output folder (before Pagefind adds its bundle); the largest `.html` file.
+- Search payload: ours is `search/search-index.js` + `static/search.js`, gzip level 6, 2 requests. Pagefind
+  (extended, for Chinese segmentation) indexes Hugo's output (matter pages only, via `data-pagefind-body`);
+  `benchmarks/pagefind_probe.mjs` runs the bundle's own `pagefind.js` in Node with `fetch` answered from disk,
+  searches once and loads the data of the first 5 results, as the Default UI does. Payload = gzip of
+  `pagefind.js` and JSON + the bytes of the fetched `.pagefind`/`.pf_*` files (already gzip). The Default UI
+  row adds `pagefind-ui.js` and `pagefind-ui.css` (gzip).
+- Ratios are ours ÷ theirs on medians (time) and peaks (memory): below 1 means ours is smaller or faster.
+"""
+
+QUERY_TIME_SECTION = """\
+## Query time in the browser (headless Chromium)
+
+Not measured in this run: the headless-Chromium measurement of time from keystroke to first result is
+planned and will be added to this harness later. No numbers are given here on purpose.
+"""
+
+
+def report(results: list[SizeResult], info: list[str], argv: list[str]) -> str:
+    today = datetime.date.today().isoformat()
+    lines = [f"# Benchmark results, {today}", "", *info,
+             f"- Command: `{' '.join(['python benchmarks/run.py', *argv])}`", "",
+             "## Build time, memory and output", ""]
+    for result in results:
+        lines += size_table(result)
+    return "\n".join(lines) + "\n" + QUERY_TIME_SECTION + "\n" + METHOD
+
+
+def write_report(text: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    dated = RESULTS / f"results-{datetime.date.today().isoformat()}.md"
+    for path in (dated, RESULTS / "latest.md"):
+        path.write_text(text, encoding="utf-8")
+    return dated
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "").replace(",", "")) for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description="Benchmark our build against Hugo, MkDocs and Pelican.")
+    parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="comma-separated N (default 100,1000,10000)")
+    parser.add_argument("--repeat", type=int, default=0, help="runs per build (default 5; 3 from 10,000 on)")
+    parser.add_argument("--tools", default="ours,hugo,mkdocs,pelican", help="comma-separated subset to run")
+    parser.add_argument("--query", default=QUERY, help=f"search query for the payload probe (default {QUERY})")
+    args = parser.parse_args(argv)
+    tools = [tool.strip() for tool in args.tools.split(",")]
+    load_at_start = os.getloadavg()
+    for anchor in anchors.ANCHORS:
+        if anchor.name in tools:
+            anchors.ensure_venv(anchor.name, anchor.packages)
+    if "hugo" in tools:
+        anchors.ensure_venv("pagefind", anchors.PAGEFIND_PACKAGES)
+    results = []
+    for count in args.sizes:
+        repeat = args.repeat or (3 if count >= 10_000 else 5)
+        print(f"N={count}: {repeat} runs per build", flush=True)
+        results.append(bench_size(count, repeat, args.query, tools))
+    path = write_report(report(results, machine_info(load_at_start), argv))
+    print((RESULTS / "latest.md").read_text(encoding="utf-8"))
+    print(f"written to {path} and {RESULTS / 'latest.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
