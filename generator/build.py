@@ -8,6 +8,7 @@ from pathlib import Path
 from generator import urls
 from generator.check import load_valid_content
 from generator.downloads import download_files
+from generator.history import load_history
 from generator.render import pages, render_pages
 from generator.search import write_search_files
 from generator.writer import check_output_dir, read_tree, staged, write_files
@@ -43,7 +44,7 @@ def build(content_dir: Path, out_dir: Path) -> BuildReport:
     templates, static = theme_dir(content_dir, "templates"), theme_dir(content_dir, "static")
     check_output_dir(out_dir, keep=[content_dir, Path.cwd(), templates, static])
     content = load_valid_content(content_dir)
-    html = render_pages(content, pages(content), templates)
+    html = render_pages(content, pages(content), templates, load_history(content_dir))
     files = {**html, **download_files(content), **read_tree(static, urls.STATIC)}
     with staged(out_dir) as stage:
         write_files(stage, files)

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from generator import urls
+from generator.history import NO_HISTORY, History, revision_views
 from generator.markup import MarkdownRenderer
 from generator.model import DEPARTMENT_LEVELS, TOWN_DUTIES_HEADING, Category, Content, Department, Matter
 
@@ -60,6 +61,7 @@ class Catalogue:
     departments: dict[str, Department]  # by canonical name
     by_category: dict[str, tuple[Matter, ...]]  # category slug → matters in official order
     by_department: dict[str, tuple[Matter, ...]]  # department slug → matters in official order
+    history: History = NO_HISTORY  # from git: shown by the matter pages and the 修订记录 page
 
     def view(self, matter: Matter, root: str, *, flat: bool = False, town_shift: int = 0,
              own_slug: str = "") -> MatterView:
@@ -94,16 +96,19 @@ class Page:
     matters: frozenset[str]  # ids of the matters the page shows or counts
 
 
-def catalogue(content: Content) -> Catalogue:
+def catalogue(content: Content, history: History = NO_HISTORY,
+              markdown: MarkdownRenderer | None = None) -> Catalogue:
+    """Lookups for rendering ``content``; pass ``markdown`` to keep its cache across incremental rebuilds."""
     return Catalogue(
         content=content,
-        markdown=MarkdownRenderer(content.departments),
+        markdown=MarkdownRenderer(content.departments) if markdown is None else markdown,
         categories=content.category_by_name(),
         departments=content.department_by_name(),
         by_category={category.slug: tuple(m for m in content.matters if m.category == category.name)
                      for category in content.categories},
         by_department={department.slug: tuple(m for m in content.matters if department.name in m.departments)
                        for department in content.departments},
+        history=history,
     )
 
 
@@ -114,8 +119,9 @@ def pages(content: Content) -> list[Page]:
         Page(urls.HOME, "home.html", _home, every),
         Page(urls.FULL_LIST, "list.html", _full_list, every),
         Page(urls.DEPARTMENTS, "departments.html", _department_index, every),
-        Page(urls.SEARCH, "search.html", _search, frozenset()),
+        Page(urls.SEARCH, "search.html", _search, every),  # lists the departments that have matters
         Page(urls.NOT_FOUND, "404.html", _not_found, frozenset()),
+        Page(urls.HISTORY, "history.html", _history, frozenset()),  # shows History.revisions only
     ]
     for category in content.categories:
         ids = frozenset(m.id for m in content.matters if m.category == category.name)
@@ -132,16 +138,18 @@ def pages(content: Content) -> list[Page]:
 
 
 def render_pages(content: Content, selected: Iterable[Page] | None = None,
-                 templates_dir: Path = TEMPLATES_DIR) -> dict[str, bytes]:
+                 templates_dir: Path = TEMPLATES_DIR, history: History = NO_HISTORY) -> dict[str, bytes]:
     """``{path: html bytes}`` for the selected pages (default: all of them)."""
     env = environment(templates_dir)
-    books = catalogue(content)
-    rendered: dict[str, bytes] = {}
-    for page in pages(content) if selected is None else selected:
-        root = urls.root_for(page.path)
-        variables = {"site": content.site, "root": root, "path": page.path, **page.context(books, root)}
-        rendered[page.path] = env.get_template(page.template).render(variables).encode("utf-8")
-    return rendered
+    books = catalogue(content, history)
+    return {page.path: render_page(env, books, page) for page in (pages(content) if selected is None else selected)}
+
+
+def render_page(env: Environment, books: Catalogue, page: Page) -> bytes:
+    """One page's HTML; the incremental build calls this with an environment and catalogue it keeps."""
+    root = urls.root_for(page.path)
+    variables = {"site": books.content.site, "root": root, "path": page.path, **page.context(books, root)}
+    return env.get_template(page.template).render(variables).encode("utf-8")
 
 
 def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
@@ -213,6 +221,7 @@ def _matter(matter: Matter, books: Catalogue, root: str) -> dict[str, Any]:
                 view.category.name, "home",
                 ((books.content.site.title, urls.HOME), (view.category.name, urls.category(view.category.slug)))),
         "view": view,
+        "revisions": books.history.of(matter.id),
         "previous": matters[position - 1] if position > 0 else None,
         "next": matters[position + 1] if position + 1 < len(matters) else None,
     }
@@ -235,6 +244,14 @@ def _search(books: Catalogue, root: str) -> dict[str, Any]:
                 ((books.content.site.title, urls.HOME),)),
         "categories": books.content.categories,
         "departments": [d for d in books.content.departments if books.by_department[d.slug]],
+    }
+
+
+def _history(books: Catalogue, root: str) -> dict[str, Any]:
+    return {
+        **_meta("修订记录", f"{books.content.site.title}历次修订的日期、说明和内容变化，按时间从新到旧排列。",
+                "修订记录", "history", ((books.content.site.title, urls.HOME),)),
+        "revisions": revision_views(books.history),
     }
 
 

@@ -20,6 +20,7 @@ from markupsafe import escape
 from conftest import CONTENT, REPO
 from generator.build import build
 from generator.check import load_valid_content
+from generator.history import load_history
 from generator.render import pages, render_pages
 
 MATTER_BUDGET = 30 * 1024  # bytes of HTML + CSS + JS a matter page may cost
@@ -84,7 +85,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_every_page_is_there(site, content):
-    expected = {"index.html", "404.html", "list/index.html", "search/index.html", "departments/index.html"}
+    expected = {"index.html", "404.html", "list/index.html", "search/index.html", "departments/index.html",
+                "history/index.html"}
     expected |= {f"matters/{m.id}/index.html" for m in content.matters}
     expected |= {f"categories/{c.slug}/index.html" for c in content.categories}
     expected |= {f"departments/{d.slug}/index.html" for d in content.departments}
@@ -331,7 +333,7 @@ def test_a_subset_of_pages_renders_the_same(content, site):
     assert {"index.html", "list/index.html", "matters/tuo-yu-ji-gou-sheng-jun-yun/index.html",
             "categories/livelihood-services/index.html", "departments/health/index.html"} <= paths
     assert "departments/civil-affairs/index.html" not in paths
-    for path, data in render_pages(content, chosen).items():
+    for path, data in render_pages(content, chosen, history=load_history(CONTENT)).items():
         assert data == (site / path).read_bytes(), path
 
 
@@ -345,7 +347,7 @@ def test_content_error_stops_the_build_and_keeps_the_old_site(tmp_path):
     shutil.copytree(CONTENT, tmp_path / "content")
     first = run_cli("build", "--out", "site", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert re.fullmatch(r"Built site: 145 pages, \d+ files in \d+\.\d\d s\.\n", first.stdout)
+    assert re.fullmatch(r"Built site: 146 pages, \d+ files in \d+\.\d\d s\.\n", first.stdout)
     before = tree(tmp_path / "site")
     broken = tmp_path / "content/matters/001-kai-zhan-lian-dong-jian-du-ban.md"
     broken.write_text(broken.read_text(encoding="utf-8").replace("category: 党的建设", "category: 党建"),
