@@ -9,6 +9,7 @@ from generator import urls
 from generator.check import load_valid_content
 from generator.downloads import download_files
 from generator.history import load_history
+from generator.markup import MarkdownRenderer
 from generator.render import pages, render_pages
 from generator.search import write_search_files
 from generator.writer import check_output_dir, read_tree, staged, write_files
@@ -44,10 +45,11 @@ def build(content_dir: Path, out_dir: Path) -> BuildReport:
     templates, static = theme_dir(content_dir, "templates"), theme_dir(content_dir, "static")
     check_output_dir(out_dir, keep=[content_dir, Path.cwd(), templates, static])
     content = load_valid_content(content_dir)
-    html = render_pages(content, pages(content), templates, load_history(content_dir))
+    markdown = MarkdownRenderer(content.departments)  # shared: each text is converted once
+    html = render_pages(content, pages(content), templates, load_history(content_dir), markdown)
     files = {**html, **download_files(content), **read_tree(static, urls.STATIC)}
     with staged(out_dir) as stage:
         write_files(stage, files)
-        search_files = write_search_files(content, stage)
+        search_files = write_search_files(content, stage, markdown)
     return BuildReport(out_dir, len(html), len(files) + len(search_files), time.perf_counter() - started)
 

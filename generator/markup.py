@@ -11,6 +11,12 @@ matter page, the department pages and the full list. The extension here:
 - links department names inside duty texts to the department's page;
 - shifts headings to fit the page's outline, or flattens them to emphasised
   paragraphs (inside the full list's table cells).
+
+Each text is converted once per build, whatever page shows it: links are
+written against a placeholder root, and the per-page variants (the page's
+way back to the root, shifted or flattened headings, no link to the page's
+own department) are cheap substitutions on our own serialised output, whose
+tags are known exactly (content cannot contain markup: it is escaped).
 """
 from __future__ import annotations
 
@@ -18,7 +24,6 @@ import re
 import xml.etree.ElementTree as etree
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import markdown
 from markdown.blockprocessors import OListProcessor, UListProcessor
@@ -34,7 +39,10 @@ from generator.names import fold
 # parser to the tree: "\ue0003\ue001text" is item 3.
 NUMBER_OPEN, NUMBER_CLOSE = "\ue000", "\ue001"
 NUMBER_MARK = re.compile(f"{NUMBER_OPEN}(\\d+){NUMBER_CLOSE}")
-ANY_MARK = re.compile(f"[{NUMBER_OPEN}{NUMBER_CLOSE}]")
+# Stands for the page's way back to the site root in converted HTML.
+ROOT_MARK = "\ue002"
+ANY_MARK = re.compile(f"[{NUMBER_OPEN}{NUMBER_CLOSE}{ROOT_MARK}]")
+HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 # Bulleted items that carry their own number, as in "- （1）…": the bullet would be a second marker.
 COUNTED_ITEM = re.compile(r"^\s*[（(]\d+[）)]")
 HEADING_TAGS = {f"h{level}" for level in range(1, 7)}
@@ -45,24 +53,12 @@ UNSAFE_INLINE = ("html", "link", "image_link", "image_reference", "reference", "
 UNSAFE_BLOCK = ("reference",)
 
 
-@dataclass
-class _Style:
-    """How the document being converted is to be rendered (set per call)."""
-
-    root: str = ""
-    shift: int = 0
-    flat: bool = False
-    own_slug: str = ""
-
-
 class MarkdownRenderer:
     """Converts content Markdown to HTML for one build; not thread-safe."""
 
     def __init__(self, departments: Iterable[Department]):
-        self._style = _Style()
-        self._md = markdown.Markdown(output_format="html", extensions=[
-            _OfficialText(self._style, DepartmentLinker(departments))])
-        self._cache: dict[tuple[str, str, int, bool, str], Markup] = {}
+        self._md = markdown.Markdown(output_format="html", extensions=[_OfficialText(DepartmentLinker(departments))])
+        self._converted: dict[str, str] = {}
 
     def html(self, text: str, root: str, *, shift: int = 0, flat: bool = False, own_slug: str = "") -> Markup:
         """``text`` as HTML for a page whose way back to the site root is ``root``.
@@ -70,12 +66,23 @@ class MarkdownRenderer:
         ``shift`` moves headings down the outline; ``flat`` turns them into
         paragraphs; the department ``own_slug`` is not linked (its own page).
         """
-        key = (text, root, shift, flat, own_slug)
-        if key not in self._cache:
-            self._style.root, self._style.shift, self._style.flat, self._style.own_slug = key[1:]
+        html = self.converted(text)
+        if flat:
+            html = HEADING_TAG.sub(lambda tag: "</p>" if tag[1] else '<p class="md-heading">', html)
+        elif shift:
+            html = HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + shift)}>", html)
+        if own_slug:
+            own_link = re.escape(f'<a href="{ROOT_MARK}{urls.department(own_slug)}">')
+            html = re.sub(f"{own_link}([^<]*)</a>", r"\1", html)
+        return Markup(html.replace(ROOT_MARK, root))
+
+    def converted(self, text: str) -> str:
+        """The page-independent HTML of ``text``, converted once per build."""
+        html = self._converted.get(text)
+        if html is None:
             self._md.reset()
-            self._cache[key] = Markup(self._md.convert(ANY_MARK.sub("", text)))
-        return self._cache[key]
+            html = self._converted[text] = self._md.convert(ANY_MARK.sub("", text))
+        return html
 
 
 class DepartmentLinker:
@@ -123,9 +130,8 @@ def plain_text(text: str) -> str:
 
 
 class _OfficialText(Extension):
-    def __init__(self, style: _Style, linker: DepartmentLinker):
+    def __init__(self, linker: DepartmentLinker):
         super().__init__()
-        self._style = style
         self._linker = linker
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
@@ -139,8 +145,7 @@ class _OfficialText(Extension):
         # Before "inline" (20): the number marks sit at the start of raw item text.
         md.treeprocessors.register(_ItemNumbers(md), "item_numbers", 25)
         # After "inline": only then is the text final (emphasis split out).
-        md.treeprocessors.register(_DepartmentLinks(md, self._linker, self._style), "department_links", 15)
-        md.treeprocessors.register(_Headings(md, self._style), "headings", 14)
+        md.treeprocessors.register(_DepartmentLinks(md, self._linker), "department_links", 15)
 
 
 class _NumberMarking:
@@ -225,10 +230,9 @@ def _take_number(item: etree.Element) -> int | None:
 class _DepartmentLinks(Treeprocessor):
     """Link department names in text, never inside links, headings or code."""
 
-    def __init__(self, md: markdown.Markdown, linker: DepartmentLinker, style: _Style):
+    def __init__(self, md: markdown.Markdown, linker: DepartmentLinker):
         super().__init__(md)
         self._linker = linker
-        self._style = style
 
     def run(self, root: etree.Element) -> None:
         self._walk(root)
@@ -250,8 +254,8 @@ class _DepartmentLinks(Treeprocessor):
         lead = ""
         links: list[etree.Element] = []
         for piece, slug in self._linker.split(text or ""):
-            if slug and slug != self._style.own_slug:
-                link = etree.Element("a", {"href": self._style.root + urls.department(slug)})
+            if slug:
+                link = etree.Element("a", {"href": ROOT_MARK + urls.department(slug)})
                 link.text = piece
                 links.append(link)
             elif links:
@@ -259,22 +263,3 @@ class _DepartmentLinks(Treeprocessor):
             else:
                 lead += piece
         return (lead, links) if links else (text, [])
-
-
-class _Headings(Treeprocessor):
-    """Fit headings into the page's outline."""
-
-    def __init__(self, md: markdown.Markdown, style: _Style):
-        super().__init__(md)
-        self._style = style
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            if element.tag not in HEADING_TAGS:
-                continue
-            if self._style.flat:
-                element.tag = "p"
-                element.set("class", "md-heading")
-            else:
-                element.tag = f"h{min(6, int(element.tag[1]) + self._style.shift)}"
-

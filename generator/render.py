@@ -8,7 +8,7 @@ depend on changed matters.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,7 @@ class Catalogue:
     by_category: dict[str, tuple[Matter, ...]]  # category slug → matters in official order
     by_department: dict[str, tuple[Matter, ...]]  # department slug → matters in official order
     history: History = NO_HISTORY  # from git: shown by the matter pages and the 修订记录 page
+    positions: dict[str, int] = field(default_factory=dict)  # matter id → index in official order
 
     def view(self, matter: Matter, root: str, *, flat: bool = False, town_shift: int = 0,
              own_slug: str = "") -> MatterView:
@@ -109,6 +110,7 @@ def catalogue(content: Content, history: History = NO_HISTORY,
         by_department={department.slug: tuple(m for m in content.matters if department.name in m.departments)
                        for department in content.departments},
         history=history,
+        positions={matter.id: index for index, matter in enumerate(content.matters)},
     )
 
 
@@ -138,10 +140,11 @@ def pages(content: Content) -> list[Page]:
 
 
 def render_pages(content: Content, selected: Iterable[Page] | None = None,
-                 templates_dir: Path = TEMPLATES_DIR, history: History = NO_HISTORY) -> dict[str, bytes]:
+                 templates_dir: Path = TEMPLATES_DIR, history: History = NO_HISTORY,
+                 markdown: MarkdownRenderer | None = None) -> dict[str, bytes]:
     """``{path: html bytes}`` for the selected pages (default: all of them)."""
     env = environment(templates_dir)
-    books = catalogue(content, history)
+    books = catalogue(content, history, markdown)
     return {page.path: render_page(env, books, page) for page in (pages(content) if selected is None else selected)}
 
 
@@ -214,7 +217,7 @@ def _department(department: Department, books: Catalogue, root: str) -> dict[str
 def _matter(matter: Matter, books: Catalogue, root: str) -> dict[str, Any]:
     view = books.view(matter, root)
     matters = books.content.matters
-    position = matters.index(matter)
+    position = books.positions[matter.id]
     return {
         **_meta(matter.title, f"第 {matter.number} 项 {matter.title}：对应上级部门"
                 f"{'、'.join(matter.departments)}；上级部门职责、履职保障与镇的配合职责。",

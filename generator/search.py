@@ -35,8 +35,7 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
-
+from generator.markup import MarkdownRenderer
 from generator.model import Content, Matter
 
 FORMAT = 1
@@ -63,24 +62,25 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(normalize(query).split()))
 
 
-def markdown_lines(text: str) -> list[str]:
-    """The visible text of Markdown, one line per block (paragraph, list item, heading)."""
+def markdown_lines(text: str, renderer: MarkdownRenderer | None = None) -> list[str]:
+    """The visible text of Markdown, one line per block (paragraph, list item, heading).
+
+    Pass the build's ``renderer`` so that each text is converted once for the
+    pages and the index alike.
+    """
     if not text.strip():
         return []
     extractor = _TextExtractor()
-    extractor.feed(markdown.Markdown().convert(text))
+    extractor.feed((renderer or MarkdownRenderer(())).converted(text))
     extractor.close()
     return extractor.lines()
 
 
-def body_lines(matter: Matter) -> list[str]:
+def body_lines(matter: Matter, renderer: MarkdownRenderer | None = None) -> list[str]:
     """A matter's duty texts and 履职保障 as plain lines, in the official order."""
-    lines: list[str] = []
-    for section in matter.upper_sections:
-        lines.extend(markdown_lines(section.markdown))
-    lines.extend(markdown_lines(matter.guarantee))
-    lines.extend(markdown_lines(matter.town_duties))
-    return lines
+    renderer = renderer or MarkdownRenderer(())
+    texts = [*(section.markdown for section in matter.upper_sections), matter.guarantee, matter.town_duties]
+    return [line for text in texts for line in markdown_lines(text, renderer)]
 
 
 def department_spellings(matter: Matter, content: Content) -> list[str]:
@@ -101,8 +101,9 @@ def searchable_text(matter: Matter, content: Content) -> str:
     return FIELD_SEPARATOR.join(searchable_parts(matter, content))
 
 
-def search_payload(content: Content) -> dict:
+def search_payload(content: Content, renderer: MarkdownRenderer | None = None) -> dict:
     """The index the browser searches; JSON-able, deterministic."""
+    renderer = renderer or MarkdownRenderer(content.departments)
     categories = {category.name: index for index, category in enumerate(content.categories)}
     departments = {department.name: index for index, department in enumerate(content.departments)}
     return {
@@ -116,7 +117,7 @@ def search_payload(content: Content) -> dict:
             "title": matter.title,
             "category": categories[matter.category],
             "departments": [departments[name] for name in matter.departments],
-            "body": body_lines(matter),
+            "body": body_lines(matter, renderer),
         } for matter in content.matters],
     }
 
@@ -126,14 +127,14 @@ def payload_json(payload: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def write_search_files(content: Content, out_dir: Path) -> list[Path]:
+def write_search_files(content: Content, out_dir: Path, renderer: MarkdownRenderer | None = None) -> list[Path]:
     """Write ``search/search-index.json`` and ``search/search-index.js`` under ``out_dir``.
 
     The ``.js`` file sets ``window.SEARCH_INDEX`` so that a plain
     ``<script src>`` loads it, which also works from ``file://`` where
     ``fetch`` of a local JSON file is blocked.
     """
-    data = payload_json(search_payload(content))
+    data = payload_json(search_payload(content, renderer))
     folder = out_dir / SEARCH_DIR
     folder.mkdir(parents=True, exist_ok=True)
     json_path, js_path = folder / JSON_NAME, folder / JS_NAME
