@@ -19,6 +19,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         BrowserContext,
         ConsoleMessage,
         Error,
+        Locator,
         Page,
         Playwright,
         Request,
@@ -295,6 +297,12 @@ class PageAudit:
             + [f"external request: {u}" for u in self.external_requests]
         )
 
+    def clear(self) -> None:
+        """Forget what was recorded, before the next page loads in the same tab."""
+        self.console_errors.clear()
+        self.failed_requests.clear()
+        self.external_requests.clear()
+
     def assert_clean(self) -> None:
         """Fail listing every recorded problem."""
         problems = self.problems()
@@ -348,6 +356,23 @@ def open_page(
     if response is not None:
         assert response.ok, f"{url}: HTTP {response.status}"
     return page, audit
+
+
+def activate(locator: Locator, touch: bool) -> None:
+    """Press a link or button as the reader would: a tap on a phone, a click elsewhere."""
+    if touch:
+        locator.tap()
+    else:
+        locator.click()
+
+
+# Page objects (not the /Pages tree nodes); Chromium writes them uncompressed.
+_PDF_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """Number of pages in a PDF that Chromium printed (``page.pdf()``)."""
+    return len(_PDF_PAGE_OBJECT.findall(pdf))
 
 
 # --------------------------------------------------------------------------
