@@ -44,29 +44,46 @@ class Row:
         return (self.number, self.title, self.departments, self.upper, self.town, self.category)
 
 
+@dataclass(frozen=True)
+class PlainMatter:
+    """A matter's texts as plain text, computed once for all three downloads."""
+
+    matter: Matter
+    sections: tuple[str, ...]
+    guarantee: str
+    town: str
+
+    @classmethod
+    def of(cls, matter: Matter) -> PlainMatter:
+        return cls(matter, tuple(plain_text(section.markdown) for section in matter.upper_sections),
+                   plain_text(matter.guarantee), plain_text(matter.town_duties))
+
+
 def download_files(content: Content) -> dict[str, bytes]:
     """``{path: bytes}`` of the three downloads."""
-    rows = [row(matter) for matter in content.matters]
+    plain = [PlainMatter.of(matter) for matter in content.matters]
+    rows = [row(matter) for matter in plain]
     return {
-        urls.JSON_DOWNLOAD: to_json(content),
+        urls.JSON_DOWNLOAD: to_json(content, plain, rows),
         urls.CSV_DOWNLOAD: to_csv(rows),
         urls.XLSX_DOWNLOAD: to_xlsx(rows, content.site.title, content.site.issuer),
     }
 
 
-def row(matter: Matter) -> Row:
-    return Row(matter.number, matter.title, DEPARTMENT_JOINER.join(matter.departments), upper_text(matter),
-               plain_text(matter.town_duties), matter.category)
+def row(plain: PlainMatter) -> Row:
+    matter = plain.matter
+    return Row(matter.number, matter.title, DEPARTMENT_JOINER.join(matter.departments), upper_text(plain),
+               plain.town, matter.category)
 
 
-def upper_text(matter: Matter) -> str:
+def upper_text(plain: PlainMatter) -> str:
     """The 上级部门职责 cell as the official table writes it: each heading and its duties, then 履职保障."""
-    parts = [f"{section.heading}\n{plain_text(section.markdown)}" for section in matter.upper_sections]
-    parts.append(GUARANTEE_LABEL + plain_text(matter.guarantee))
+    parts = [f"{section.heading}\n{text}" for section, text in zip(plain.matter.upper_sections, plain.sections)]
+    parts.append(GUARANTEE_LABEL + plain.guarantee)
     return "\n".join(parts)
 
 
-def to_json(content: Content) -> bytes:
+def to_json(content: Content, plain: list[PlainMatter], rows: list[Row]) -> bytes:
     data = {
         "site": {key: getattr(content.site, key) for key in
                  ("title", "town", "district", "city", "issuer", "version", "revision_note", "description")},
@@ -75,12 +92,13 @@ def to_json(content: Content) -> bytes:
                         "url": urls.category(c.slug)} for c in content.categories],
         "departments": [{"name": d.name, "slug": d.slug, "level": d.level, "aliases": list(d.aliases),
                          "url": urls.department(d.slug)} for d in content.departments],
-        "matters": [_matter_data(matter) for matter in content.matters],
+        "matters": [_matter_data(matter, row) for matter, row in zip(plain, rows)],
     }
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _matter_data(matter: Matter) -> dict[str, Any]:
+def _matter_data(plain: PlainMatter, table_row: Row) -> dict[str, Any]:
+    matter = plain.matter
     return {
         "id": matter.id,
         "number": matter.number,
@@ -89,11 +107,11 @@ def _matter_data(matter: Matter) -> dict[str, Any]:
         "departments": list(matter.departments),
         "url": urls.matter(matter.id),
         "upper_sections": [{"heading": s.heading, "departments": list(s.departments), "markdown": s.markdown,
-                            "text": plain_text(s.markdown)} for s in matter.upper_sections],
-        "guarantee": {"markdown": matter.guarantee, "text": plain_text(matter.guarantee)},
-        "town_duties": {"markdown": matter.town_duties, "text": plain_text(matter.town_duties)},
+                            "text": text} for s, text in zip(matter.upper_sections, plain.sections)],
+        "guarantee": {"markdown": matter.guarantee, "text": plain.guarantee},
+        "town_duties": {"markdown": matter.town_duties, "text": plain.town},
         "notes": list(matter.notes),
-        "table": dict(zip(COLUMNS, row(matter).cells())),
+        "table": dict(zip(COLUMNS, table_row.cells())),
     }
 
 

@@ -116,16 +116,19 @@ class DepartmentLinker:
         return pieces
 
 
+PLAIN_HEADING = re.compile(r"^#{1,6}\s+")
+PLAIN_BULLET = re.compile(r"^[-*+]\s+")
+PLAIN_NUMBER = re.compile(r"^(\d+)\.\s+")
+PLAIN_ESCAPE = re.compile(r"\\([\\`*_\[\]<>#+\-=|])")
+
+
 def plain_text(text: str) -> str:
     """Content Markdown as the plain text of the official table: markers and indents gone, numbers kept."""
     lines = []
     for line in text.split("\n"):
-        line = line.strip()
-        line = re.sub(r"^#{1,6}\s+", "", line)
-        line = re.sub(r"^[-*+]\s+", "", line)
-        line = re.sub(r"^(\d+)\.\s+", r"\1.", line)
+        line = PLAIN_NUMBER.sub(r"\1.", PLAIN_BULLET.sub("", PLAIN_HEADING.sub("", line.strip())))
         if line:
-            lines.append(line)
+            lines.append(PLAIN_ESCAPE.sub(r"\1", line))
     return "\n".join(lines)
 
 
