@@ -153,16 +153,20 @@ def _load_matters(folder: Path, errors: list[ContentError]) -> list[Matter]:
                                    "import the official table with 'python -m generator import FILE'"))
         return []
     matters = []
+    folder_label = display_path(folder)  # once: resolving every file's path is slow at scale
     for path in sorted(folder.glob("*.md")):
-        matter = load_matter(path, errors)
+        matter = load_matter(path, errors, f"{folder_label}/{path.name}")
         if matter is not None:
             matters.append(matter)
     return matters
 
 
-def load_matter(path: Path, errors: list[ContentError]) -> Matter | None:
-    """Read one matter file; on a shape error, record it and return None."""
-    label = display_path(path)
+def load_matter(path: Path, errors: list[ContentError], label: str = "") -> Matter | None:
+    """Read one matter file; on a shape error, record it and return None.
+
+    ``label`` is the path as messages show it (default: computed from ``path``).
+    """
+    label = label or display_path(path)
     raw = path.read_bytes()
     reader = _Reader(label, errors)
     try:

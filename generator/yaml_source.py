@@ -26,20 +26,20 @@ class LinedList(list):
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    pass
+    first_line = 1  # the file line of the YAML text's first line
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LinedDict:
     mapping = LinedDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    mapping.line = node.start_mark.line + loader.first_line
+    mapping.key_lines = {str(key.value): key.start_mark.line + loader.first_line for key, _ in node.value}
     return mapping
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LinedList:
     sequence = LinedList(loader.construct_sequence(node, deep=True))
-    sequence.line = node.start_mark.line + 1
-    sequence.item_lines = [item.start_mark.line + 1 for item in node.value]
+    sequence.line = node.start_mark.line + loader.first_line
+    sequence.item_lines = [item.start_mark.line + loader.first_line for item in node.value]
     return sequence
 
 
@@ -49,27 +49,16 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[ContentError]]:
     """Parse ``text``; lines are shifted by ``first_line - 1`` (front matter starts below the fence)."""
+    loader = _LineLoader(text)
+    loader.first_line = first_line
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = loader.get_single_data()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = (mark.line if mark else 0) + first_line
         problem = getattr(error, "problem", None) or str(error)
         return None, [ContentError(path, line, f"YAML syntax error: {problem}",
                                    "check indentation, colons and quotes on this line or the one before")]
-    if first_line != 1:
-        _shift_lines(data, first_line - 1)
+    finally:
+        loader.dispose()
     return data, []
-
-
-def _shift_lines(data: Any, offset: int) -> None:
-    if isinstance(data, LinedDict):
-        data.line += offset
-        data.key_lines = {key: line + offset for key, line in data.key_lines.items()}
-        for value in data.values():
-            _shift_lines(value, offset)
-    elif isinstance(data, LinedList):
-        data.line += offset
-        data.item_lines = [line + offset for line in data.item_lines]
-        for value in data:
-            _shift_lines(value, offset)
