@@ -52,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
                        help="output folder, replaced only when the build succeeds (default: site/)")
     build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", parents=[common],
+                                help="preview the site, rebuilt and reloaded in the browser as you edit")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in the default browser")
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -86,6 +94,15 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     print(report.summary())
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.server import serve
+
+    if not args.content.is_dir():
+        print(f"error: {args.content}: no such content folder", file=sys.stderr)
+        return 1
+    return serve(args.content, args.host, args.port, open_browser=args.open)
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -1,0 +1,168 @@
+"""``serve``: a real server on a loopback port follows edits, shows content errors, and stops cleanly on Ctrl-C."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, REPO
+from generator import urls
+from generator.incremental import IncrementalSite
+from generator.server import deferred, site_app
+
+MATTERS = 12
+STARTUP_SECONDS = 20
+CHANGE_SECONDS = 5
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """12 matters and the settings; the server uses the generator's own templates and assets."""
+    folder = tmp_path / "content"
+    (folder / "matters").mkdir(parents=True)
+    for name in ("site.yml", "categories.yml", "departments.yml"):
+        shutil.copy(CONTENT / name, folder / name)
+    for path in sorted((CONTENT / "matters").glob("*.md"))[:MATTERS]:
+        shutil.copy(path, folder / "matters" / path.name)
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def answers(url: str) -> bool:
+    try:
+        return fetch(url)[0] == 200
+    except OSError:
+        return False
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def server(content: Path):
+    """``python -m generator serve`` in a subprocess, working in the content's parent folder."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--content", "content", "--port", str(port)],
+        cwd=content.parent, env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: answers(base) or process.poll() is not None, STARTUP_SECONDS, "the server to answer")
+        assert process.poll() is None, process.communicate()
+        yield process, base
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def test_serve_follows_edits_shows_errors_and_stops_cleanly(server, content):
+    process, base = server
+    matter = next((content / "matters").glob("006-*.md"))
+    page = base + urls.matter("qian-shu-nong-cun-tu-di-cheng")
+    status, html = fetch(page)
+    assert status == 200 and "签署农村土地承包经营合同工作" in html
+    assert "livereload.js" in html  # the browser is told to reload
+
+    edit(matter, "title: 签署农村土地承包经营合同工作", "title: 签署农村土地承包合同工作")
+    wait_for(lambda: "签署农村土地承包合同工作" in fetch(page)[1], CHANGE_SECONDS, "the edited page")
+    assert "签署农村土地承包合同工作" in fetch(base + urls.JSON_DOWNLOAD)[1]  # produced on request
+
+    edit(matter, "category: 经济发展", "category: 经济发")
+    report = f"content/matters/{matter.name}:5: unknown category &#39;经济发&#39;"
+    wait_for(lambda: report in fetch(base)[1], CHANGE_SECONDS, "the error page")
+    for url in (base, page, base + "no/such/page.html"):
+        status, html = fetch(url)
+        assert status == 500 and report in html
+    assert fetch(base + "static/style.css")[0] == 200
+    assert process.poll() is None
+
+    edit(matter, "category: 经济发", "category: 经济发展")
+    wait_for(lambda: fetch(page)[0] == 200, CHANGE_SECONDS, "the page to come back")
+    assert "签署农村土地承包合同工作" in fetch(page)[1]
+
+    last = next((content / "matters").glob(f"{MATTERS:03d}-*.md"))
+    last_page = base + urls.matter(last.stem.split("-", 1)[1])
+    assert fetch(last_page)[0] == 200
+    last.unlink()
+    wait_for(lambda: fetch(last_page)[0] == 404, CHANGE_SECONDS, "the deleted matter's page to go")
+
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode in (0, 130)
+    assert "Traceback" not in out + err
+    assert f"Serving http://127.0.0.1:{base.split(':')[-1].rstrip('/')}/" in out
+    assert f"content/matters/{matter.name}:5: unknown category '经济发'" in out  # the terminal has it too
+
+
+def request(app, path: str) -> tuple[str, dict[str, str], bytes]:
+    answer: dict = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    body = b"".join(app({"REQUEST_METHOD": "GET", "PATH_INFO": path}, start_response))
+    return answer["status"], answer["headers"], body
+
+
+def test_the_app_serves_only_the_site_folder(content, tmp_path):
+    site = IncrementalSite(content, tmp_path / "out", defer=deferred)
+    site.update()
+    app = site_app(site)
+    assert request(app, "/")[0] == "200 OK"
+    status, headers, _ = request(app, "/matters/qian-shu-nong-cun-tu-di-cheng")
+    assert status.startswith("301") and headers["Location"] == "/matters/qian-shu-nong-cun-tu-di-cheng/"
+    assert request(app, "/matters/qian-shu-nong-cun-tu-di-cheng/")[0] == "200 OK"
+    for escape in ("/../content/site.yml", "/static/../../content/site.yml", "/matters/./../../out"):
+        assert request(app, escape)[0].startswith("404"), escape
+    status, headers, _ = request(app, "/static/style.css")
+    assert status == "200 OK" and headers["Content-Type"] == "text/css; charset=utf-8" and headers["Cache-Control"] == "no-store"
+    assert not (site.out_dir / urls.FULL_LIST).exists()  # deferred until asked for
+    assert request(app, "/" + urls.FULL_LIST)[0] == "200 OK"
+
+
+def test_a_busy_port_is_an_error_not_a_traceback(content, tmp_path):
+    from generator.server import serve
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        out = io.StringIO()
+        assert serve(content, port=taken.getsockname()[1], out=out) == 1
