@@ -59,15 +59,15 @@ class _Line:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class OutlineEntry:
     title: Rich
     lines: tuple[_Line, ...] = ()
 
 
 @dataclass(frozen=True)
-class _Group:
+class OutlineGroup:
     title: str
-    entries: tuple[_Entry, ...]
+    entries: tuple[OutlineEntry, ...]
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -79,7 +79,7 @@ def render(change: Change, form: str = "text", colour: bool = False) -> str:
     """``change`` in one of FORMATS, ending with a newline."""
     if form == "json":
         return render_json(change)
-    groups = _outline(change)
+    groups = outline(change)
     if form == "markdown":
         return _markdown(summary_line(change), groups)
     return _text(summary_line(change), groups, colour)
@@ -119,18 +119,18 @@ def _arrow(old: str, new: str) -> str:
     return f"{old} → {new}"
 
 
-def _outline(change: Change) -> list[_Group]:
+def outline(change: Change) -> list[OutlineGroup]:
     groups = [
-        _Group("站点设置", tuple(_Entry(_value_text(SITE_LABELS[value.field], value)) for value in change.site)),
-        _Group("分类", _category_entries(change)),
-        _Group("部门", tuple(entry for department in change.departments
+        OutlineGroup("站点设置", tuple(OutlineEntry(_value_text(SITE_LABELS[value.field], value)) for value in change.site)),
+        OutlineGroup("分类", _category_entries(change)),
+        OutlineGroup("部门", tuple(entry for department in change.departments
                            for entry in _department_entries(department))),
-        _Group("新增事项", tuple(_Entry(_plain(_matter_line(matter, show_departments=True)))
+        OutlineGroup("新增事项", tuple(OutlineEntry(_plain(_matter_line(matter, show_departments=True)))
                              for matter in change.matters_of(ADDED))),
-        _Group("删除事项", tuple(_Entry(_plain(_matter_line(matter, show_departments=False)))
+        OutlineGroup("删除事项", tuple(OutlineEntry(_plain(_matter_line(matter, show_departments=False)))
                              for matter in change.matters_of(REMOVED))),
-        _Group("修改事项", tuple(_changed_matter(matter) for matter in change.matters_of(CHANGED))),
-        _Group("编号变化", tuple(_Entry(_plain(run)) for run in _renumbered_runs(
+        OutlineGroup("修改事项", tuple(_changed_matter(matter) for matter in change.matters_of(CHANGED))),
+        OutlineGroup("编号变化", tuple(OutlineEntry(_plain(run)) for run in _renumbered_runs(
             change.matters_of(RENUMBERED) + change.matters_of(CHANGED)))),
     ]
     return [group for group in groups if group.entries]
@@ -142,11 +142,11 @@ def _value_text(label: str, value: ValueChange) -> Rich:
     return _plain(f"{label}：{_arrow(value.old, value.new)}")
 
 
-def _category_entries(change: Change) -> tuple[_Entry, ...]:
-    entries = [_Entry(_plain(text)) for category in change.categories for text in _category_lines(category)]
+def _category_entries(change: Change) -> tuple[OutlineEntry, ...]:
+    entries = [OutlineEntry(_plain(text)) for category in change.categories for text in _category_lines(category)]
     if change.category_order:
         order = change.category_order
-        entries.append(_Entry(_plain(f"顺序调整：{_arrow(JOINER.join(order.old), JOINER.join(order.new))}")))
+        entries.append(OutlineEntry(_plain(f"顺序调整：{_arrow(JOINER.join(order.old), JOINER.join(order.new))}")))
     return tuple(entries)
 
 
@@ -159,17 +159,17 @@ def _category_lines(category: CategoryChange) -> list[str]:
     return [labels[value.field] + _arrow(value.old, value.new) for value in category.fields]
 
 
-def _department_entries(department: DepartmentChange) -> list[_Entry]:
+def _department_entries(department: DepartmentChange) -> list[OutlineEntry]:
     if department.kind in (ADDED, REMOVED):
         verb = "新增" if department.kind == ADDED else "删除"
-        return [_Entry(_plain(f"{verb}：{department.name}（{department.level}）"))]
+        return [OutlineEntry(_plain(f"{verb}：{department.name}（{department.level}）"))]
     labels = {"name": "更名：", "level": f"级别调整：{department.name} "}
     lines = [labels[value.field] + _arrow(value.old, value.new) for value in department.fields]
     aliases = [f"{verb} {JOINER.join(names)}" for verb, names in
                (("新增", department.aliases_added), ("删除", department.aliases_removed)) if names]
     if aliases:
         lines.append(f"别称调整：{department.name} " + "；".join(aliases))
-    return [_Entry(_plain(line)) for line in lines]
+    return [OutlineEntry(_plain(line)) for line in lines]
 
 
 def _matter_line(matter: MatterChange, show_departments: bool) -> str:
@@ -179,7 +179,7 @@ def _matter_line(matter: MatterChange, show_departments: bool) -> str:
     return f"第{matter.number}项 {matter.title}（{'；'.join(about)}）"
 
 
-def _changed_matter(matter: MatterChange) -> _Entry:
+def _changed_matter(matter: MatterChange) -> OutlineEntry:
     lines: list[_Line] = []
     number, title, category = (matter.field(name) for name in ("number", "title", "category"))
     if number:
@@ -196,7 +196,7 @@ def _changed_matter(matter: MatterChange) -> _Entry:
         lines.append(_line(0, f"对应部门顺序：{_arrow(reordered.old, reordered.new)}"))
     for section in matter.sections:
         lines.extend(_section_lines(section))
-    return _Entry(_plain(f"第{matter.number}项 {matter.title}"), tuple(lines))
+    return OutlineEntry(_plain(f"第{matter.number}项 {matter.title}"), tuple(lines))
 
 
 def _section_label(section: SectionChange) -> str:
@@ -251,7 +251,7 @@ def _renumbered_runs(matters: tuple[MatterChange, ...]) -> list[str]:
 # --- text ------------------------------------------------------------------
 
 
-def _text(summary: str, groups: list[_Group], colour: bool) -> str:
+def _text(summary: str, groups: list[OutlineGroup], colour: bool) -> str:
     out = [summary]
     for group in groups:
         out.extend(("", group.title))
@@ -277,7 +277,7 @@ def _text_rich(text: Rich, colour: bool) -> str:
 # --- Markdown --------------------------------------------------------------
 
 
-def _markdown(summary: str, groups: list[_Group]) -> str:
+def _markdown(summary: str, groups: list[OutlineGroup]) -> str:
     out = [_escape(summary)]
     for group in groups:
         out.extend(("", f"### {group.title}", "") if out[-1] else (f"### {group.title}", ""))

@@ -68,7 +68,7 @@ class Side:
 # --- running git -----------------------------------------------------------
 
 
-def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def run_git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Git's output; GitError, carrying git's own message, when git fails or is missing."""
     try:
         result = subprocess.run(["git", *GIT_OPTIONS, "-C", str(repo), *args], input=stdin,
@@ -88,7 +88,7 @@ def _toplevel(path: Path) -> Path:
     folder = path if path.is_dir() else path.parent
     if not folder.is_dir():
         raise GitError(f"{path} does not exist")
-    return Path(_git(folder, "rev-parse", "--show-toplevel").decode("utf-8").strip()).resolve()
+    return Path(run_git(folder, "rev-parse", "--show-toplevel").decode("utf-8").strip()).resolve()
 
 
 def repository_root(path: Path) -> Path | None:
@@ -99,7 +99,7 @@ def repository_root(path: Path) -> Path | None:
         return None
 
 
-def _relative(repo: Path, content_dir: Path) -> str | None:
+def content_path_in_repo(repo: Path, content_dir: Path) -> str | None:
     """``content_dir`` as a path inside the repository (``content``), or None if it is outside."""
     try:
         return content_dir.resolve().relative_to(repo).as_posix()
@@ -112,7 +112,7 @@ def _commit(repo: Path, revision: str) -> str:
     try:
         if revision.startswith("-"):
             raise GitError(revision)  # an option, not a revision
-        return _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+        return run_git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
     except GitError:
         raise GitError(f"unknown revision '{revision}'") from None
 
@@ -124,7 +124,7 @@ def default_base(repo: Path) -> str:
     except GitError:
         return "HEAD"
     try:
-        return _git(repo, "merge-base", DEFAULT_BRANCH, "HEAD").decode().strip()
+        return run_git(repo, "merge-base", DEFAULT_BRANCH, "HEAD").decode().strip()
     except GitError:
         return DEFAULT_BRANCH
 
@@ -134,7 +134,7 @@ def default_base(repo: Path) -> str:
 
 def _extract(repo: Path, tree: str, folder: Path) -> None:
     """Write the files of ``tree`` (``REV:content`` or a tree id) into ``folder``."""
-    archive = _git(repo, "archive", "--format=tar", tree)
+    archive = run_git(repo, "archive", "--format=tar", tree)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
             tar.extractall(folder, filter="data")
@@ -168,7 +168,7 @@ def read_side(content_dir: Path, revision: str | None) -> Side:
     if revision is None:
         return _load(content_dir, "working tree")
     repo = _toplevel(content_dir)
-    relative = _relative(repo, content_dir)
+    relative = content_path_in_repo(repo, content_dir)
     if relative is None:
         raise GitError(f"{content_dir} is not inside the git checkout {repo}")
     commit = _commit(repo, revision)
@@ -207,12 +207,12 @@ def compare(content_dir: Path, base: str | None = None, head: str | None = None)
 # --- history ---------------------------------------------------------------
 
 
-def _log(repo: Path, relative: str, fields: str, *options: str) -> list[tuple[list[str], list[str]]]:
+def log_commits(repo: Path, relative: str, fields: str, *options: str) -> list[tuple[list[str], list[str]]]:
     """``git log`` over the content folder, newest first: (``fields``, name-status tokens) per commit.
 
     ``fields`` are ``--format`` placeholders separated by FIELD.
     """
-    output = _git(repo, "log", "-z", "--no-merges", "--no-color", f"--format={RECORD}{fields}",
+    output = run_git(repo, "log", "-z", "--no-merges", "--no-color", f"--format={RECORD}{fields}",
                   *options, "--", relative).decode("utf-8", "replace")
     commits = []
     for record in output.split(RECORD)[1:]:
@@ -222,7 +222,7 @@ def _log(repo: Path, relative: str, fields: str, *options: str) -> list[tuple[li
     return commits
 
 
-def _touched(tokens: list[str]) -> list[list[str]]:
+def touched_files(tokens: list[str]) -> list[list[str]]:
     """``--name-status -z`` tokens as [status, path, …] groups (renames and copies have two paths)."""
     groups, index = [], 0
     while index < len(tokens):
@@ -246,7 +246,7 @@ def _history_source(repo_root: Path, content_dir: Path) -> tuple[Path, str] | No
     repo = repository_root(content)
     if repo is None:
         return None
-    relative = _relative(repo, content)
+    relative = content_path_in_repo(repo, content)
     return (repo, relative) if relative is not None else None
 
 
@@ -263,7 +263,7 @@ def matter_history(repo_root: Path, content_dir: Path) -> dict[str, list[Revisio
         return {}
     repo, relative = source
     try:
-        commits = _log(repo, relative, FIELD.join(("%h", "%cs", "%s")), "-M", "--name-status")
+        commits = log_commits(repo, relative, FIELD.join(("%h", "%cs", "%s")), "-M", "--name-status")
     except GitError:
         return {}  # e.g. a checkout without commits yet
     matters = PurePosixPath(relative) / MATTERS_DIR
@@ -271,7 +271,7 @@ def matter_history(repo_root: Path, content_dir: Path) -> dict[str, list[Revisio
     later_id: dict[str, str] = {}  # an id as it was → the id it has now
     for (short, date, subject), tokens in commits:
         revision = Revision(date, short, subject)
-        for status, *paths in _touched(tokens):
+        for status, *paths in touched_files(tokens):
             ids = [_matter_id(path, matters) for path in paths]
             matter_id = ids[-1] or ids[0]  # a renamed file belongs to the matter it became
             if matter_id is None:
@@ -286,13 +286,19 @@ def matter_history(repo_root: Path, content_dir: Path) -> dict[str, list[Revisio
 
 def list_revisions(repo_root: Path, content_dir: Path, limit: int = REVISION_LIMIT) -> list[ListRevision]:
     """The last ``limit`` commits that changed the content, newest first, each with its change
-    from its (first) parent. Empty outside a git checkout."""
+    from its (first) parent. Empty outside a git checkout.
+
+    This loads each revision's whole content: simple and obviously right, so it
+    serves as the reference that ``history.revision_summaries`` (which reads
+    only the files each revision touched, and is what the build uses) is
+    tested against.
+    """
     source = _history_source(repo_root, content_dir)
     if source is None:
         return []
     repo, relative = source
     try:
-        commits = _log(repo, relative, FIELD.join(("%H", "%h", "%cs", "%s")), f"--max-count={limit}")
+        commits = log_commits(repo, relative, FIELD.join(("%H", "%h", "%cs", "%s")), f"--max-count={limit}")
     except GitError:
         return []
     return _summaries(repo, relative, commits)
@@ -319,7 +325,7 @@ def _trees(repo: Path, names: list[str]) -> dict[str, str]:
     """Tree ids of ``REV:path`` names, in one ``git cat-file`` call; missing names are left out."""
     if not names:
         return {}
-    output = _git(repo, "cat-file", "--batch-check", stdin=("\n".join(names) + "\n").encode("utf-8"))
+    output = run_git(repo, "cat-file", "--batch-check", stdin=("\n".join(names) + "\n").encode("utf-8"))
     trees = {}
     for name, line in zip(names, output.decode("utf-8", "replace").splitlines()):
         fields = line.split()

@@ -24,17 +24,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from generator.changes import Change, TextOp, diff_content, empty_content
-from generator.diff_format import _Entry, _outline, summary_line
+from generator.diff_format import OutlineEntry, outline, summary_line
 from generator.gitrev import (
     FIELD,
     REVISION_LIMIT,
     GitError,
     ListRevision,
     Revision,
-    _git,
-    _log,
-    _relative,
-    _touched,
+    run_git,
+    log_commits,
+    content_path_in_repo,
+    touched_files,
     matter_history,
     repository_root,
 )
@@ -73,7 +73,7 @@ NO_HISTORY = History()
 def load_history(content_dir: Path, limit: int = REVISION_LIMIT) -> History:
     """The history of ``content_dir`` in its enclosing git checkout; empty outside one."""
     repo = repository_root(content_dir)
-    relative = _relative(repo, content_dir) if repo is not None else None
+    relative = content_path_in_repo(repo, content_dir) if repo is not None else None
     if repo is None or relative is None:
         return NO_HISTORY
     matters = matter_history(repo, content_dir.resolve())
@@ -123,10 +123,10 @@ def revision_views(history: History, limit: int = GROUP_LIMIT) -> tuple[Revision
 def _groups(change: Change, limit: int) -> tuple[GroupView, ...]:
     """The outline the ``diff`` command prints, shared so the page cannot word things otherwise."""
     return tuple(GroupView(group.title, tuple(_entry(entry) for entry in group.entries[:limit]),
-                           max(0, len(group.entries) - limit)) for group in _outline(change))
+                           max(0, len(group.entries) - limit)) for group in outline(change))
 
 
-def _entry(entry: _Entry) -> EntryView:
+def _entry(entry: OutlineEntry) -> EntryView:
     lines: list[LineView] = []
     for line in entry.lines:
         if line.depth and lines:
@@ -179,7 +179,7 @@ def revision_summaries(repo: Path, relative: str, limit: int = REVISION_LIMIT) -
 
 def _commits(repo: Path, relative: str, limit: int) -> list[_Commit]:
     """One ``git log``: each commit with the matter files it touched, on either side."""
-    records = _log(repo, relative, FIELD.join(("%H", "%h", "%cs", "%s")), "-M", "--name-status",
+    records = log_commits(repo, relative, FIELD.join(("%H", "%h", "%cs", "%s")), "-M", "--name-status",
                    f"--max-count={limit}")
     folder = PurePosixPath(relative)
     commits = []
@@ -187,7 +187,7 @@ def _commits(repo: Path, relative: str, limit: int) -> list[_Commit]:
         old: list[str] = []
         new: list[str] = []
         whole = False
-        for status, *paths in _touched(tokens):
+        for status, *paths in touched_files(tokens):
             for path, side, absent in ((paths[0], old, "A"), (paths[-1], new, "D")):
                 file = PurePosixPath(path)
                 if status.startswith(absent):
@@ -216,7 +216,7 @@ def _batch(repo: Path, names: list[str]) -> dict[str, tuple[str, bytes]]:
     names = list(dict.fromkeys(names))
     if not names:
         return {}
-    output = _git(repo, "cat-file", "--batch", stdin=("\n".join(names) + "\n").encode("utf-8"))
+    output = run_git(repo, "cat-file", "--batch", stdin=("\n".join(names) + "\n").encode("utf-8"))
     found, position = {}, 0
     for name in names:
         end = output.index(b"\n", position)
