@@ -27,11 +27,42 @@ names, which are matched through ``departments``.
 identical: both sides fold text the same way, one piece at a time (a
 character with its combining marks), so that a match in the folded text maps
 back to the original characters for highlighting.
+
+A large list (the single index above ``SHARD_ABOVE_BYTES``, about 150 KB
+gzip) gets a sharded index instead (``SHARDED_FORMAT``), so that a reader downloads
+only what a query needs and search stays exact:
+
+- ``search-index.js``/``.json``: the manifest, everything ranking and the
+  result list need, but no duty text: ``categories`` and ``departments`` as
+  above, ``matters`` as columns ``{"id": [...], "title": [...], "number":
+  [first, step, ...], "category": [...], "departments": [[...], ...]}`` (in
+  the official order: a matter's position there is its index below),
+  ``shards`` (how many posting files) and ``text`` (how many matters each
+  text file holds, in order).
+- ``shards/<k>.js``: for each character bigram whose FNV-1a hash (over its
+  two code points) modulo ``shards`` is ``k``, where it occurs in the folded
+  duty text (``normalize`` of the body lines joined by ``FIELD_SEPARATOR``):
+  ``"gap:position,step,...;gap:..."``, one entry per matter in index order
+  (``gap`` = index - previous index, the first previous being -1), positions
+  in code points, ascending, the first absolute and then the steps. Bigrams
+  with a space in them are left out: no query term holds a space.
+- ``text/<k>.js``: the ``body`` lines of the matters of text chunk ``k``,
+  loaded for the snippets of the results shown.
+
+Positions make the shards exact on their own: a term occurs where bigrams
+covering all its characters occur at the matching offsets, so results and
+their count are known before any text is loaded. Each file sets
+``window.SEARCH_PARTS["shards/<k>"]`` (or ``"text/<k>"``) and is loaded with a
+``<script>`` element, which also works from ``file://``.
 """
 from __future__ import annotations
 
 import json
+import math
+import operator
+import re
 import unicodedata
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -39,10 +70,19 @@ from generator.markup import MarkdownRenderer
 from generator.model import Content, Matter
 
 FORMAT = 1
+SHARDED_FORMAT = 2
 SEARCH_DIR = "search"
 JSON_NAME = "search-index.json"
 JS_NAME = "search-index.js"
 JS_GLOBAL = "SEARCH_INDEX"
+PARTS_GLOBAL = "SEARCH_PARTS"
+SHARDS_DIR = "shards"
+TEXT_DIR = "text"
+SHARD_ABOVE_BYTES = 500_000  # the single index's JSON; ~150 KB gzip for this kind of text
+SHARD_BYTES = 16_000  # postings per shard file before gzip: one to two KB over the wire
+CHUNK_BYTES = 8_000  # duty text per text file before gzip: one file per few matters shown
+FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
+SPACE = re.compile(r"\s")  # exactly str.isspace: what separates query terms
 FIELD_SEPARATOR = "\n"  # never inside a query term, so no match spans two fields
 BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "div",
                         "blockquote", "pre", "tr", "td", "th", "dt", "dd", "ul", "ol", "table"})
@@ -122,25 +162,180 @@ def search_payload(content: Content, renderer: MarkdownRenderer | None = None) -
     }
 
 
-def payload_json(payload: dict) -> str:
+def payload_json(payload: object) -> str:
     """The canonical serialisation: sorted keys, no spaces, UTF-8 text."""
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def write_search_files(content: Content, out_dir: Path, renderer: MarkdownRenderer | None = None) -> list[Path]:
-    """Write ``search/search-index.json`` and ``search/search-index.js`` under ``out_dir``.
+def search_files(payload: dict, shard_above: int = SHARD_ABOVE_BYTES) -> dict[str, str]:
+    """The files of ``search/`` by path inside it: the single index, or above ``shard_above`` bytes a sharded one.
 
-    The ``.js`` file sets ``window.SEARCH_INDEX`` so that a plain
-    ``<script src>`` loads it, which also works from ``file://`` where
-    ``fetch`` of a local JSON file is blocked.
+    Small lists keep the single file: one request, and each query is
+    answered without waiting for the network.
     """
-    data = payload_json(search_payload(content, renderer))
+    data = payload_json(payload)
+    if len(data.encode("utf-8")) <= shard_above:
+        return {JSON_NAME: data + "\n", JS_NAME: f"window.{JS_GLOBAL} = {data};\n"}
+    return sharded_files(payload)
+
+
+def sharded_files(payload: dict) -> dict[str, str]:
+    """The manifest, posting shards and text chunks of ``payload`` (see the module docstring)."""
+    matters = payload["matters"]
+    postings = bigram_postings(normalize_many([FIELD_SEPARATOR.join(m["body"]) for m in matters]))
+    shard_count = max(1, math.ceil(sum(len(gram) + len(text) + 6 for gram, text in postings.items()) / SHARD_BYTES))
+    shards: list[dict[str, str]] = [{} for _ in range(shard_count)]
+    for gram, text in postings.items():
+        shards[shard_of(gram, shard_count)][gram] = text
+    chunks = _chunks([m["body"] for m in matters])
+    manifest = _manifest(payload, shard_count, [len(chunk) for chunk in chunks])
+    data = payload_json(manifest)
+    files = {JSON_NAME: data + "\n", JS_NAME: f"window.{JS_GLOBAL} = {data};\n"}
+    for number, shard in enumerate(shards):
+        files.update(_part(f"{SHARDS_DIR}/{number}", shard))
+    for number, chunk in enumerate(chunks):
+        files.update(_part(f"{TEXT_DIR}/{number}", chunk))
+    return files
+
+
+def bigram_postings(bodies: list[str]) -> dict[str, str]:
+    """For each bigram of the folded ``bodies``, its encoded positions (``shards/<k>.js`` entries).
+
+    Built with as few Python steps per occurrence as possible (dicts made
+    from zips, repeats found by ``str.find``): at 10,000 matters there are
+    three million occurrences.
+    """
+    found: dict[str, list] = {}  # bigram -> [index, positions, index, positions, ...]
+    for index, body in enumerate(bodies):
+        for gram, positions in _positions(body).items():
+            entries = found.get(gram)
+            if entries is None:
+                found[gram] = [index, positions]
+            else:
+                entries += (index, positions)
+    postings = {}
+    for gram, entries in found.items():
+        indices = entries[0::2]
+        gaps = map(operator.sub, indices, [-1, *indices[:-1]])
+        postings[gram] = ";".join(map("{}:{}".format, gaps, entries[1::2]))
+    return postings
+
+
+def _positions(body: str) -> dict[str, int | str]:
+    """Each bigram of ``body`` without a space: its position, or its encoded positions if it repeats."""
+    grams = list(map(operator.add, body, body[1:]))
+    places: dict[str, int | str] = dict(zip(reversed(grams), range(len(grams) - 1, -1, -1)))  # first places
+    if len(places) < len(grams):
+        for gram, count in Counter(grams).most_common():  # repeated bigrams first
+            if count == 1:
+                break
+            at = body.find(gram)
+            steps = [at]
+            for _ in range(count - 1):
+                following = body.find(gram, at + 1)
+                steps.append(following - at)
+                at = following
+            places[gram] = ",".join(map(str, steps))
+    for space in SPACE.finditer(body):
+        at = space.start()
+        if at < len(grams):
+            places.pop(grams[at], None)
+        if at:
+            places.pop(grams[at - 1], None)
+    return places
+
+
+def shard_of(gram: str, count: int) -> int:
+    """The shard of a bigram: 32-bit FNV-1a over its code points, as ``search.js`` computes it."""
+    value = FNV_OFFSET
+    for char in gram:
+        value = ((value ^ ord(char)) * FNV_PRIME) & 0xFFFFFFFF
+    return value % count
+
+
+def query_shards(query: str, shard_count: int) -> list[int]:
+    """The shards ``search.js`` loads for ``query``, in its order.
+
+    Each term of two or more characters needs bigrams covering all its
+    characters: every other one from the first, and the last.
+    """
+    shards: list[int] = []
+    for term in query_terms(query):
+        offsets = [*range(0, len(term) - 1, 2), *([len(term) - 2] if len(term) % 2 else [])]
+        for offset in offsets if len(term) > 1 else []:
+            shard = shard_of(term[offset:offset + 2], shard_count)
+            if shard not in shards:
+                shards.append(shard)
+    return shards
+
+
+def normalize_many(texts: list[str]) -> list[str]:
+    """``normalize`` of each text, but through one translation table when no text has combining marks.
+
+    Without marks every piece is one character, so folding piece by piece is
+    a character-for-character translation: much faster on thousands of texts.
+    """
+    chars = set().union(*texts)
+    if any(unicodedata.category(char).startswith("M") for char in chars):
+        return [normalize(text) for text in texts]
+    table = {ord(char): normalize(char) for char in chars}
+    return [text.translate(table) for text in texts]
+
+
+def _chunks(bodies: list[list[str]]) -> list[list[list[str]]]:
+    """Consecutive bodies grouped by size, about ``CHUNK_BYTES`` each (a longer body alone)."""
+    chunks: list[list[list[str]]] = []
+    size = 0
+    for body in bodies:
+        length = sum(len(line.encode("utf-8")) + 3 for line in body)
+        if not chunks or size + length > CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(body)
+        size += length
+    return chunks
+
+
+def _manifest(payload: dict, shard_count: int, chunk_sizes: list[int]) -> dict:
+    matters = payload["matters"]
+    numbers = [m["number"] for m in matters]
+    return {
+        "format": SHARDED_FORMAT,
+        "categories": payload["categories"],
+        "departments": payload["departments"],
+        "matters": {"id": [m["id"] for m in matters], "title": [m["title"] for m in matters],
+                    "number": [*numbers[:1], *map(operator.sub, numbers[1:], numbers[:-1])],
+                    "category": [m["category"] for m in matters],
+                    "departments": [m["departments"] for m in matters]},
+        "shards": shard_count,
+        "text": chunk_sizes,
+    }
+
+
+def _part(name: str, data: object) -> dict[str, str]:
+    """One loadable file: it hands ``data`` to search.js under ``name``."""
+    return {f"{name}.js": f"(window.{PARTS_GLOBAL}=window.{PARTS_GLOBAL}||{{}})[{json.dumps(name)}]="
+                          f"{payload_json(data)};\n"}
+
+
+def write_search_files(content: Content, out_dir: Path, renderer: MarkdownRenderer | None = None,
+                       shard_above: int = SHARD_ABOVE_BYTES) -> list[Path]:
+    """Write the search files under ``out_dir/search``: ``search-index.json`` and ``search-index.js`` first.
+
+    The ``.js`` files set globals (``window.SEARCH_INDEX``) so that a plain
+    ``<script src>`` loads them, which also works from ``file://`` where
+    ``fetch`` of a local JSON file is blocked. Above ``shard_above`` bytes the
+    index is sharded (see the module docstring).
+    """
+    files = search_files(search_payload(content, renderer), shard_above)
     folder = out_dir / SEARCH_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    json_path, js_path = folder / JSON_NAME, folder / JS_NAME
-    json_path.write_text(data + "\n", encoding="utf-8")
-    js_path.write_text(f"window.{JS_GLOBAL} = {data};\n", encoding="utf-8")
-    return [json_path, js_path]
+    paths = []
+    for name in [JSON_NAME, JS_NAME, *sorted(set(files) - {JSON_NAME, JS_NAME})]:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(files[name], encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 def _pieces(text: str) -> list[str]:

@@ -21,13 +21,15 @@
  *   the departments, then the official order (matter number).
  *
  * The file has two parts. The core (folding, matching, ranking, snippets) is
- * made of pure functions that also run in Node (the tests load it there).
+ * made of functions that also run in Node (the tests load it there).
  * The page part reads the index that search-index.js put in
  * window.SEARCH_INDEX, keeps the form and the URL in step and draws the
  * results with DOM nodes only (text nodes and <mark> elements): text from the
- * query or the content is never parsed as HTML. Loading is kept apart from matching so that a sharded
- * index (by character bigram, for a much larger list) can later feed the
- * same core with only the candidate matters.
+ * query or the content is never parsed as HTML.
+ *
+ * A large list has a sharded index (format 2, see generator/search.py): the
+ * duty text is matched through the positions of its bigrams, loaded per query,
+ * and loaded itself only for the snippets of the results shown.
  */
 (function () {
   "use strict";
@@ -36,18 +38,26 @@
   var SNIPPET_LENGTH = 60; // characters of context shown under a result
   var SNIPPET_LEAD = 20; // of which before the first match
   var DEBOUNCE_MS = 100;
-  var PIECE = /\P{M}\p{M}*|\p{M}+/gu; // a character with its combining marks
+  // A character with its combining marks, but for CJK ideographs without marks: those fold to themselves.
+  var PIECE = /[^\u3400-\u4dbf\u4e00-\u9fff]\p{M}*|[\u3400-\u4dbf\u4e00-\u9fff]\p{M}+/gu;
   var MARK = /^\p{M}/u;
   // The characters Python's str.split() splits on, so both sides agree.
   var SPACES = /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
   var FIELD_SEPARATOR = "\n";
   var INDEX_PAGE = "index.html";
+  var SHARDED = 2; // payload format of a sharded index
+  var PAGE_SIZE = 20; // results drawn at a time from a sharded index
+  var PARTS = "SEARCH_PARTS"; // where a loaded shard or text file leaves its data
 
-  // ---- Core: pure functions ------------------------------------------------
+  // ---- Core: matching, ranking, snippets (no DOM) ----------------------------
+
+  var folds = new Map(); // piece -> folded: normalize() is slow and texts reuse few characters
 
   /** Fold one piece: full-width to half-width, compatibility forms, lower case. */
   function foldPiece(piece) {
-    return piece.normalize("NFKC").toLowerCase();
+    var folded = folds.get(piece);
+    if (folded === undefined) folds.set(piece, folded = piece.normalize("NFKC").toLowerCase());
+    return folded;
   }
 
   /** The folded text, as matched against folded query terms. */
@@ -64,15 +74,24 @@
     var folded = "";
     var from = [];
     var to = [];
+    var at = 0;
     PIECE.lastIndex = 0;
-    var match;
-    while ((match = PIECE.exec(text)) !== null) {
+    while (at < text.length) {
+      var match = PIECE.exec(text);
+      var end = match ? match.index : text.length;
+      folded += text.slice(at, end); // ideographs fold to themselves
+      for (; at < end; at++) {
+        from.push(at);
+        to.push(at + 1);
+      }
+      if (!match) break;
       var piece = foldPiece(match[0]);
       for (var k = 0; k < piece.length; k++) {
         from.push(match.index);
         to.push(match.index + match[0].length);
       }
       folded += piece;
+      at = PIECE.lastIndex;
     }
     return { text: folded, from: from, to: to };
   }
@@ -92,7 +111,7 @@
     return characterCount(term) >= FULL_TEXT_MIN;
   }
 
-  /** The searchable form of a payload (see generator/search.py for its format). */
+  /** The searchable form of a payload: with every text (format 1) or a sharded index's manifest (format 2). */
   function prepareIndex(payload) {
     var categories = payload.categories.map(function (category) {
       return { slug: category.slug, name: category.name };
@@ -104,14 +123,29 @@
         spellings: [department.name].concat(department.aliases || [])
       };
     });
-    var matters = payload.matters.map(function (matter) {
-      return prepareMatter(matter, categories, departments);
+    var sharded = payload.format === SHARDED;
+    var byIndex = (sharded ? manifestMatters(payload) : payload.matters).map(function (matter, at) {
+      return prepareMatter(matter, at, categories, departments);
     });
-    matters.sort(function (a, b) { return a.number - b.number; });
-    return { categories: categories, departments: departments, matters: matters };
+    var matters = byIndex.slice().sort(function (a, b) { return a.number - b.number; });
+    var textStarts = [0];
+    (payload.text || []).forEach(function (count, k) { textStarts.push(textStarts[k] + count); });
+    return { categories: categories, departments: departments, matters: matters, byIndex: byIndex,
+      sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {}, postings: {} };
   }
 
-  function prepareMatter(matter, categories, departments) {
+  /** The manifest's matter columns as matters, their text not loaded yet. */
+  function manifestMatters(payload) {
+    var columns = payload.matters;
+    var number = 0;
+    return columns.id.map(function (id, at) {
+      number += columns.number[at];
+      return { id: id, number: number, title: columns.title[at], category: columns.category[at],
+        departments: columns.departments[at], body: null };
+    });
+  }
+
+  function prepareMatter(matter, at, categories, departments) {
     var own = matter.departments.map(function (index) { return departments[index]; });
     var spellings = [];
     own.forEach(function (department) { spellings.push.apply(spellings, department.spellings); });
@@ -122,19 +156,23 @@
       category: categories[matter.category],
       departments: own,
       body: matter.body,
+      at: at,
       folded: {
         title: normalize(matter.title),
         departments: normalize(spellings.join(FIELD_SEPARATOR)),
-        body: normalize(matter.body.join(FIELD_SEPARATOR))
+        body: matter.body && normalize(matter.body.join(FIELD_SEPARATOR))
       }
     };
   }
 
   /**
    * How well a matter matches the terms, or null when some term is missing.
-   * Each term counts once, in the best field it occurs in.
+   * Each term counts once, in the best field it occurs in. `found` holds per
+   * term false (one character: not looked for in the text), null (look in
+   * the text) or, from a sharded index, flags by matter index.
    */
-  function scoreMatter(matter, terms) {
+  function scoreMatter(matter, terms, found) {
+    found = found || bodySearch(null, terms);
     var folded = matter.folded;
     var titleHits = 0;
     var departmentHits = 0;
@@ -144,7 +182,7 @@
         titleHits++;
       } else if (folded.departments.indexOf(term) !== -1) {
         departmentHits++;
-      } else if (!(isFullText(term) && folded.body.indexOf(term) !== -1)) {
+      } else if (!(found[i] ? found[i][matter.at] : found[i] === null && folded.body.indexOf(term) !== -1)) {
         return null;
       }
     }
@@ -178,19 +216,153 @@
   /**
    * The ranked matches: {terms, hits: [{matter, score}]}. With no terms the
    * filters alone select (in official order); with neither, nothing is asked.
+   * A sharded index must have the shards of partsFor(index, query) added.
    */
   function search(index, query, filters) {
     filters = filters || {};
     var terms = parseQuery(query);
     if (!terms.length && !filters.category && !filters.department) return { terms: terms, hits: [] };
+    var found = bodySearch(index, terms);
     var hits = [];
     index.matters.forEach(function (matter) {
       if (!passesFilters(matter, filters)) return;
-      var score = scoreMatter(matter, terms);
+      var score = scoreMatter(matter, terms, found);
       if (score) hits.push({ matter: matter, score: score });
     });
     hits.sort(compareHits);
     return { terms: terms, hits: hits };
+  }
+
+  /** How scoreMatter looks for each term in the duty text (see there). */
+  function bodySearch(index, terms) {
+    return terms.map(function (term) {
+      return isFullText(term) && (index && index.sharded ? bodyMatches(index, term) : null);
+    });
+  }
+
+  // ---- Sharded index: shards, text files, exact matching by positions -------
+
+  /** The shards a query needs that are not loaded yet (none for a single-file index). */
+  function partsFor(index, query) {
+    var wanted = {};
+    if (index.sharded) {
+      parseQuery(query).filter(isFullText).forEach(function (term) {
+        var chars = Array.from(term);
+        cover(chars).forEach(function (offset) {
+          var name = shardName(index, chars[offset] + chars[offset + 1]);
+          if (!(name in index.parts)) wanted[name] = true;
+        });
+      });
+    }
+    return Object.keys(wanted);
+  }
+
+  /** The text files holding the duty text of these matters, where not loaded yet. */
+  function textPartsFor(index, matters) {
+    var wanted = {};
+    matters.forEach(function (matter) {
+      for (var k = 0; index.textStarts[k + 1] <= matter.at; k++);
+      if (!matter.body) wanted["text/" + k] = true;
+    });
+    return Object.keys(wanted);
+  }
+
+  /** Take in a loaded shard or text file. */
+  function addPart(index, name, data) {
+    index.parts[name] = data;
+    var chunk = /^text\/(\d+)$/.exec(name);
+    for (var k = 0; chunk && k < data.length; k++) index.byIndex[index.textStarts[chunk[1]] + k].body = data[k];
+  }
+
+  /** The shard a bigram is in: 32-bit FNV-1a over its code points, as in generator/search.py. */
+  function shardName(index, gram) {
+    var hash = 0x811c9dc5;
+    Array.from(gram).forEach(function (char) {
+      hash = Math.imul(hash ^ char.codePointAt(0), 0x01000193) >>> 0;
+    });
+    return "shards/" + hash % index.shards;
+  }
+
+  /** Offsets of bigrams covering every character of a term: every other one, and the last. */
+  function cover(chars) {
+    var offsets = [];
+    for (var j = 0; j < chars.length - 1; j += 2) offsets.push(j);
+    if (chars.length % 2) offsets.push(chars.length - 2);
+    return offsets;
+  }
+
+  /** Flags by matter index: 1 where the folded duty text holds the term (two or more characters). */
+  function bodyMatches(index, term) {
+    var chars = Array.from(term);
+    var lists = cover(chars).map(function (offset) {
+      return { offset: offset, posting: posting(index, chars[offset] + chars[offset + 1]), row: 0 };
+    });
+    lists.sort(function (a, b) { return a.posting.matters.length - b.posting.matters.length; });
+    var flags = new Uint8Array(index.byIndex.length);
+    lists[0].posting.matters.forEach(function (matter, row) {
+      lists[0].row = row;
+      for (var l = 1; l < lists.length; l++) {
+        var matters = lists[l].posting.matters;
+        while (lists[l].row < matters.length && matters[lists[l].row] < matter) lists[l].row++;
+        if (matters[lists[l].row] !== matter) return;
+      }
+      if (aligned(lists)) flags[matter] = 1;
+    });
+    return flags;
+  }
+
+  /** Whether, in the current matter (each list's row), every bigram occurs at its offset from one start. */
+  function aligned(lists) {
+    var lead = lists[0].posting;
+    for (var p = lead.starts[lists[0].row]; p < lead.starts[lists[0].row + 1]; p++) {
+      var start = lead.positions[p] - lists[0].offset;
+      if (lists.every(function (list) { return hasPosition(list.posting, list.row, start + list.offset); })) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function hasPosition(posting, row, position) {
+    for (var p = posting.starts[row]; p < posting.starts[row + 1]; p++) {
+      if (posting.positions[p] === position) return true;
+    }
+    return false;
+  }
+
+  /** A bigram's postings, decoded once: matter k's positions are positions[starts[k] .. starts[k + 1]). */
+  function posting(index, gram) {
+    if (!index.postings[gram]) {
+      var shard = index.parts[shardName(index, gram)];
+      if (!shard) throw new Error("search shard not loaded for " + gram);
+      index.postings[gram] = decodePosting(Object.prototype.hasOwnProperty.call(shard, gram) ? shard[gram] : "");
+    }
+    return index.postings[gram];
+  }
+
+  /** "gap:position,step,...;gap:..." (see generator/search.py) as arrays, digit by digit: postings can be long. */
+  function decodePosting(text) {
+    var decoded = { matters: [], starts: [], positions: [] };
+    var matter = -1;
+    var value = 0;
+    var position = 0;
+    for (var i = 0; i <= text.length; i++) {
+      var code = text.charCodeAt(i); // NaN after the end
+      if (code > 47 && code < 58) {
+        value = value * 10 + code - 48;
+        continue;
+      }
+      if (code === 58) { // ":" ends a gap
+        decoded.matters.push(matter += value);
+        decoded.starts.push(decoded.positions.length);
+        position = 0;
+      } else if (i) { // ",", ";" or the end ends a position
+        decoded.positions.push(position += value);
+      }
+      value = 0;
+    }
+    decoded.starts.push(decoded.positions.length);
+    return decoded;
   }
 
   /** Sorted, merged [start, end) ranges of the original text where any term occurs. */
@@ -295,6 +467,10 @@
     prepareIndex: prepareIndex,
     scoreMatter: scoreMatter,
     search: search,
+    PAGE_SIZE: PAGE_SIZE,
+    partsFor: partsFor,
+    textPartsFor: textPartsFor,
+    addPart: addPart,
     highlightRanges: highlightRanges,
     markPieces: markPieces,
     snippet: snippet
@@ -307,6 +483,8 @@
   var TEXT = {
     hint: "输入要查找的词语，或选择分类、部门。",
     found: function (count) { return "找到 " + count + " 项"; },
+    shownOf: function (count) { return "，显示前 " + count + " 项"; },
+    more: function (count) { return "更多结果（还有 " + count + " 项）"; },
     single: "（单字只查找事项名称和部门，输入两个字以上可查找全文）",
     none: "没有找到符合条件的事项。可以试试：缩短词语或换个说法，减少词语个数，检查分类和部门筛选，或浏览",
     all: "全部事项",
@@ -329,9 +507,12 @@
       department: document.getElementById("search-department"),
       status: document.getElementById("search-status"),
       results: document.getElementById("search-results"),
+      more: document.getElementById("search-more"),
       baseTitle: document.title,
       editing: false, // the current history entry belongs to the edit in progress
       shown: null, // the form state the results show
+      run: 0, // counts searches: data arriving for an older one is not drawn
+      loading: {}, // index parts by name: promises of their loading
       timer: null
     };
     page.root = page.results.getAttribute("data-root") || "";
@@ -359,6 +540,7 @@
       event.preventDefault();
       commit(page);
     });
+    if (page.more) page.more.addEventListener("click", function () { drawMore(page, true); });
     page.window.addEventListener("popstate", function () {
       page.window.clearTimeout(page.timer);
       page.editing = false;
@@ -367,9 +549,10 @@
     });
   }
 
-  /** Typing: search after a short pause, and keep the URL in step. */
+  /** Typing: search after a short pause (fetching the shards meanwhile), and keep the URL in step. */
   function later(page) {
     page.window.clearTimeout(page.timer);
+    load(page, partsFor(page.index, page.input.value)).catch(function () {});
     page.timer = page.window.setTimeout(function () {
       show(page);
       remember(page);
@@ -435,24 +618,104 @@
   }
 
   /**
-   * Draw the results for the form's state. Unchanged state draws nothing, so
-   * that the blur caused by clicking a result does not replace the link
-   * under the pointer (the click would be lost).
+   * Draw the results for the form's state, once the shards it needs are
+   * loaded. Unchanged state draws nothing, so that the blur caused by
+   * clicking a result does not replace the link under the pointer (the
+   * click would be lost).
    */
   function show(page) {
     var state = formState(page);
     if (page.shown && sameState(state, page.shown)) return;
     page.shown = state;
-    var result = search(page.index, state.q, { category: state.c, department: state.d });
-    var fragment = page.document.createDocumentFragment();
-    result.hits.forEach(function (hit) {
-      fragment.appendChild(resultItem(page, hit.matter, result.terms));
+    var run = ++page.run;
+    var missing = partsFor(page.index, state.q);
+    if (!missing.length) {
+      draw(page, state);
+      return;
+    }
+    page.results.setAttribute("aria-busy", "true");
+    load(page, missing).then(function () {
+      if (run === page.run) draw(page, state);
+    }, function () {
+      if (run !== page.run) return;
+      page.shown = null; // the next change tries again
+      page.results.removeAttribute("aria-busy");
+      page.results.textContent = "";
+      showNoIndex(page);
     });
+  }
+
+  function draw(page, state) {
+    page.result = search(page.index, state.q, { category: state.c, department: state.d });
+    page.drawn = 0;
+    page.results.removeAttribute("aria-busy");
     page.results.textContent = "";
-    page.results.appendChild(fragment);
-    showStatus(page, result, state);
+    drawMore(page, false);
     var query = state.q.trim();
     page.document.title = query ? TEXT.titleQuery(query, page.baseTitle) : page.baseTitle;
+  }
+
+  /**
+   * Append the next results: all of them from a single-file index, a page
+   * from a sharded one, whose snippets follow when their text is loaded.
+   */
+  function drawMore(page, focus) {
+    var result = page.result;
+    var hits = result.hits.slice(page.drawn, page.index.sharded ? page.drawn + PAGE_SIZE : undefined);
+    var fragment = page.document.createDocumentFragment();
+    var items = hits.map(function (hit) {
+      return fragment.appendChild(resultItem(page, hit.matter, result.terms));
+    });
+    page.drawn += hits.length;
+    page.results.appendChild(fragment);
+    showStatus(page, result, page.shown);
+    if (page.more) {
+      page.more.hidden = page.drawn >= result.hits.length;
+      page.more.textContent = TEXT.more(result.hits.length - page.drawn);
+    }
+    if (focus && items.length && items[0].firstChild.firstChild.focus) items[0].firstChild.firstChild.focus();
+    var waiting = hits.filter(function (hit) { return !hit.matter.body; });
+    var run = page.run;
+    if (waiting.length) page.window.setTimeout(function () { // once the results are on screen
+      load(page, textPartsFor(page.index, waiting.map(function (hit) { return hit.matter; }))).then(function () {
+        if (run !== page.run) return;
+        waiting.forEach(function (hit) {
+          appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, result.terms);
+        });
+      }, function () {}); // snippets are a help: without them the results still stand
+    }, 0);
+  }
+
+  /** Load parts of a sharded index, each once (a failed one is tried again when asked for again). */
+  function load(page, names) {
+    return Promise.all(names.map(function (name) {
+      if (!page.loading[name]) {
+        page.loading[name] = loadScript(page, name).then(function (data) {
+          addPart(page.index, name, data);
+        }, function (error) {
+          delete page.loading[name];
+          throw error;
+        });
+      }
+      return page.loading[name];
+    }));
+  }
+
+  /** One part through a <script> element, which works from file:// too (fetch of a local file does not). */
+  function loadScript(page, name) {
+    return new Promise(function (resolve, reject) {
+      var script = page.document.createElement("script");
+      script.onload = script.onerror = function () {
+        script.parentNode.removeChild(script);
+        var parts = page.window[PARTS] || {};
+        var data = parts[name];
+        delete parts[name];
+        if (data === undefined) reject(new Error("search data not loaded: " + name));
+        else resolve(data);
+      };
+      script.src = page.root + "search/" + name + ".js";
+      page.document.head.appendChild(script);
+    });
   }
 
   function showStatus(page, result, state) {
@@ -466,7 +729,8 @@
       status.appendChild(page.document.createTextNode("。"));
     } else {
       var short = result.terms.some(function (term) { return !isFullText(term); });
-      status.textContent = TEXT.found(result.hits.length) + (short ? TEXT.single : "");
+      status.textContent = TEXT.found(result.hits.length) +
+        (page.drawn < result.hits.length ? TEXT.shownOf(page.drawn) : "") + (short ? TEXT.single : "");
     }
   }
 
@@ -509,6 +773,11 @@
     appendMarked(document, meta.appendChild(element(document, "span", "result-departments")),
       names, highlightRanges(names, terms));
 
+    if (matter.body) appendSnippet(document, item, matter, terms);
+    return item;
+  }
+
+  function appendSnippet(document, item, matter, terms) {
     var cut = snippet(matter, terms);
     if (cut) {
       var paragraph = item.appendChild(element(document, "p", "result-snippet"));
@@ -516,7 +785,6 @@
       appendMarked(document, paragraph, cut.text, cut.ranges);
       if (cut.after) paragraph.appendChild(document.createTextNode(TEXT.ellipsis));
     }
-    return item;
   }
 
   function element(document, tag, className) {

@@ -12,12 +12,22 @@ from generator.check import load_valid_content
 from generator.model import Content
 from generator.search import (
     JS_GLOBAL,
+    JS_NAME,
+    JSON_NAME,
+    SHARD_ABOVE_BYTES,
+    SHARDED_FORMAT,
+    bigram_postings,
     body_lines,
     markdown_lines,
     normalize,
+    normalize_many,
+    payload_json,
     query_terms,
+    search_files,
     search_payload,
+    searchable_parts,
     searchable_text,
+    shard_of,
     write_search_files,
 )
 
@@ -130,3 +140,109 @@ def test_search_page_loads_only_the_index_and_the_script() -> None:
         pytest.skip("templates/search.html is not written yet")
     sources = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", SEARCH_TEMPLATE.read_text(encoding="utf-8"))
     assert [Path(source).name for source in sources] == ["search-index.js", "search.js"]
+
+
+# ---- the sharded index (large lists) -----------------------------------------------
+
+PART_FILE = re.compile(r'^\(window\.SEARCH_PARTS=window\.SEARCH_PARTS\|\|\{\}\)\["((?:shards|text)/\d+)"\]=(.*);\n$',
+                       re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def sharded(payload: dict) -> dict[str, str]:
+    """The real content's files, sharded by force (its own size keeps a single file)."""
+    return search_files(payload, shard_above=0)
+
+
+def part_data(files: dict[str, str], name: str) -> object:
+    match = PART_FILE.match(files[f"{name}.js"])
+    assert match and match.group(1) == name, files[f"{name}.js"][:80]
+    return json.loads(match.group(2))
+
+
+def decode(posting: str) -> dict[int, list[int]]:
+    """A posting as {matter index: positions}: the reference decoder for search.js's."""
+    decoded, matter = {}, -1
+    for entry in posting.split(";"):
+        gap, places = entry.split(":")
+        matter += int(gap)
+        steps = [int(step) for step in places.split(",")]
+        decoded[matter] = [sum(steps[:k + 1]) for k in range(len(steps))]
+    return decoded
+
+
+def test_small_lists_keep_the_single_file_and_large_ones_are_sharded(payload: dict) -> None:
+    single = search_files(payload)
+    assert sorted(single) == ["search-index.js", "search-index.json"]
+    assert single["search-index.json"] == payload_json(payload) + "\n"
+    assert len(payload_json(payload).encode()) * 3 < SHARD_ABOVE_BYTES  # room to grow before sharding
+    assert search_files(payload, shard_above=len(payload_json(payload).encode())) == single
+    assert len(search_files(payload, shard_above=len(payload_json(payload).encode()) - 1)) > 2
+
+
+def test_manifest_has_what_ranking_and_the_result_list_need(payload: dict, sharded: dict[str, str]) -> None:
+    manifest = json.loads(sharded["search-index.json"])
+    assert sharded["search-index.js"] == f"window.{JS_GLOBAL} = {payload_json(manifest)};\n"
+    assert manifest["format"] == SHARDED_FORMAT
+    assert (manifest["categories"], manifest["departments"]) == (payload["categories"], payload["departments"])
+    columns, matters = manifest["matters"], payload["matters"]
+    for key in ("id", "title", "category", "departments"):
+        assert columns[key] == [matter[key] for matter in matters], key
+    numbers = [sum(columns["number"][:k + 1]) for k in range(len(matters))]
+    assert numbers == [matter["number"] for matter in matters]
+    assert "body" not in columns
+    shards = sorted(name for name in sharded if name.startswith("shards/"))
+    assert manifest["shards"] == len(shards) > 1
+
+
+def test_text_files_hold_every_body_in_order(payload: dict, sharded: dict[str, str]) -> None:
+    sizes = json.loads(sharded["search-index.json"])["text"]
+    bodies = [body for number in range(len(sizes)) for body in part_data(sharded, f"text/{number}")]
+    assert [len(part_data(sharded, f"text/{number}")) for number in range(len(sizes))] == sizes
+    assert bodies == [matter["body"] for matter in payload["matters"]]
+    assert len(sizes) > 1 and sorted(name for name in sharded if name.startswith("text/")) == \
+        sorted(f"text/{number}.js" for number in range(len(sizes)))
+
+
+def test_shards_hold_every_bigram_position_and_nothing_else(content: Content, sharded: dict[str, str]) -> None:
+    count = json.loads(sharded["search-index.json"])["shards"]
+    found: dict[str, dict[int, list[int]]] = {}
+    for number in range(count):
+        data = part_data(sharded, f"shards/{number}")
+        assert all(shard_of(gram, count) == number for gram in data)
+        found.update({gram: decode(posting) for gram, posting in data.items()})
+    expected: dict[str, dict[int, list[int]]] = {}
+    for index, matter in enumerate(content.matters):
+        body = searchable_parts(matter, content)[2]
+        for at in range(len(body) - 1):
+            gram = body[at:at + 2]
+            if not any(char.isspace() for char in gram):
+                expected.setdefault(gram, {}).setdefault(index, []).append(at)
+    assert found == expected
+    assert "低保" in found and "保障" in found and "低碳" in found
+
+
+def test_bigram_postings_encode_gaps_and_steps() -> None:
+    postings = bigram_postings(["ab ab", "", "xabab\nab"])
+    assert postings == {"ab": "1:0,3;2:1,2,3", "ba": "3:2", "xa": "3:0"}  # gaps from index -1
+
+
+def test_normalize_many_is_normalize(payload: dict) -> None:
+    texts = ["ＡＰＰ下载", "Cafe\u0301 ＡＢ", "ｶﾞｲﾄﾞ", "ΣΑΣ", "", "低保\n（村）"]
+    assert normalize_many(texts) == [normalize(text) for text in texts]
+    assert normalize_many(texts[:1] + texts[3:]) == [normalize(text) for text in texts[:1] + texts[3:]]
+
+
+def test_shard_of_is_fnv1a_over_code_points() -> None:
+    assert shard_of("", 2**32) == 0x811C9DC5
+    assert shard_of("a", 2**32) == 0xE40C292C  # the published FNV-1a 32 value of "a"
+    assert shard_of("𠀋字", 7) == ((((0x811C9DC5 ^ 0x2000B) * 0x01000193 & 0xFFFFFFFF ^ 0x5B57)
+                                   * 0x01000193 & 0xFFFFFFFF) % 7)
+
+
+def test_sharded_output_is_deterministic(content: Content, tmp_path: Path) -> None:
+    first = write_search_files(content, tmp_path / "one", shard_above=0)
+    second = write_search_files(content, tmp_path / "two", shard_above=0)
+    assert [p.relative_to(tmp_path / "one") for p in first] == [p.relative_to(tmp_path / "two") for p in second]
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    assert [p.name for p in first[:2]] == [JSON_NAME, JS_NAME]

@@ -6,11 +6,15 @@ matter's searchable text, a one-character term in its title or departments.
 """
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import json
 import os
 import random
 import shutil
 import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,9 +25,12 @@ from generator.search import (
     FIELD_SEPARATOR,
     normalize,
     payload_json,
+    query_shards,
     query_terms,
+    search_files,
     search_payload,
     searchable_parts,
+    write_search_files,
 )
 
 REPO = Path(__file__).parent.parent
@@ -67,8 +74,9 @@ def write_json(path: Path, data: object) -> Path:
     return path
 
 
-def run_queries(payload_path: Path, queries: list[dict], tmp: Path) -> list[dict]:
-    return run_node("run_queries.js", payload_path, write_json(tmp / "queries.json", queries))
+def run_queries(index: Path, queries: list[dict], tmp: Path) -> list[dict]:
+    """Answers from a payload JSON file or a site's search/ folder (see tests/js/run_queries.js)."""
+    return run_node("run_queries.js", index, write_json(tmp / "queries.json", queries))
 
 
 def expected_ids(content: Content, parts: dict[str, tuple[str, str, str]], query: str,
@@ -389,3 +397,185 @@ def test_script_never_uses_html_parsing_sinks() -> None:
     source = SEARCH_JS.read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function("):
         assert sink not in source, sink
+
+
+# ---- a sharded index: the same results, a few small files per query ------------
+
+SHARDED_COUNT = 600  # synthetic matters: enough for repeats across hundreds of matters
+SAMPLED_MATTERS = 120  # matters whose pieces become queries (all 600 would take minutes)
+BENCHMARK_QUERIES = ["低保", "民政局", "残疾人 补贴", "燃气", "一卡通", "12345", "疾人", "住建局", "防返贫监测", "消防安全"]
+REQUEST_BUDGET = 6  # files downloaded before the first result: search.js, search-index.js, shards
+BYTE_BUDGET = 100_000  # gzip, the same files
+
+
+def _load_synth():
+    spec = importlib.util.spec_from_file_location("benchmark_synth_for_search", REPO / "benchmarks" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Content:
+    folder = tmp_path_factory.mktemp("large") / "content"
+    return load_valid_content(_load_synth().generate(SHARDED_COUNT, folder))
+
+
+@pytest.fixture(scope="module")
+def large_parts(large: Content) -> dict[str, tuple[str, str, str]]:
+    return {matter.id: searchable_parts(matter, large) for matter in large.matters}
+
+
+@pytest.fixture(scope="module")
+def large_sites(large: Content, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same content as a single-file index and as a sharded one: the threshold decides."""
+    root = tmp_path_factory.mktemp("large-sites")
+    write_search_files(large, root / "single", shard_above=10**9)
+    write_search_files(large, root / "sharded", shard_above=0)
+    return {"single": root / "single" / "search", "sharded": root / "sharded" / "search"}
+
+
+@pytest.fixture(scope="module")
+def large_queries(large: Content, large_parts: dict) -> list[str]:
+    rng = random.Random(600)
+    sampled = sorted(rng.sample(list(large.matters), SAMPLED_MATTERS), key=lambda matter: matter.number)
+    pieces = sampled_queries(replace(large, matters=tuple(sampled)), large_parts)
+    return list(dict.fromkeys(NAMED_QUERIES + BENCHMARK_QUERIES + pieces + ["哈哈哈", "监测对象帮扶计划明确了"]))
+
+
+@pytest.fixture(scope="module")
+def large_answers(large_sites: dict[str, Path], large_queries: list[str],
+                  tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    tmp = tmp_path_factory.mktemp("large-answers")
+    return {mode: run_queries(index, [{"q": q} for q in large_queries], tmp) for mode, index in large_sites.items()}
+
+
+def test_large_index_is_sharded_above_the_threshold(large_sites: dict[str, Path]) -> None:
+    assert sorted(path.name for path in large_sites["single"].iterdir()) == ["search-index.js", "search-index.json"]
+    assert (large_sites["sharded"] / "shards").is_dir() and (large_sites["sharded"] / "text").is_dir()
+
+
+def test_both_modes_find_exactly_the_matters_containing_the_query(large: Content, large_parts: dict,
+                                                                 large_queries: list[str],
+                                                                 large_answers: dict[str, list[dict]]) -> None:
+    assert len(large_queries) > 500
+    for mode, answers in large_answers.items():
+        wrong = {query: sorted(answer["ids"]) for query, answer in zip(large_queries, answers)
+                 if set(answer["ids"]) != expected_ids(large, large_parts, query)}
+        assert wrong == {}, mode
+    # The same ranking, scores and snippets, whichever way the index is cut.
+    for single, sharded in zip(large_answers["single"], large_answers["sharded"]):
+        assert (sharded["ids"], sharded["scores"], sharded["snippet"]) == \
+            (single["ids"], single["scores"], single["snippet"])
+
+
+def test_sharded_queries_load_few_small_files(large_sites: dict[str, Path], large_queries: list[str],
+                                              large_answers: dict[str, list[dict]]) -> None:
+    folder = large_sites["sharded"]
+    first_files = [gzip_size(SEARCH_JS), gzip_size(folder / "search-index.js")]
+    by_query = dict(zip(large_queries, large_answers["sharded"]))
+    for query in BENCHMARK_QUERIES:
+        shards = by_query[query]["shards"]
+        assert 1 <= len(shards) and 2 + len(shards) <= REQUEST_BUDGET, (query, shards)
+        assert sum(first_files) + sum(gzip_size(folder / f"{name}.js") for name in shards) <= BYTE_BUDGET, query
+        assert by_query[query]["text"], query  # the snippets of the first page come after
+    # Typed terms of up to five characters (two terms at most here) stay within the budget.
+    for query, answer in by_query.items():
+        if all(len(term) <= 5 for term in query_terms(query)) and len(query_terms(query)) <= 2:
+            assert 2 + len(answer["shards"]) <= REQUEST_BUDGET, (query, answer["shards"])
+    assert all(answer["shards"] == [] for answer in large_answers["single"])
+    # The same shards as generator.search computes them (for run.py): same hash, same bigrams.
+    count = json.loads((folder / "search-index.json").read_text(encoding="utf-8"))["shards"]
+    assert {query: answer["shards"] for query, answer in by_query.items()} == \
+        {query: [f"shards/{shard}" for shard in query_shards(query, count)] for query in by_query}
+    one_character = by_query["区"]
+    assert one_character["shards"] == [] and one_character["ids"]  # titles and departments only
+
+
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=9))
+
+
+def test_sharded_page_draws_a_page_at_a_time_then_the_snippets(large: Content, large_parts: dict,
+                                                                large_sites: dict[str, Path],
+                                                                tmp_path: Path) -> None:
+    expected = expected_ids(large, large_parts, "补贴")
+    assert len(expected) > 40
+    url = "http://site/search/?q=%E8%A1%A5%E8%B4%B4"
+    loaded, more, again = run_page(large_sites["sharded"], tmp_path, url, [{"do": "more"}, {"do": "more"}])
+    assert loaded["count"] == 20 and loaded["snippets"] == 20 and not loaded["busy"]
+    assert loaded["status"] == f"找到 {len(expected)} 项，显示前 20 项"
+    assert loaded["more"] == f"更多结果（还有 {len(expected) - 20} 项）"
+    assert loaded["headChildren"] == 0  # the <script> elements are taken out once run
+    assert more["count"] == more["snippets"] == 40 and more["kept"]  # appended, not redrawn
+    assert again["count"] == min(60, len(expected))
+    assert again["more"] == (None if len(expected) <= 60 else f"更多结果（还有 {len(expected) - 60} 项）")
+    [single] = run_page(large_sites["single"], tmp_path, url, [])
+    assert single["count"] == len(expected) and single["more"] is None and single["scripts"] == 0
+    assert single["status"] == f"找到 {len(expected)} 项"
+    assert loaded["firstItem"] == single["firstItem"]
+
+
+def test_sharded_page_draws_only_the_latest_search(large: Content, large_parts: dict,
+                                                  large_sites: dict[str, Path], tmp_path: Path) -> None:
+    steps = [{"do": "type", "value": "防返贫监测", "settle": False}, {"do": "submit", "settle": False},
+             {"do": "type", "value": "燃气", "settle": False}, {"do": "submit", "settle": False}, {"do": "settle"}]
+    start, _, waiting, _, _, done = run_page(large_sites["sharded"], tmp_path, "http://site/search/", steps)
+    assert waiting["busy"] and waiting["count"] == 0 and waiting["status"] == start["status"]
+    expected = expected_ids(large, large_parts, "燃气")
+    assert not done["busy"] and done["q"] == "燃气" and done["title"].startswith("“燃气”")
+    assert done["status"] == f"找到 {len(expected)} 项，显示前 20 项"
+    assert {link.split("/")[-2] for link in done["links"]} <= expected
+
+
+def test_sharded_page_fetches_shards_while_the_typing_pause_runs(large_sites: dict[str, Path],
+                                                                  tmp_path: Path) -> None:
+    steps = [{"do": "type", "value": "燃气"}, {"do": "flush"}]
+    _, typed, searched = run_page(large_sites["sharded"], tmp_path, "http://site/search/", steps)
+    assert typed["count"] == 0 and typed["pendingTimers"] == 1 and typed["scripts"] == 1  # the shard came
+    assert searched["count"] == 20 and not searched["busy"] and searched["scripts"] > 1  # then text files
+
+
+def test_sharded_page_says_so_when_a_shard_is_missing(large_sites: dict[str, Path], tmp_path: Path) -> None:
+    broken = tmp_path / "search"
+    shutil.copytree(large_sites["sharded"], broken)
+    shutil.rmtree(broken / "shards")
+    [failed, filtered] = run_page(broken, tmp_path, "http://site/search/?q=%E7%87%83%E6%B0%94",
+                                  [{"do": "select", "id": "search-category", "value": "livelihood-services"}])
+    assert failed["status"].startswith("搜索数据没有加载成功") and failed["count"] == 0 and not failed["busy"]
+    assert filtered["status"].startswith("搜索数据没有加载成功")  # tried again, failed again
+
+
+def test_sharded_index_agrees_on_tricky_text(tmp_path: Path) -> None:
+    """Width, case, combining marks, astral characters, repeats: positions are code points of the folded text."""
+    payload = constructed_payload()
+    bodies = [["下载ＡＰＰ后，Cafe\u0301 与 café 不同", "𠀋𠀌字 𠀋𠀌"], ["哈哈哈哈哈", "①②号 ﬁle"],
+              ["İstanbul ΣΑΣ", "\u0301起首 ｶﾞｲﾄﾞ"], ["低保低保 低保"]]
+    for matter, body in zip(payload["matters"], bodies):
+        matter["body"] = body
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for name, text in search_files(payload, shard_above=0).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    single = write_json(tmp_path / "single.json", payload)
+    folded = {m["id"]: normalize(FIELD_SEPARATOR.join(m["body"])) for m in payload["matters"]}
+    queries = ["app", "ＡＰＰ下载", "cafe\u0301", "café", "𠀋𠀌", "𠀋𠀌字", "哈哈哈", "哈哈哈哈哈", "哈哈哈哈哈哈",
+               "12号", "file", "istanbul", "i\u0307stanbul", "σας", "σασ", "起首", "ガイド", "ｶﾞｲﾄﾞ", "低保低保", "保 低"]
+    queries += [text[start:start + length] for text in folded.values() for length in (2, 3, 5)
+                for start in range(0, max(1, len(text) - length), 3)]
+    queries = [query for query in dict.fromkeys(queries) if query.strip()]
+    sharded_answers = run_queries(folder, [{"q": q} for q in queries], tmp_path)
+    single_answers = run_queries(single, [{"q": q} for q in queries], tmp_path)
+    assert [a["ids"] for a in sharded_answers] == [a["ids"] for a in single_answers]
+    for query, answer in zip(queries, sharded_answers):
+        terms = query_terms(query)
+        body_only = {m["id"] for m in payload["matters"]
+                     if all(term in folded[m["id"]] for term in terms) and all(len(t) >= 2 for t in terms)}
+        assert body_only <= set(answer["ids"]), query
+    found = dict(zip(queries, (answer["ids"] for answer in sharded_answers)))
+    assert found["𠀋𠀌字"] == found["cafe\u0301"] == found["café"] == ["m7"] and found["σας"] == []
+    assert found["哈哈哈哈哈"] == found["12号"] == found["file"] == ["m3"] and found["哈哈哈哈哈哈"] == []
+    assert found["σασ"] == found["ｶﾞｲﾄﾞ"] == ["m5"] and found["ガイド"] == []  # ﾞ folds to a combining mark
+    assert found["保 低"] == ["m9", "m11", "m5", "m23"]  # one character each: titles and departments only

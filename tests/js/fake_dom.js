@@ -84,6 +84,10 @@ class FakeElement extends FakeNode {
     return Object.prototype.hasOwnProperty.call(this.attributes, name) ? this.attributes[name] : null;
   }
 
+  removeAttribute(name) {
+    delete this.attributes[name];
+  }
+
   addEventListener(type, listener) {
     (this.listeners[type] = this.listeners[type] || []).push(listener);
   }
@@ -136,6 +140,7 @@ class FakeDocument {
     this.readyState = "complete";
     this.byId = {};
     this.listeners = {};
+    this.head = new FakeElement(this, "head");
   }
 
   createElement(tag) {
@@ -174,6 +179,7 @@ class FakeWindow {
     this.document = document;
     this.listeners = {};
     this.timers = new Map();
+    this.soon = new Set(); // timers without a delay
     this.nextTimer = 1;
     const url = new URL(href);
     this.location = { protocol: url.protocol, pathname: url.pathname, search: url.search };
@@ -218,10 +224,23 @@ class FakeWindow {
     (this.listeners[type] = this.listeners[type] || []).push(listener);
   }
 
-  setTimeout(callback) {
+  setTimeout(callback, delay) {
     const id = this.nextTimer++;
     this.timers.set(id, callback);
+    if (!delay) this.soon.add(id);
     return id;
+  }
+
+  /** Run the timers set without a delay (not the typing pause), as the next turns of the event loop would. */
+  runSoonTimers() {
+    const ids = [...this.soon].filter((id) => this.timers.has(id));
+    this.soon.clear();
+    ids.forEach((id) => {
+      const callback = this.timers.get(id);
+      this.timers.delete(id);
+      callback();
+    });
+    return ids.length;
   }
 
   clearTimeout(id) {

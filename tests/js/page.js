@@ -1,17 +1,25 @@
 // Drives static/search.js's page part on the search page's DOM (the contract
 // in templates/search.html), using the fake DOM of fake_dom.js.
-// Usage: node page.js SEARCH_JS PAYLOAD_JSON SCENARIO_JSON
+// Usage: node page.js SEARCH_JS INDEX SCENARIO_JSON
+// INDEX: a payload JSON file, or a site's search/ folder (see site_files.js);
+// the <script> elements the page adds to load index parts run that folder's
+// files in the page's context, as a browser would.
 // SCENARIO_JSON: {"url": "http://site/search/?q=…", "steps": [{"do": …}, …]}
 // Steps: type/compose/compositionend (with "value"), flush, blur, submit,
-// select (with "id" and "value"), back. Prints one snapshot after loading and
-// one after each step (with "kept": the step did not redraw the results).
+// select (with "id" and "value"), back, more (the 更多结果 button), settle.
+// After each step the scripts the page asked for are loaded and run (unless
+// the step says "settle": false; "settle" then does it). Prints one snapshot
+// after loading and one after each step (with "kept": the step did not
+// redraw the results).
 "use strict";
 const fs = require("fs");
+const path = require("path");
 const vm = require("vm");
 const { FakeDocument, FakeWindow, FakeElement, FakeInput, FakeSelect, serialize, elements } = require("./fake_dom");
+const { readIndex } = require("./site_files");
 
-const [searchJs, payloadPath, scenarioPath] = process.argv.slice(2);
-const payload = JSON.parse(fs.readFileSync(payloadPath, "utf8"));
+const [searchJs, indexPath, scenarioPath] = process.argv.slice(2);
+const payload = readIndex(indexPath).payload;
 const scenario = JSON.parse(fs.readFileSync(scenarioPath, "utf8"));
 
 const document = new FakeDocument();
@@ -24,11 +32,48 @@ const department = document.register("search-department",
 const status = document.register("search-status", new FakeElement(document, "p"));
 const results = document.register("search-results", new FakeElement(document, "ol"));
 results.setAttribute("data-root", "../");
+const more = document.register("search-more", new FakeElement(document, "button"));
+more.hidden = true;
 [input, category, department].forEach((field) => form.appendChild(field));
 
 const window = new FakeWindow(document, scenario.url);
 window.SEARCH_INDEX = payload;
 const context = vm.createContext({ window, document, URLSearchParams, URL });
+
+// <script> elements the page adds: run when settled, as the network would deliver them.
+const SCRIPT_PREFIX = "../search/";
+const pendingScripts = [];
+const loadedScripts = [];
+const appendToHead = document.head.appendChild.bind(document.head);
+document.head.appendChild = (node) => {
+  if (node.tagName === "SCRIPT") pendingScripts.push(node);
+  return appendToHead(node);
+};
+
+function runScript(script) {
+  const src = script.src || script.getAttribute("src") || "";
+  const file = src.startsWith(SCRIPT_PREFIX) ? path.join(indexPath, src.slice(SCRIPT_PREFIX.length)) : "";
+  loadedScripts.push(src);
+  if (file && fs.existsSync(file)) {
+    vm.runInContext(fs.readFileSync(file, "utf8"), context, { filename: file });
+    script.onload();
+  } else {
+    script.onerror();
+  }
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Run zero-delay timers and deliver every script asked for, until the page asks for no more. */
+async function settle() {
+  await nextTurn();
+  while (window.runSoonTimers() || pendingScripts.length) {
+    await nextTurn();
+    if (pendingScripts.length) runScript(pendingScripts.shift());
+    await nextTurn();
+  }
+}
+
 vm.runInContext(fs.readFileSync(searchJs, "utf8"), context, { filename: searchJs });
 
 function snapshot(extra) {
@@ -50,6 +95,11 @@ function snapshot(extra) {
     firstItem: items.length ? serialize(items[0]) : "",
     tags: [...new Set(elements(results).concat(elements(status)).map((node) => node.tagName.toLowerCase()))].sort(),
     pendingTimers: window.timers.size,
+    busy: results.getAttribute("aria-busy") === "true",
+    more: more.hidden ? null : more.textContent,
+    snippets: elements(results).filter((node) => node.className === "result-snippet").length,
+    scripts: loadedScripts.length,
+    headChildren: document.head.childNodes.length,
   }, extra || {});
 }
 
@@ -83,14 +133,27 @@ const STEPS = {
   back() {
     window.back();
   },
+  more() {
+    more.dispatch("click");
+  },
+  settle() {},
 };
 
-const snapshots = [snapshot()];
-scenario.steps.forEach((step) => {
-  const firstBefore = results.childNodes[0];
-  const extra = STEPS[step.do](step) || {};
-  // Whether the step left the drawn results alone (same nodes, not redrawn).
-  extra.kept = firstBefore !== undefined && results.childNodes[0] === firstBefore;
-  snapshots.push(snapshot(extra));
+async function main() {
+  await settle();
+  const snapshots = [snapshot()];
+  for (const step of scenario.steps) {
+    const firstBefore = results.childNodes[0];
+    const extra = STEPS[step.do](step) || {};
+    if (step.settle !== false) await settle();
+    // Whether the step left the drawn results alone (same nodes, not redrawn).
+    extra.kept = firstBefore !== undefined && results.childNodes[0] === firstBefore;
+    snapshots.push(snapshot(extra));
+  }
+  process.stdout.write(JSON.stringify(snapshots));
+}
+
+main().catch((error) => {
+  process.stderr.write(String(error && error.stack || error));
+  process.exit(1);
 });
-process.stdout.write(JSON.stringify(snapshots));
