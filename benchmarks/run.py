@@ -30,6 +30,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import anchors  # noqa: E402
+import search_timing  # noqa: E402
 import synth  # noqa: E402
 
 SIZES = (100, 1000, 10000)
@@ -92,6 +93,7 @@ class SizeResult:
     builds: list[Measured]
     payloads: list[Payload]
     notes: list[str]
+    timing: search_timing.SiteTiming | None = None  # query time in Chromium, or why not: in notes
 
 
 # -- measuring -------------------------------------------------------------
@@ -178,11 +180,12 @@ def gzip_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0))
 
 
-def our_payload(site: Path) -> Payload | None:
-    files = [site / name for name in OUR_SEARCH_FILES]
-    if not all(path.is_file() for path in files):
+def our_payload(site: Path, query: str) -> Payload | None:
+    """The page's two scripts, and with a sharded index the shards the query loads."""
+    if not all((site / name).is_file() for name in OUR_SEARCH_FILES):
         return None
-    return Payload("ours", len(files), sum(gzip_size(path) for path in files), " + ".join(OUR_SEARCH_FILES))
+    files = search_timing.first_result_files(site, query)
+    return Payload("ours", len(files), sum(gzip_size(site / name) for name in files), " + ".join(files))
 
 
 def pagefind_payloads(public: Path, query: str, notes: list[str]) -> list[Payload]:
@@ -242,13 +245,24 @@ def bench_size(count: int, repeat: int, query: str, tools: list[str]) -> SizeRes
     payloads = []
     ours = next((m for m in builds if m.label == "ours (cold)" and not m.error), None)
     if ours is not None:
-        mine = our_payload(work / "ours" / "site")
+        mine = our_payload(work / "ours" / "site", query)
         payloads += [mine] if mine else []
         if mine is None:
             notes.append(f"Our site has no {' and '.join(OUR_SEARCH_FILES)}; search payload not measured.")
     if "hugo" in sites and not next(m for m in builds if m.label == "hugo").error:
         payloads += pagefind_payloads(sites["hugo"] / "public", query, notes)
-    return SizeResult(count, repeat, query, builds, payloads, notes)
+    timing = _time_search(work / "ours" / "site", notes) if ours is not None and mine is not None else None
+    return SizeResult(count, repeat, query, builds, payloads, notes, timing)
+
+
+def _time_search(site: Path, notes: list[str]) -> search_timing.SiteTiming | None:
+    """Query times in headless Chromium (``search_timing.py``), or a note saying why not."""
+    reason = search_timing.missing_browser()
+    if reason:
+        notes.append(f"Query time not measured: {reason}.")
+        return None
+    print(f"  timing {len(search_timing.QUERIES)} queries in Chromium", flush=True)
+    return search_timing.measure_site(site)
 
 
 def _progress(measured: Measured) -> str:
@@ -362,21 +376,26 @@ METHOD = """\
   “Warm” rows appear once our build gets a cache (`--cache-dir`) or `--incremental`: the same build again with
   the cache kept and no content change.
 - Output: total bytes and files of the output folder (before Pagefind adds its bundle); the largest `.html` file.
-- Search payload: ours is `search/search-index.js` + `static/search.js`, gzip level 6, 2 requests. Pagefind
+- Search payload: ours is `search/search-index.js` + `static/search.js`, gzip level 6, plus, when the index is
+  sharded (large lists), the shard files the query loads (`search_timing.first_result_files`; the tests check
+  that `search.js` loads exactly those); the snippets' text files come after the first result. Pagefind
   (extended, for Chinese segmentation) indexes Hugo's output (matter pages only, via `data-pagefind-body`);
   `benchmarks/pagefind_probe.mjs` runs the bundle's own `pagefind.js` in Node with `fetch` answered from disk,
   searches once and loads the data of the first 5 results, as the Default UI does. Payload = gzip of
   `pagefind.js` and JSON + the bytes of the fetched `.pagefind`/`.pf_*` files (already gzip). The Default UI
   row adds `pagefind-ui.js` and `pagefind-ui.css` (gzip).
 - Ratios are ours ÷ theirs on medians (time) and peaks (memory): below 1 means ours is smaller or faster.
-"""
+""" + search_timing.METHOD
 
-QUERY_TIME_SECTION = """\
-## Query time in the browser (headless Chromium)
 
-Not measured in this run: the headless-Chromium measurement of time from keystroke to first result is
-planned and will be added to this harness later. No numbers are given here on purpose.
-"""
+def query_time_section(results: list[SizeResult]) -> str:
+    lines = ["## Query time in the browser (headless Chromium)", ""]
+    for result in results:
+        if result.timing is not None:
+            lines += search_timing.report_lines(result.count, result.timing)
+    if len(lines) == 2:
+        lines += ["Not measured in this run (see the notes above).", ""]
+    return "\n".join(lines)
 
 
 def report(results: list[SizeResult], info: list[str], argv: list[str]) -> str:
@@ -386,7 +405,7 @@ def report(results: list[SizeResult], info: list[str], argv: list[str]) -> str:
              "## Build time, memory and output", ""]
     for result in results:
         lines += size_table(result)
-    return "\n".join(lines) + "\n" + QUERY_TIME_SECTION + "\n" + METHOD
+    return "\n".join(lines) + "\n" + query_time_section(results) + "\n" + METHOD
 
 
 def write_report(text: str) -> Path:

@@ -1,18 +1,27 @@
-"""``build``: the whole pipeline, load → validate → render → write."""
+"""``build``: the whole pipeline, load → validate → render → write (``stages``), unless nothing changed.
+
+With a cache folder (``cache``), a build first checks whether its inputs
+and the output folder are exactly as the last build left them; then there
+is nothing to do, and it stops, having imported none of the rendering
+machinery (``stages`` and what it needs are imported only when a build
+has work to do). Otherwise converted Markdown from the cache saves most of
+the conversion, and the build's record and conversions are kept for next
+time.
+"""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator import urls
-from generator.check import load_valid_content
-from generator.downloads import download_files
-from generator.history import load_history
-from generator.markup import MarkdownRenderer
-from generator.render import pages, render_pages
-from generator.search import write_search_files
-from generator.writer import check_output_dir, read_tree, staged, write_files
+from generator import parallel
+from generator.cache import BuildCache, Stat, markdown_key, matter_stats
+from generator.listing import Listing
+from generator.writer import check_output_dir
+
+if TYPE_CHECKING:
+    from generator.stages import Built
 
 GENERATOR_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,22 +43,40 @@ class BuildReport:
     pages: int
     files: int
     seconds: float
+    unchanged: bool = False  # the folder already held this build: nothing was written
 
     def summary(self) -> str:
+        if self.unchanged:
+            return (f"Up to date {self.out_dir}: {self.pages} pages, {self.files} files, "
+                    f"checked in {self.seconds:.2f} s.")
         return f"Built {self.out_dir}: {self.pages} pages, {self.files} files in {self.seconds:.2f} s."
 
 
-def build(content_dir: Path, out_dir: Path) -> BuildReport:
-    """Build the site from ``content_dir`` into ``out_dir``; ContentErrors (and no change on disk) if invalid."""
+def build(content_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int = 1,
+          listing: Listing = Listing()) -> BuildReport:
+    """Build the site from ``content_dir`` into ``out_dir``; ContentErrors (and no change on disk) if invalid.
+
+    ``jobs`` processes share the work; ``cache_dir`` keeps what the next
+    build can reuse (None: no cache).
+    """
     started = time.perf_counter()
     templates, static = theme_dir(content_dir, "templates"), theme_dir(content_dir, "static")
-    check_output_dir(out_dir, keep=[content_dir, Path.cwd(), templates, static])
-    content = load_valid_content(content_dir)
-    markdown = MarkdownRenderer(content.departments)  # shared: each text is converted once
-    html = render_pages(content, pages(content), templates, load_history(content_dir), markdown)
-    files = {**html, **download_files(content), **read_tree(static, urls.STATIC)}
-    with staged(out_dir) as stage:
-        write_files(stage, files)
-        search_files = write_search_files(content, stage, markdown)
-    return BuildReport(out_dir, len(html), len(files) + len(search_files), time.perf_counter() - started)
+    check_output_dir(out_dir, keep=[content_dir, Path.cwd(), templates, static, *([cache_dir] if cache_dir else [])])
+    cache = BuildCache(cache_dir, out_dir) if cache_dir is not None else None
+    with parallel.gc_paused():
+        others = cache.other_inputs(content_dir, templates, static, repr(listing)) if cache else ""
+        if cache is not None and (record := cache.up_to_date(content_dir, others)) is not None:
+            return BuildReport(out_dir, record.pages, record.files, time.perf_counter() - started, True)
+        stats = matter_stats(content_dir) if cache is not None else {}
+        from generator.stages import produce  # here: an up-to-date folder needs none of it
 
+        built = produce(content_dir, out_dir, templates, static, jobs, listing, cache)
+        if cache is not None:
+            _save(cache, others, stats, built)
+    return BuildReport(out_dir, built.pages, built.files, time.perf_counter() - started)
+
+
+def _save(cache: BuildCache, others: str, stats: dict[str, Stat], built: Built) -> None:
+    """Keep this build's conversions (only those: the file must not grow with every edit) and its record."""
+    cache.save_markdown(markdown_key(built.content.departments), built.converted)
+    cache.save_build(others, built.content, stats, built.pages, built.files)

@@ -4,15 +4,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import ContentErrors
-from generator.loader import load_content
+from generator.loader import MatterReader, load_content
 from generator.model import Content
 from generator.names import with_section_departments
 from generator.validate import validate
 
 
-def load_valid_content(content_dir: Path) -> Content:
-    """The validated content, or ContentErrors listing every problem at once."""
-    loaded = load_content(content_dir)
+def load_valid_content(content_dir: Path, read_matters: MatterReader | None = None) -> Content:
+    """The validated content, or ContentErrors listing every problem at once.
+
+    ``read_matters`` reads the matter files (default: one after the other).
+    """
+    loaded = load_content(content_dir, read_matters)
     errors = list(loaded.errors)
     if loaded.content is not None:
         errors.extend(validate(loaded.content, all_matters_loaded=not loaded.errors))

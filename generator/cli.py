@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the site into the output folder")
     build.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
                        help="output folder, replaced only when the build succeeds (default: site/)")
+    build.add_argument("--cache-dir", type=Path, default=Path(".cache"), metavar="DIR",
+                       help="where the build keeps what the next build can reuse (default: .cache/)")
+    build.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
+    build.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                       help="worker processes (default: one per CPU core; 1 builds in this process)")
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", parents=[common],
@@ -83,12 +88,21 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def _build(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.parallel import cpu_count
     from generator.writer import OutputError
 
     try:
-        report = build(args.content, args.out)
+        report = build(args.content, args.out, cache_dir=None if args.no_cache else args.cache_dir,
+                       jobs=args.jobs or cpu_count())
     except OutputError as refused:
         print(f"error: {refused}", file=sys.stderr)
         return 1

@@ -1,23 +1,17 @@
 """The list as data files: JSON (everything), CSV and XLSX (the official table's columns).
 
 Every file is byte-identical across builds: no timestamps, fixed order, and
-the XLSX zip is repacked with fixed entry dates.
+the XLSX (``xlsx``) has fixed document and zip entry dates.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
-import zipfile
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.writer.excel import ExcelWriter
-
-from generator import urls
+from generator import urls, xlsx
 from generator.markup import plain_text
 from generator.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING, Content, Matter
 
@@ -25,8 +19,8 @@ COLUMNS = ("序号", "事项名称", "对应上级部门", UPPER_DUTIES_HEADING,
 COLUMN_WIDTHS = (6, 28, 24, 60, 60, 12)
 GUARANTEE_LABEL = "履职保障："
 DEPARTMENT_JOINER = "、"
-FIXED_TIME = datetime(2000, 1, 1)  # document properties: a constant, not the build time
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+SHEET_NAME = "清单"
+ZIP_TIME = xlsx.ZIP_TIME
 
 
 @dataclass(frozen=True)
@@ -40,7 +34,7 @@ class Row:
     town: str
     category: str
 
-    def cells(self) -> tuple[object, ...]:
+    def cells(self) -> tuple[int | str, ...]:
         return (self.number, self.title, self.departments, self.upper, self.town, self.category)
 
 
@@ -125,43 +119,4 @@ def to_csv(rows: list[Row]) -> bytes:
 
 
 def to_xlsx(rows: list[Row], title: str, issuer: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "清单"
-    sheet.append(COLUMNS)
-    for values in rows:
-        sheet.append(values.cells())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for line in sheet.iter_rows(min_row=1):
-        for cell in line:
-            cell.alignment = wrap
-    for letter, width in zip("ABCDEF", COLUMN_WIDTHS):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    properties = workbook.properties
-    properties.title, properties.creator, properties.lastModifiedBy = title, issuer, issuer
-    properties.created = properties.modified = FIXED_TIME
-    return _repacked(_saved(workbook))
-
-
-def _saved(workbook: Workbook) -> bytes:
-    """The workbook's bytes; unlike ``Workbook.save`` this keeps our fixed ``modified`` time."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).write_data()
-    return buffer.getvalue()
-
-
-def _repacked(data: bytes) -> bytes:
-    """The same zip with fixed entry dates and attributes (zipfile stamps the current time)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
-    return buffer.getvalue()
+    return xlsx.workbook(SHEET_NAME, COLUMNS, [row.cells() for row in rows], COLUMN_WIDTHS, title, issuer)

@@ -53,7 +53,7 @@ from generator.loader import CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SIT
 from generator.markup import MarkdownRenderer
 from generator.model import Category, Content, Department, Matter, Site
 from generator.names import with_section_departments
-from generator.render import TEMPLATES_DIR, Catalogue, Page, catalogue, environment, pages, render_page
+from generator.render import TEMPLATES_DIR, Catalogue, Listing, Page, catalogue, environment, pages, render_page
 from generator.search import JS_GLOBAL, JS_NAME, JSON_NAME, SEARCH_DIR, payload_json, search_payload
 from generator.validate import validate
 
@@ -189,12 +189,14 @@ class IncrementalSite:
 
     def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
                  static_dir: Path | None = None, *, history: Callable[[Path], History] = load_history,
-                 head: Callable[[Path], str] = git_head, defer: Callable[[str], bool] = _never):
+                 head: Callable[[Path], str] = git_head, defer: Callable[[str], bool] = _never,
+                 listing: Listing = Listing()):
         self.content_dir = content_dir
         self.out_dir = out_dir
         self.templates_dir = templates_dir or theme_dir(content_dir, "templates")
         self.static_dir = static_dir or theme_dir(content_dir, "static")
         self._load_history, self._head_of, self._defer = history, head, defer
+        self._listing = listing  # when long listings are split, as ``build`` is told
         out_dir.mkdir(parents=True, exist_ok=True)
         if any(out_dir.iterdir()):
             raise ValueError(f"{out_dir}: not empty; an incremental build needs a folder of its own")
@@ -379,8 +381,8 @@ class IncrementalSite:
         content = replace(content, matters=tuple(record.resolved for record in records))  # type: ignore[misc]
         if self._markdown is None:
             self._markdown = MarkdownRenderer(content.departments)
-        return _Plan(content, tuple(records), {page.path: page for page in pages(content)},
-                     catalogue(content, self._history, self._markdown))
+        return _Plan(content, tuple(records), {page.path: page for page in pages(content, self._listing)},
+                     catalogue(content, self._history, self._markdown, self._listing))
 
     # --- git history ---------------------------------------------------------
 
@@ -401,7 +403,7 @@ class IncrementalSite:
                            if (path := urls.matter(matter_id)) in plan.pages}
             if self._history.revisions != old.revisions and urls.HISTORY in plan.pages:
                 self._owed.add(urls.HISTORY)
-            self._plan = replace(plan, books=catalogue(plan.content, self._history, self._markdown))
+            self._plan = replace(plan, books=catalogue(plan.content, self._history, self._markdown, self._listing))
         return True
 
     # --- templates -------------------------------------------------------------
@@ -564,7 +566,7 @@ def _priority(path: str, edited: set[str]) -> tuple[int, str]:
         rank = 1
     elif path in SEARCH_FILES:
         rank = 3
-    elif path == urls.FULL_LIST:
+    elif urls.is_full_list(path):
         rank = 4
     elif path in DOWNLOAD_FILES:
         rank = 5

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import markdown
 from markdown.blockprocessors import OListProcessor, UListProcessor
@@ -32,7 +32,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from generator import urls
-from generator.model import Department
+from generator.model import Content, Department
 from generator.names import fold
 
 # Private-use characters carry a list item's source number from the block
@@ -67,14 +67,19 @@ class MarkdownRenderer:
         paragraphs; the department ``own_slug`` is not linked (its own page).
         """
         html = self.converted(text)
-        if flat:
-            html = HEADING_TAG.sub(lambda tag: "</p>" if tag[1] else '<p class="md-heading">', html)
-        elif shift:
-            html = HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + shift)}>", html)
+        # Each step is skipped when it has nothing to do: at scale this runs for every text on every page.
+        if (flat or shift) and "<h" in html:
+            if flat:
+                html = HEADING_TAG.sub(lambda tag: "</p>" if tag[1] else '<p class="md-heading">', html)
+            else:
+                html = HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + shift)}>", html)
         if own_slug:
-            own_link = re.escape(f'<a href="{ROOT_MARK}{urls.department(own_slug)}">')
-            html = re.sub(f"{own_link}([^<]*)</a>", r"\1", html)
-        return Markup(html.replace(ROOT_MARK, root))
+            own_link = f'<a href="{ROOT_MARK}{urls.department(own_slug)}">'
+            if own_link in html:
+                html = re.sub(f"{re.escape(own_link)}([^<]*)</a>", r"\1", html)
+        if ROOT_MARK in html:
+            html = html.replace(ROOT_MARK, root)
+        return Markup(html)
 
     def converted(self, text: str) -> str:
         """The page-independent HTML of ``text``, converted once per build."""
@@ -83,6 +88,32 @@ class MarkdownRenderer:
             self._md.reset()
             html = self._converted[text] = self._md.convert(ANY_MARK.sub("", text))
         return html
+
+    def convert_all(self, texts: Iterable[str]) -> dict[str, str]:
+        """``{text: page-independent HTML}`` for ``texts``: a build's workers each convert a share."""
+        return {text: self.converted(text) for text in texts}
+
+    def remember(self, converted: Mapping[str, str]) -> None:
+        """Take conversions made elsewhere (by a worker, or kept by the build cache) as this renderer's own.
+
+        They must come from a renderer for the same departments and this same code.
+        """
+        self._converted.update(converted)
+
+    def has(self, text: str) -> bool:
+        return text in self._converted
+
+
+def matter_texts(content: Content) -> list[str]:
+    """Every Markdown text of the matters, each once, in the order the matters give them."""
+    texts: dict[str, None] = {}
+    for matter in content.matters:
+        for section in matter.upper_sections:
+            texts[section.markdown] = None
+        texts[matter.guarantee] = None
+        texts[matter.town_duties] = None
+        texts.update(dict.fromkeys(matter.notes))
+    return list(texts)
 
 
 class DepartmentLinker:

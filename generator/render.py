@@ -7,17 +7,19 @@ depend on changed matters.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from generator import urls
 from generator.history import NO_HISTORY, History, revision_views
+from generator.listing import Listing, Paging
 from generator.markup import MarkdownRenderer
 from generator.model import DEPARTMENT_LEVELS, TOWN_DUTIES_HEADING, Category, Content, Department, Matter
 
@@ -64,18 +66,25 @@ class Catalogue:
     history: History = NO_HISTORY  # from git: shown by the matter pages and the 修订记录 page
     positions: dict[str, int] = field(default_factory=dict)  # matter id → index in official order
 
+    listing: Listing = Listing()
+
     def view(self, matter: Matter, root: str, *, flat: bool = False, town_shift: int = 0,
-             own_slug: str = "") -> MatterView:
+             own: Department | None = None) -> MatterView:
+        """``matter`` for a page at ``root``; on ``own``'s department page only the sections naming it."""
+        own_slug = own.slug if own is not None else ""
+
         def html(text: str, shift: int = 0) -> Markup:
             return self.markdown.html(text, root, shift=shift, flat=flat, own_slug=own_slug)
 
+        departments = self.departments
         return MatterView(
             matter=matter,
             url=urls.matter(matter.id),
             category=self.categories[matter.category],
-            departments=tuple(self.departments[name] for name in matter.departments),
-            sections=tuple(SectionView(section.heading, tuple(self.departments[name] for name in section.departments),
-                                       html(section.markdown)) for section in matter.upper_sections),
+            departments=tuple(departments[name] for name in matter.departments),
+            sections=tuple(SectionView(section.heading, tuple(departments[name] for name in section.departments),
+                                       html(section.markdown)) for section in matter.upper_sections
+                           if own is None or own.name in section.departments),
             guarantee=html(matter.guarantee),
             town=html(matter.town_duties, town_shift),
             notes=tuple(html(note) for note in matter.notes),
@@ -95,42 +104,66 @@ class Page:
     template: str
     context: Callable[[Catalogue, str], dict[str, Any]]  # (catalogue, root) → template variables
     matters: frozenset[str]  # ids of the matters the page shows or counts
+    cost: int = 1  # about how many matters it shows in full: a hint for sharing the rendering out
+
+
+def group_matters(content: Content) -> tuple[dict[str, tuple[Matter, ...]], dict[str, tuple[Matter, ...]]]:
+    """Matters by category slug and by department slug, in official order: one pass over the matters."""
+    category_slug = {category.name: category.slug for category in content.categories}
+    department_slug = {department.name: department.slug for department in content.departments}
+    by_category: dict[str, list[Matter]] = {slug: [] for slug in category_slug.values()}
+    by_department: dict[str, list[Matter]] = {slug: [] for slug in department_slug.values()}
+    for matter in content.matters:
+        if matter.category in category_slug:
+            by_category[category_slug[matter.category]].append(matter)
+        for name in dict.fromkeys(matter.departments):
+            if name in department_slug:
+                by_department[department_slug[name]].append(matter)
+    return ({slug: tuple(matters) for slug, matters in by_category.items()},
+            {slug: tuple(matters) for slug, matters in by_department.items()})
 
 
 def catalogue(content: Content, history: History = NO_HISTORY,
-              markdown: MarkdownRenderer | None = None) -> Catalogue:
+              markdown: MarkdownRenderer | None = None, listing: Listing = Listing()) -> Catalogue:
     """Lookups for rendering ``content``; pass ``markdown`` to keep its cache across incremental rebuilds."""
+    by_category, by_department = group_matters(content)
     return Catalogue(
         content=content,
         markdown=MarkdownRenderer(content.departments) if markdown is None else markdown,
         categories=content.category_by_name(),
         departments=content.department_by_name(),
-        by_category={category.slug: tuple(m for m in content.matters if m.category == category.name)
-                     for category in content.categories},
-        by_department={department.slug: tuple(m for m in content.matters if department.name in m.departments)
-                       for department in content.departments},
+        by_category=by_category,
+        by_department=by_department,
         history=history,
         positions={matter.id: index for index, matter in enumerate(content.matters)},
+        listing=listing,
     )
 
 
-def pages(content: Content) -> list[Page]:
+def pages(content: Content, listing: Listing = Listing()) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     every = frozenset(matter.id for matter in content.matters)
+    by_category, by_department = group_matters(content)
     listed: list[Page] = [
         Page(urls.HOME, "home.html", _home, every),
-        Page(urls.FULL_LIST, "list.html", _full_list, every),
+        *_list_pages(content, listing, by_category, every),
         Page(urls.DEPARTMENTS, "departments.html", _department_index, every),
         Page(urls.SEARCH, "search.html", _search, every),  # lists the departments that have matters
         Page(urls.NOT_FOUND, "404.html", _not_found, frozenset()),
         Page(urls.HISTORY, "history.html", _history, frozenset()),  # shows History.revisions only
     ]
     for category in content.categories:
-        ids = frozenset(m.id for m in content.matters if m.category == category.name)
-        listed.append(Page(urls.category(category.slug), "category.html", partial(_category, category), ids))
+        ids = frozenset(m.id for m in by_category[category.slug])
+        listed.append(Page(urls.category(category.slug), "category.html", partial(_category, category), ids,
+                           1 + len(ids) // 10))
     for department in content.departments:
-        ids = frozenset(m.id for m in content.matters if department.name in m.departments)
-        listed.append(Page(urls.department(department.slug), "department.html", partial(_department, department), ids))
+        # Every page of a split department depends on all its matters: one added or moved shifts the pages.
+        ids = frozenset(m.id for m in by_department[department.slug])
+        count = listing.pages_for(len(ids))
+        for number in range(1, count + 1):
+            listed.append(Page(urls.department(department.slug, number), "department.html",
+                               partial(_department, department, number), ids,
+                               len(ids) if count == 1 else listing.per_page))
     for index, matter in enumerate(content.matters):
         # Neighbours count too: the page shows their titles in previous/next.
         neighbours = content.matters[max(0, index - 1):index + 2]
@@ -139,13 +172,27 @@ def pages(content: Content) -> list[Page]:
     return listed
 
 
+def _list_pages(content: Content, listing: Listing, by_category: dict[str, tuple[Matter, ...]],
+                every: frozenset[str]) -> list[Page]:
+    """The full list: one page, or an index and one part per category once it is too long to use."""
+    if not listing.splits_list(len(content.matters)):
+        return [Page(urls.FULL_LIST, "list.html", _full_list, every, len(every))]
+    parts = [Page(urls.FULL_LIST, "list_index.html", _list_index, every)]
+    for category in content.categories:
+        ids = frozenset(m.id for m in by_category[category.slug])
+        parts.append(Page(urls.list_part(category.slug), "list_part.html", partial(_list_part, category),
+                          ids, len(ids)))
+    return parts
+
+
 def render_pages(content: Content, selected: Iterable[Page] | None = None,
                  templates_dir: Path = TEMPLATES_DIR, history: History = NO_HISTORY,
-                 markdown: MarkdownRenderer | None = None) -> dict[str, bytes]:
+                 markdown: MarkdownRenderer | None = None, listing: Listing = Listing()) -> dict[str, bytes]:
     """``{path: html bytes}`` for the selected pages (default: all of them)."""
     env = environment(templates_dir)
-    books = catalogue(content, history, markdown)
-    return {page.path: render_page(env, books, page) for page in (pages(content) if selected is None else selected)}
+    books = catalogue(content, history, markdown, listing)
+    chosen = pages(content, listing) if selected is None else selected
+    return {page.path: render_page(env, books, page) for page in chosen}
 
 
 def render_page(env: Environment, books: Catalogue, page: Page) -> bytes:
@@ -155,12 +202,76 @@ def render_page(env: Environment, books: Catalogue, page: Page) -> bytes:
     return env.get_template(page.template).render(variables).encode("utf-8")
 
 
-def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+class Once:
+    """Macro calls whose HTML many pages repeat, rendered once per distinct arguments.
+
+    Every page carries the same header, footer and breadcrumbs, and many
+    matters the same list of departments: at 10,000 pages rendering them
+    again each time was a third of the template time. Templates import
+    ``shared.html`` as ``macros`` and write ``{{ once(macros.footer, site,
+    root, wrap) }}``; the macro and its arguments are the cache key, so a
+    macro must take everything it shows as an argument (each hashable:
+    frozen dataclasses, tuples, strings). One instance lives as long as its
+    environment: a template change means a new environment, hence a fresh
+    cache.
+    """
+
+    def __init__(self) -> None:
+        self._done: dict[tuple[Hashable, ...], Markup] = {}
+
+    def __call__(self, macro: Callable[..., Markup], *args: Hashable) -> Markup:
+        key = (macro, *args)
+        html = self._done.get(key)
+        if html is None:
+            html = self._done[key] = macro(*args)
+        return html
+
+
+def environment(templates_dir: Path = TEMPLATES_DIR, compiled: dict[str, bytes] | None = None) -> Environment:
+    """The Jinja environment of one build (or of one template state in ``serve``: it never reloads).
+
+    ``compiled`` is what ``compile_templates`` returned for the same folder.
+    """
     env = Environment(loader=FileSystemLoader(templates_dir), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+                      bytecode_cache=CompiledTemplates(compiled) if compiled is not None else None)
     env.globals["urls"] = urls
     env.globals["TOWN_DUTIES_HEADING"] = TOWN_DUTIES_HEADING
+    env.globals["once"] = Once()
     return env
+
+
+def compile_templates(templates_dir: Path) -> dict[str, bytes]:
+    """Every template of the folder compiled, as Jinja bytecode.
+
+    Compiling takes a sixth of a 100-matter build; a worker of the build
+    does it while this process loads the content. Jinja checks each entry
+    against the template's source, so an edit in between means compiling
+    that template again, never using stale code. A template that does not
+    compile is left out: the build meets it again and reports it.
+    """
+    code: dict[str, bytes] = {}
+    env = environment(templates_dir, code)
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except TemplateError:
+            continue
+    return code
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja bytecode in memory, shared through ``compile_templates``."""
+
+    def __init__(self, code: dict[str, bytes]):
+        self._code = code
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _meta(title: str, description: str, column: str, section: str,
@@ -181,14 +292,12 @@ def _home(books: Catalogue, root: str) -> dict[str, Any]:
 
 def _category(category: Category, books: Catalogue, root: str) -> dict[str, Any]:
     matters = books.by_category[category.slug]
-    position = books.content.categories.index(category)
     return {
         **_meta(category.name, f"{category.ordinal}、{category.name}：{len(matters)} 项配合履职事项及对应上级部门。",
                 category.name, "home", ((books.content.site.title, urls.HOME),)),
         "category": category,
         "matters": [(matter, [books.departments[name] for name in matter.departments]) for matter in matters],
-        "previous": books.content.categories[position - 1] if position > 0 else None,
-        "next": books.content.categories[position + 1] if position + 1 < len(books.content.categories) else None,
+        **_neighbours(books.content.categories, category),
     }
 
 
@@ -202,15 +311,20 @@ def _department_index(books: Catalogue, root: str) -> dict[str, Any]:
     }
 
 
-def _department(department: Department, books: Catalogue, root: str) -> dict[str, Any]:
+def _department(department: Department, number: int, books: Catalogue, root: str) -> dict[str, Any]:
     matters = books.by_department[department.slug]
-    entries = [books.view(matter, root, town_shift=1, own_slug=department.slug) for matter in matters]
+    count = books.listing.pages_for(len(matters))
+    shown = matters[(number - 1) * books.listing.per_page:number * books.listing.per_page] if count > 1 else matters
+    title = department.name if number == 1 else f"{department.name}（第 {number} 页）"
     return {
-        **_meta(department.name, f"{department.name}在兴胜镇配合履职事项清单中的 {len(matters)} 项事项："
+        **_meta(title, f"{department.name}在兴胜镇配合履职事项清单中的 {len(matters)} 项事项："
                 f"本部门职责与镇的配合职责。", "上级部门", "departments",
                 ((books.content.site.title, urls.HOME), ("上级部门", urls.DEPARTMENTS))),
         "department": department,
-        "entries": entries,
+        "matter_count": len(matters),
+        "paging": Paging(number, tuple(urls.department(department.slug, n) for n in range(1, count + 1)))
+        if count > 1 else None,
+        "entries": [books.view(matter, root, town_shift=1, own=department) for matter in shown],
     }
 
 
@@ -239,6 +353,37 @@ def _full_list(books: Catalogue, root: str) -> dict[str, Any]:
         "groups": groups,
         "matter_count": len(books.content.matters),
     }
+
+
+def _list_index(books: Catalogue, root: str) -> dict[str, Any]:
+    return {
+        **_meta("全部清单", f"{books.content.site.title}全文：{len(books.content.matters)} 项事项按类别分为 "
+                f"{len(books.content.categories)} 部分，每部分可单独打印。", "全部清单", "list",
+                ((books.content.site.title, urls.HOME),)),
+        "parts": [(category, len(books.by_category[category.slug])) for category in books.content.categories],
+        "matter_count": len(books.content.matters),
+    }
+
+
+def _list_part(category: Category, books: Catalogue, root: str) -> dict[str, Any]:
+    matters = books.by_category[category.slug]
+    return {
+        **_meta(f"全部清单：{category.ordinal}、{category.name}",
+                f"{books.content.site.title}全文的第{category.ordinal}部分：{category.name}，"
+                f"{len(matters)} 项事项，可打印。", "全部清单", "list",
+                ((books.content.site.title, urls.HOME), ("全部清单", urls.FULL_LIST))),
+        "groups": [(category, [books.view(matter, root, flat=True) for matter in matters])],
+        "category": category,
+        "matter_count": len(matters),
+        **_neighbours(books.content.categories, category),
+    }
+
+
+def _neighbours(categories: tuple[Category, ...], category: Category) -> dict[str, Category | None]:
+    """The categories before and after ``category`` in the official order."""
+    position = categories.index(category)
+    return {"previous": categories[position - 1] if position > 0 else None,
+            "next": categories[position + 1] if position + 1 < len(categories) else None}
 
 
 def _search(books: Catalogue, root: str) -> dict[str, Any]:

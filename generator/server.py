@@ -47,7 +47,7 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 def deferred(path: str) -> bool:
     """Outputs produced on request only: no page needs them, and at scale each takes seconds."""
-    return path.startswith(urls.DOWNLOADS) or path == urls.FULL_LIST
+    return path.startswith(urls.DOWNLOADS) or urls.is_full_list(path)
 
 
 def serve(content_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,

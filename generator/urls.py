@@ -18,14 +18,26 @@ DOWNLOADS = "downloads/"
 JSON_DOWNLOAD = DOWNLOADS + "qingdan.json"
 CSV_DOWNLOAD = DOWNLOADS + "qingdan.csv"
 XLSX_DOWNLOAD = DOWNLOADS + "qingdan.xlsx"
+NAV = (HOME, DEPARTMENTS, FULL_LIST, SEARCH)  # the main navigation's targets, in its order
 
 
 def category(slug: str) -> str:
     return f"categories/{slug}/index.html"
 
 
-def department(slug: str) -> str:
-    return f"departments/{slug}/index.html"
+def department(slug: str, page: int = 1) -> str:
+    """A department's page; a long one is split, and ``page`` 2 on live below the first."""
+    return f"departments/{slug}/index.html" if page == 1 else f"departments/{slug}/page-{page}/index.html"
+
+
+def list_part(category_slug: str) -> str:
+    """One category's part of the full list, once the list is too long for one page."""
+    return f"list/{category_slug}/index.html"
+
+
+def is_full_list(path: str) -> bool:
+    """The full list, or one of its parts."""
+    return path == FULL_LIST or path.startswith(FULL_LIST.split("/")[0] + "/")
 
 
 def matter(matter_id: str) -> str:

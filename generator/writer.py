@@ -6,6 +6,7 @@ server never sees a half-written site.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -64,9 +65,15 @@ def _swap(stage: Path, out: Path) -> None:
 def write_files(folder: Path, files: Mapping[str, bytes]) -> None:
     """Write ``{relative path: bytes}`` under ``folder``, in sorted order."""
     for relative in sorted(files):
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(files[relative])
+        write_file(folder, relative, files[relative])
+
+
+def write_file(folder: Path, relative: str, data: bytes) -> None:
+    """Write one file under ``folder``, making its folders (another process may be making them too)."""
+    target = os.path.join(folder, relative)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as file:
+        file.write(data)
 
 
 def read_tree(folder: Path, prefix: str) -> dict[str, bytes]:

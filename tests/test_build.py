@@ -357,7 +357,7 @@ def test_content_error_stops_the_build_and_keeps_the_old_site(tmp_path):
     assert failed.stderr.startswith("content/matters/001-kai-zhan-lian-dong-jian-du-ban.md:5: ")
     assert "Traceback" not in failed.stderr
     assert tree(tmp_path / "site") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "site"]  # no stage left behind
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path):

@@ -156,7 +156,13 @@ def test_a_template_feeds_the_pages_that_use_it(site, project):
     assert set(update.produced) == {urls.category(c.slug) for c in content.categories}
     assert_same_as_full_build(site, project)
 
-    edit(project / "templates" / "base.html", '<a class="skip-link"', '<a class="skip-link" id="skip"')
+    edit(project / "templates" / "base.html", '<main id="main"', '<main id="main" data-edited=""')
+    update = site.update()
+    assert set(update.produced) == {page.path for page in pages(content)}
+    assert_same_as_full_build(site, project)
+
+    # Imported by base.html, whose header and footer come from its macros.
+    edit(project / "templates" / "shared.html", '<a class="skip-link"', '<a class="skip-link" id="skip"')
     update = site.update()
     assert set(update.produced) == {page.path for page in pages(content)}
     assert_same_as_full_build(site, project)
@@ -229,7 +235,7 @@ def test_a_broken_template_is_reported_with_its_line_then_fixed(site, project):
     edit(template, "<h1>{{ matter.title }}</h1>", "<h1>{{ matter.title }</h1>")
     update = site.update()
     [error] = update.errors
-    assert str(error).startswith("templates/matter.html:5: ")
+    assert str(error).startswith("templates/matter.html:6: ")
     write(template, original)
     update = site.update()
     assert not update.errors

@@ -1,0 +1,154 @@
+"""The stages of a build, on every core: load → validate → render → write.
+
+At 10,000 matters a build is seconds of CPU work, most of it in pieces that
+do not depend on each other, so it runs in three parallel stages (forked
+workers, see ``parallel``), each a list of tasks:
+
+1. read and parse the matter files, a share per task; validate here;
+2. convert the Markdown texts, a share per task;
+3. render and write the pages, a share per task, while one task writes the
+   search index and one the downloads (the longest tasks first, so that
+   the shares of pages even out the end).
+
+Meanwhile a worker of its own reads the git history (it mostly waits for
+``git``) and another compiles the templates, from the start of the build
+to the rendering.
+
+Workers write their files straight into the stage folder, which replaces
+the output folder only when everything succeeded (``writer.staged``). With
+``jobs=1``, or below ``PARALLEL_FROM`` matters (where starting workers for
+the stages costs more than it saves), the same tasks run in this process,
+in order: the output is the same bytes either way.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from jinja2 import Environment
+
+from generator import parallel, urls
+from generator.cache import BuildCache, markdown_key
+from generator.check import load_valid_content
+from generator.downloads import download_files
+from generator.errors import ContentError
+from generator.history import load_history
+from generator.loader import read_matter_files
+from generator.markup import MarkdownRenderer, matter_texts
+from generator.model import Content, Matter
+from generator.render import (Catalogue, Listing, Page, catalogue, compile_templates, environment, pages,
+                              render_page)
+from generator.search import write_search_files
+from generator.writer import read_tree, staged, write_file, write_files
+
+PARALLEL_FROM = 400  # matters
+SHARDS_PER_JOB = 4  # tasks per process and stage: small enough that the last ones balance the loads
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build produced, for the cache."""
+
+    content: Content
+    converted: dict[str, str]  # the page-independent HTML of each of its Markdown texts
+    pages: int
+    files: int
+
+
+def produce(content_dir: Path, out_dir: Path, templates: Path, static: Path, jobs: int, listing: Listing,
+             cache: BuildCache | None) -> Built:
+    """Load, validate, render and write: the site in ``out_dir`` (replaced only if all of it succeeded)."""
+    with (parallel.Background(partial(load_history, content_dir), fork=jobs > 1) as history,
+          parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled):
+        content = load_valid_content(content_dir, partial(_read_matters, jobs))
+        jobs = jobs if len(content.matters) >= PARALLEL_FROM else 1
+        markdown = MarkdownRenderer(content.departments)
+        if cache is not None:
+            markdown.remember(cache.markdown(markdown_key(content.departments)))
+            cache.forget_build()  # from here on the folder changes: a failure must not look up to date
+        _convert(content, markdown, jobs)
+        with staged(out_dir) as stage:
+            site_pages = pages(content, listing)
+            books = catalogue(content, history.result(), markdown, listing)
+            written = _write(environment(templates, compiled.result()), books, site_pages, stage, jobs)
+            assets = read_tree(static, urls.STATIC)
+            write_files(stage, assets)
+    return Built(content, markdown.convert_all(matter_texts(content)), len(site_pages), written + len(assets))
+
+
+def _read_matters(jobs: int, paths: list[Path], folder_label: str) -> list[tuple[Matter | None, list[ContentError]]]:
+    """A ``MatterReader`` for ``jobs`` workers: each parses a run of files, in order."""
+    if jobs <= 1 or len(paths) < PARALLEL_FROM:
+        return read_matter_files(paths, folder_label)
+    shares = _split(paths, jobs * 2)
+    parts = parallel.run([partial(read_matter_files, list(share), folder_label) for share in shares], jobs)
+    return [read for part in parts for read in part]
+
+
+def _convert(content: Content, markdown: MarkdownRenderer, jobs: int) -> None:
+    """Stage 2: every Markdown text converted, and kept in ``markdown``."""
+    texts = [text for text in matter_texts(content) if not markdown.has(text)]
+    for converted in parallel.run([partial(markdown.convert_all, share)
+                                   for share in _split(texts, jobs * SHARDS_PER_JOB)], jobs):
+        markdown.remember(converted)
+
+
+def _write(env: Environment, books: Catalogue, site_pages: list[Page], stage: Path, jobs: int) -> int:
+    """Stage 3: the search index, the downloads and every page written; the number of files.
+
+    The longest tasks go first, so that the shares of pages even out the end.
+    """
+    for name in sorted({page.template for page in site_pages}):
+        env.get_template(name)  # compiled once, here, rather than in every worker
+    tasks: list[Callable[[], int]] = [partial(_write_search, books.content, stage, books.markdown),
+                                      partial(_write_downloads, books.content, stage)]
+    tasks += [partial(_write_pages, env, books, share, stage)
+              for share in _weighted_split(site_pages, jobs * SHARDS_PER_JOB)]
+    return sum(parallel.run(tasks, jobs))
+
+
+def _write_downloads(content: Content, stage: Path) -> int:
+    files = download_files(content)
+    write_files(stage, files)
+    return len(files)
+
+
+def _write_search(content: Content, stage: Path, markdown: MarkdownRenderer) -> int:
+    return len(write_search_files(content, stage, markdown))
+
+
+def _write_pages(env: Environment, books: Catalogue, share: Sequence[Page], stage: Path) -> int:
+    for page in share:
+        write_file(stage, page.path, render_page(env, books, page))
+    return len(share)
+
+
+def _split(items: Sequence[T], count: int) -> list[Sequence[T]]:
+    """``items`` in at most ``count`` runs of nearly equal length, in order."""
+    count = max(1, min(count, len(items)))
+    size, extra = divmod(len(items), count)
+    runs, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        runs.append(items[start:end])
+        start = end
+    return [run for run in runs if run]
+
+
+def _weighted_split(site_pages: list[Page], count: int) -> list[list[Page]]:
+    """The pages in at most ``count`` runs of nearly equal rendering cost, heaviest run first."""
+    total = sum(page.cost for page in site_pages)
+    target = max(1, total // max(1, count))
+    runs: list[list[Page]] = [[]]
+    weight = 0
+    for page in site_pages:
+        if weight >= target and runs[-1]:
+            runs.append([])
+            weight = 0
+        runs[-1].append(page)
+        weight += page.cost
+    return sorted((run for run in runs if run), key=lambda run: -sum(page.cost for page in run))
