@@ -1,28 +1,19 @@
 """The benchmark's synthetic content: valid, the right size, deterministic, realistic."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from conftest import load_synth
 from generator.check import load_valid_content
 
 REPO = Path(__file__).resolve().parent.parent
 COUNT = 150
 
 
-def _load_synth():
-    spec = importlib.util.spec_from_file_location("benchmark_synth", REPO / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _load_synth()
+synth = load_synth()
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,7 @@ test needs workers at 150 matters.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 import generator.stages as stages_module
-from conftest import CONTENT, REPO
+from conftest import CONTENT, load_synth
 from generator import urls
 from generator.build import build
 from generator.check import load_valid_content
@@ -29,15 +27,7 @@ from generator.render import Listing, group_matters, pages
 SMALL = Listing(threshold=20, per_page=10)  # at 150 matters: the list and 4 of 32 departments split
 
 
-def _load_synth():
-    spec = importlib.util.spec_from_file_location("benchmark_synth", REPO / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _load_synth()
+synth = load_synth()
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,12 @@ matter's searchable text, a one-character term in its title or departments.
 from __future__ import annotations
 
 import gzip
-import importlib.util
+from conftest import load_synth
 import json
 import os
 import random
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -408,18 +407,10 @@ REQUEST_BUDGET = 6  # files downloaded before the first result: search.js, searc
 BYTE_BUDGET = 100_000  # gzip, the same files
 
 
-def _load_synth():
-    spec = importlib.util.spec_from_file_location("benchmark_synth_for_search", REPO / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def large(tmp_path_factory: pytest.TempPathFactory) -> Content:
     folder = tmp_path_factory.mktemp("large") / "content"
-    return load_valid_content(_load_synth().generate(SHARDED_COUNT, folder))
+    return load_valid_content(load_synth().generate(SHARDED_COUNT, folder))
 
 
 @pytest.fixture(scope="module")
