@@ -54,7 +54,7 @@ from generator.markup import MarkdownRenderer
 from generator.model import Category, Content, Department, Matter, Site
 from generator.names import with_section_departments
 from generator.render import TEMPLATES_DIR, Catalogue, Listing, Page, catalogue, environment, pages, render_page
-from generator.search import JS_GLOBAL, JS_NAME, JSON_NAME, SEARCH_DIR, payload_json, search_payload
+from generator.search import JS_NAME, JSON_NAME, SEARCH_DIR, search_files, search_payload
 from generator.validate import validate
 
 SETTINGS_FILES = (SITE_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE)
@@ -211,6 +211,7 @@ class IncrementalSite:
         self._plan: _Plan | None = None  # the last valid content: what the folder shows
         self._owed: set[str] = set()  # outputs not yet produced from the plan
         self._digests: dict[str, bytes] = {}  # of every file written, by output path
+        self._search_parts: set[str] = set()  # shards and text chunks of a sharded search index
         self._error_page: tuple[tuple[ContentError, ...], bytes] | None = None
         self.errors: tuple[ContentError, ...] = ()
 
@@ -316,9 +317,12 @@ class IncrementalSite:
         for path in paths:
             if path not in self._owed or (self._defer(path) and not deferred_too):
                 continue
-            for output, data in self._make(path).items():
+            made = self._make(path)
+            for output, data in made.items():
                 self._write(output, data, log)
                 self._owed.discard(output)
+            if path in SEARCH_FILES:
+                self._drop_stale_search_parts(set(made), log)
 
     def _make(self, path: str) -> dict[str, bytes]:
         plan = self._plan
@@ -455,9 +459,14 @@ class IncrementalSite:
                 record.search_entry = search_payload(one, self._markdown)["matters"][0]
         payload = {**search_payload(replace(plan.content, matters=()), self._markdown),
                    "matters": [record.search_entry for record in plan.records]}
-        data = payload_json(payload)
-        return {SEARCH_FILES[0]: f"{data}\n".encode(),
-                SEARCH_FILES[1]: f"window.{JS_GLOBAL} = {data};\n".encode()}
+        # The same files as the build writes: the single index, or above the threshold a sharded one.
+        return {f"{SEARCH_DIR}/{name}": text.encode("utf-8") for name, text in search_files(payload).items()}
+
+    def _drop_stale_search_parts(self, current: set[str], log: _Log) -> None:
+        """Delete shards and text chunks of an earlier index that the new one no longer has."""
+        for path in sorted(self._search_parts - current):
+            self._delete(path, log)
+        self._search_parts = current - set(SEARCH_FILES)
 
     def _write(self, path: str, data: bytes, log: _Log) -> None:
         """Write ``data`` unless the file already holds it; atomically, for readers outside this process."""

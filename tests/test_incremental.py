@@ -274,3 +274,28 @@ def test_the_folder_must_be_its_own(project):
     (project / "out" / "keep.txt").write_text("mine")
     with pytest.raises(ValueError, match="not empty"):
         IncrementalSite(project / "content", project / "out")
+
+
+def test_sharded_search_index_matches_the_build_and_leaves_no_stale_parts(content_copy, tmp_path, monkeypatch):
+    """Above the threshold serve writes the same sharded index as build, and drops parts it no longer has."""
+    from generator import incremental, search
+
+    threshold = 2000  # bytes: shards even the real list
+    monkeypatch.setattr(incremental, "search_files", lambda payload: search.search_files(payload, threshold))
+    out = tmp_path / "served"
+    site = IncrementalSite(content_copy, out)
+
+    def expected() -> dict[str, str]:
+        return search.search_files(search.search_payload(load_valid_content(content_copy)), threshold)
+
+    def written() -> dict[str, str]:
+        return {path.relative_to(out / "search").as_posix(): path.read_text(encoding="utf-8")
+                for path in (out / "search").rglob("*") if path.is_file() and path.name != "index.html"}
+
+    site.update()
+    assert written() == expected()
+    assert any(name.startswith("shards/") for name in written())
+    for path in sorted((content_copy / "matters").glob("*.md"))[10:]:
+        path.unlink()
+    assert not site.update().errors
+    assert written() == expected()
