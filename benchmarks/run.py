@@ -94,6 +94,7 @@ class SizeResult:
     payloads: list[Payload]
     notes: list[str]
     timing: search_timing.SiteTiming | None = None  # query time in Chromium, or why not: in notes
+    serve_edit: dict[str, list[float]] | None = None  # serve_edit.py's seconds: first_write, update
 
 
 # -- measuring -------------------------------------------------------------
@@ -252,7 +253,19 @@ def bench_size(count: int, repeat: int, query: str, tools: list[str]) -> SizeRes
     if "hugo" in sites and not next(m for m in builds if m.label == "hugo").error:
         payloads += pagefind_payloads(sites["hugo"] / "public", query, notes)
     timing = _time_search(work / "ours" / "site", notes) if ours is not None and mine is not None else None
-    return SizeResult(count, repeat, query, builds, payloads, notes, timing)
+    edit = _time_serve_edit(content, repeat, notes) if "ours" in tools else None
+    return SizeResult(count, repeat, query, builds, payloads, notes, timing, edit)
+
+
+def _time_serve_edit(content: Path, repeat: int, notes: list[str]) -> dict[str, list[float]] | None:
+    """One-matter edits through the serve engine (``serve_edit.py``, in its own process)."""
+    print("  timing one-matter edits through serve", flush=True)
+    done = subprocess.run([sys.executable, str(HERE / "serve_edit.py"), str(content), "--repeat", str(repeat)],
+                          capture_output=True, text=True, env=base_env(), check=False)
+    if done.returncode != 0:
+        notes.append(f"serve_edit.py failed: {done.stderr.strip().splitlines()[-1:]}")
+        return None
+    return json.loads(done.stdout)
 
 
 def _time_search(site: Path, notes: list[str]) -> search_timing.SiteTiming | None:
@@ -388,6 +401,21 @@ METHOD = """\
 """ + search_timing.METHOD
 
 
+def serve_edit_section(results: list[SizeResult]) -> str:
+    lines = ["## One-matter edit while serving", "",
+             "Seconds from the engine noticing an edited matter file until its page is rewritten, and until "
+             "everything the edit affects is (`benchmarks/serve_edit.py`; the full list and downloads are "
+             "deferred as in `serve`). Target: page rewritten within 0.25 s at 10,000 matters.", "",
+             "| N | page rewritten, median s | worst s | whole update, median s | worst s |",
+             "|---:|---:|---:|---:|---:|"]
+    for result in results:
+        if result.serve_edit:
+            page, whole = result.serve_edit["first_write"], result.serve_edit["update"]
+            lines.append(f"| {result.count:,} | {statistics.median(page):.3f} | {max(page):.3f} | "
+                         f"{statistics.median(whole):.3f} | {max(whole):.3f} |")
+    return "\n".join(lines) + "\n"
+
+
 def query_time_section(results: list[SizeResult]) -> str:
     lines = ["## Query time in the browser (headless Chromium)", ""]
     for result in results:
@@ -405,7 +433,8 @@ def report(results: list[SizeResult], info: list[str], argv: list[str]) -> str:
              "## Build time, memory and output", ""]
     for result in results:
         lines += size_table(result)
-    return "\n".join(lines) + "\n" + query_time_section(results) + "\n" + METHOD
+    return ("\n".join(lines) + "\n" + serve_edit_section(results) + "\n" + query_time_section(results)
+            + "\n" + METHOD)
 
 
 def write_report(text: str) -> Path:
