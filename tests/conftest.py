@@ -3,15 +3,28 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
 import sys
-from types import ModuleType
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 TABLE = REPO / "tests" / "fixtures" / "xingsheng-peihe-lvzhi-qingdan.txt"
+SETTINGS_FILES = ("site.yml", "categories.yml", "departments.yml")
+
+
+def copy_content(target: Path, matters: int | None = 0) -> Path:
+    """The committed settings and the first ``matters`` matter files (None: all of them) in ``target``."""
+    (target / "matters").mkdir(parents=True)
+    for name in SETTINGS_FILES:
+        shutil.copy(CONTENT / name, target / name)
+    paths = sorted((CONTENT / "matters").glob("*.md"))
+    for path in paths if matters is None else paths[:matters]:
+        shutil.copy(path, target / "matters" / path.name)
+    return target
 
 
 @pytest.fixture
@@ -25,11 +38,7 @@ def content_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def empty_content(tmp_path: Path) -> Path:
     """The committed settings (site, categories, departments) without matters."""
-    target = tmp_path / "content"
-    (target / "matters").mkdir(parents=True)
-    for name in ("site.yml", "categories.yml", "departments.yml"):
-        shutil.copy(CONTENT / name, target / name)
-    return target
+    return copy_content(tmp_path / "content")
 
 
 def load_synth() -> ModuleType:
@@ -39,3 +48,17 @@ def load_synth() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture
+def git_calls(monkeypatch) -> list:
+    """The commands run through ``subprocess.run`` during the test (they still run): to count git calls."""
+    calls: list = []
+    run = subprocess.run
+
+    def counting(args, *rest, **options):
+        calls.append(args)
+        return run(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "run", counting)
+    return calls

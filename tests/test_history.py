@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from generator import gitrev
 from generator.gitrev import Revision, list_revisions, matter_history
 
 CONTENT = Path(__file__).parent.parent / "content"
@@ -91,19 +90,11 @@ def test_matter_history_follows_a_new_id(repo):
     assert OLD_ID_1 not in history
 
 
-def test_matter_history_is_one_git_log_call(repo, monkeypatch):
+def test_matter_history_is_one_git_log_call(repo, git_calls):
     root, _ = repo
-    calls = []
-    run = subprocess.run
-
-    def counting(args, *rest, **options):
-        calls.append(args)
-        return run(args, *rest, **options)
-
-    monkeypatch.setattr(gitrev.subprocess, "run", counting)
     assert matter_history(root, Path("content"))
-    assert sum("log" in call for call in calls) == 1
-    assert len(calls) <= 2  # finding the checkout, and the log
+    assert sum("log" in call for call in git_calls) == 1
+    assert len(git_calls) <= 2  # finding the checkout, and the log
 
 
 def test_list_revisions_newest_first_with_summaries(repo):

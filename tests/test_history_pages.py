@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT
-from generator import gitrev
 from generator.build import build
 from generator.gitrev import Revision, list_revisions
 from generator.history import NO_HISTORY, History, load_history, revision_summaries
@@ -156,18 +155,10 @@ def test_summaries_match_comparing_whole_revisions(repo):
     assert revision_summaries(repo, "content") == list_revisions(repo, Path("content"))
 
 
-def test_build_runs_git_a_fixed_number_of_times(repo, tmp_path, monkeypatch):
-    calls = []
-    run = subprocess.run
-
-    def counting(args, *rest, **options):
-        calls.append(args)
-        return run(args, *rest, **options)
-
-    monkeypatch.setattr(gitrev.subprocess, "run", counting)
+def test_build_runs_git_a_fixed_number_of_times(repo, tmp_path, git_calls):
     history = load_history(repo / "content")
     assert len(history.revisions) == len(COMMITS) and len(history.matters) == 100
-    assert len(calls) <= 6  # finding the checkout, two logs, reading the files: never once per matter
+    assert len(git_calls) <= 6  # finding the checkout, two logs, reading the files: never once per matter
 
 
 def test_changed_matters():

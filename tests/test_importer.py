@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, TABLE
+from conftest import CONTENT, TABLE, copy_content
 from generator.check import load_valid_content
 from generator.errors import ContentErrors
 from generator.importer import import_table
@@ -40,10 +40,7 @@ def sentences(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> tuple[Path, object]:
-    content = tmp_path_factory.mktemp("import") / "content"
-    (content / "matters").mkdir(parents=True)
-    for name in ("site.yml", "categories.yml", "departments.yml"):
-        (content / name).write_bytes((CONTENT / name).read_bytes())
+    content = copy_content(tmp_path_factory.mktemp("import") / "content")
     report = import_table(TABLE, content)
     return content, report
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, REPO
+from conftest import REPO, copy_content
 from generator import urls
 from generator.build import build
 from generator.check import load_valid_content
@@ -29,12 +29,7 @@ _stamps = itertools.count(1)
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch) -> Path:
     """A site project (content/, templates/, static/) in the working directory, with 12 matters."""
-    content = tmp_path / "content"
-    (content / "matters").mkdir(parents=True)
-    for name in ("site.yml", "categories.yml", "departments.yml"):
-        shutil.copy(CONTENT / name, content / name)
-    for path in sorted((CONTENT / "matters").glob("*.md"))[:MATTERS]:
-        shutil.copy(path, content / "matters" / path.name)
+    copy_content(tmp_path / "content", MATTERS)
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     shutil.copytree(REPO / "static", tmp_path / "static")
     monkeypatch.chdir(tmp_path)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, REPO
+from conftest import REPO, copy_content
 from generator import urls
 from generator.incremental import IncrementalSite
 from generator.server import deferred, site_app
@@ -29,12 +28,7 @@ CHANGE_SECONDS = 5
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """12 matters and the settings; the server uses the generator's own templates and assets."""
-    folder = tmp_path / "content"
-    (folder / "matters").mkdir(parents=True)
-    for name in ("site.yml", "categories.yml", "departments.yml"):
-        shutil.copy(CONTENT / name, folder / name)
-    for path in sorted((CONTENT / "matters").glob("*.md"))[:MATTERS]:
-        shutil.copy(path, folder / "matters" / path.name)
+    folder = copy_content(tmp_path / "content", MATTERS)
     return folder
 
 
