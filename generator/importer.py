@@ -15,7 +15,7 @@ from generator.loader import MATTERS_DIR, load_content
 from generator.matter_ids import IdAllocator
 from generator.model import Content, Matter
 from generator.names import DepartmentNames
-from generator.source_table import SourceRow, read_table
+from generator.source_table import SourceCategory, SourceRow, read_table
 
 HEADLESS_NOTE = "原表中“{name}”的职责没有单独的标题，标题“{name}”为整理时所加。"
 
@@ -72,7 +72,8 @@ def _existing_content(content_dir: Path) -> Content:
     return loaded.content
 
 
-def _check_categories(categories, content: Content, label: str, errors: list[ContentError]) -> None:
+def _check_categories(categories: tuple[SourceCategory, ...], content: Content, label: str,
+                      errors: list[ContentError]) -> None:
     known = [category.name for category in content.categories]
     found = [category.name for category in categories]
     for category in categories:

@@ -157,7 +157,8 @@ def _check_sections(matter: Matter, names: DepartmentNames) -> Iterator[ContentE
             yield ContentError(path, section.line, f"section '{section.heading}' is empty",
                                "write its duties below the heading or remove the section")
     for name in matter.departments:
-        if names.resolve(name) and not covered[names.resolve(name)] and layout.upper_line:
+        canonical = names.resolve(name)
+        if canonical and not covered[canonical] and layout.upper_line:
             yield ContentError(path, matter.where.line_of("departments"),
                                f"department '{name}' has no duties section",
                                f"add '### {name}职责：' with its duties under '## {UPPER_DUTIES_HEADING}'")
