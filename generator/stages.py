@@ -5,10 +5,12 @@ do not depend on each other, so it runs in three parallel stages (forked
 workers, see ``parallel``), each a list of tasks:
 
 1. read and parse the matter files, a share per task; validate here;
-2. convert the Markdown texts, a share per task;
+2. convert the Markdown texts and take their plain lines for search, a
+   share per task;
 3. render and write the pages, a share per task, while one task writes the
-   search index and one the downloads (the longest tasks first, so that
-   the shares of pages even out the end).
+   downloads and, for a sharded search index, tasks index runs of matters
+   (the longest tasks first, so that the shares of pages even out the end);
+   then this process joins the index parts and writes the search files.
 
 Meanwhile a worker of its own reads the git history (it mostly waits for
 ``git``) and another compiles the templates, from the start of the build
@@ -26,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from jinja2 import Environment
 
@@ -41,7 +43,8 @@ from generator.markup import MarkdownRenderer, matter_texts
 from generator.model import Content, Matter
 from generator.render import (Catalogue, Listing, Page, catalogue, compile_templates, environment, pages,
                               render_page)
-from generator.search import write_search_files
+from generator.search import (PlainLines, PostingPart, join_postings, posting_part, search_bodies,
+                              search_payload, sharded_files, single_index, write_index_files)
 from generator.writer import read_tree, staged, write_file, write_files
 
 PARALLEL_FROM = 400  # matters
@@ -70,11 +73,12 @@ def produce(content_dir: Path, out_dir: Path, templates: Path, static: Path, job
         if cache is not None:
             markdown.remember(cache.markdown(markdown_key(content.departments)))
             cache.forget_build()  # from here on the folder changes: a failure must not look up to date
-        _convert(content, markdown, jobs)
+        plain = PlainLines(markdown)
+        _convert(content, markdown, plain, jobs)
         with staged(out_dir) as stage:
             site_pages = pages(content, listing)
             books = catalogue(content, history.result(), markdown, listing)
-            written = _write(environment(templates, compiled.result()), books, site_pages, stage, jobs)
+            written = _write(environment(templates, compiled.result()), books, site_pages, plain, stage, jobs)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
     return Built(content, markdown.convert_all(matter_texts(content)), len(site_pages), written + len(assets))
@@ -89,36 +93,55 @@ def _read_matters(jobs: int, paths: list[Path], folder_label: str) -> list[tuple
     return [read for part in parts for read in part]
 
 
-def _convert(content: Content, markdown: MarkdownRenderer, jobs: int) -> None:
-    """Stage 2: every Markdown text converted, and kept in ``markdown``."""
-    texts = [text for text in matter_texts(content) if not markdown.has(text)]
-    for converted in parallel.run([partial(markdown.convert_all, share)
-                                   for share in _split(texts, jobs * SHARDS_PER_JOB)], jobs):
+def _convert(content: Content, markdown: MarkdownRenderer, plain: PlainLines, jobs: int) -> None:
+    """Stage 2: every Markdown text converted and kept in ``markdown``, its lines for search in ``plain``."""
+    texts = matter_texts(content)
+    tasks = [partial(_convert_share, markdown, plain, share) for share in _split(texts, jobs * SHARDS_PER_JOB)]
+    for converted, lines in parallel.run(tasks, jobs):
         markdown.remember(converted)
+        plain.remember(lines)
 
 
-def _write(env: Environment, books: Catalogue, site_pages: list[Page], stage: Path, jobs: int) -> int:
+def _convert_share(markdown: MarkdownRenderer, plain: PlainLines,
+                   texts: Sequence[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The conversions this renderer lacks (the cache may hold the rest), and the plain lines of all."""
+    converted = markdown.convert_all(text for text in texts if not markdown.has(text))
+    return converted, plain.extract_all(texts)
+
+
+def _write(env: Environment, books: Catalogue, site_pages: list[Page], plain: PlainLines, stage: Path,
+           jobs: int) -> int:
     """Stage 3: the search index, the downloads and every page written; the number of files.
 
     The longest tasks go first, so that the shares of pages even out the end.
     """
     for name in sorted({page.template for page in site_pages}):
         env.get_template(name)  # compiled once, here, rather than in every worker
-    tasks: list[Callable[[], int]] = [partial(_write_search, books.content, stage, books.markdown),
-                                      partial(_write_downloads, books.content, stage)]
+    payload = search_payload(books.content, plain=plain)
+    single = single_index(payload)
+    bodies = [] if single is not None else [matter["body"] for matter in payload["matters"]]
+    runs = _split(bodies, jobs * SHARDS_PER_JOB)
+    starts = [sum(map(len, runs[:number])) for number in range(len(runs))]
+    tasks: list[Callable[[], int | PostingPart]] = [partial(_index_run, run, start)
+                                                    for run, start in zip(runs, starts)]
+    tasks += [partial(_write_downloads, books.content, stage)]
     tasks += [partial(_write_pages, env, books, share, stage)
               for share in _weighted_split(site_pages, jobs * SHARDS_PER_JOB)]
-    return sum(parallel.run(tasks, jobs))
+    results = parallel.run(tasks, jobs)
+    parts, counts = cast(list[PostingPart], results[:len(runs)]), cast(list[int], results[len(runs):])
+    files = single if single is not None else sharded_files(payload, join_postings(parts))
+    return sum(counts) + len(write_index_files(files, stage))
+
+
+def _index_run(bodies: Sequence[list[str]], start: int) -> PostingPart:
+    """The search postings of a run of matters from ``start`` on (their body lines)."""
+    return posting_part(search_bodies(list(bodies)), start)
 
 
 def _write_downloads(content: Content, stage: Path) -> int:
     files = download_files(content)
     write_files(stage, files)
     return len(files)
-
-
-def _write_search(content: Content, stage: Path, markdown: MarkdownRenderer) -> int:
-    return len(write_search_files(content, stage, markdown))
 
 
 def _write_pages(env: Environment, books: Catalogue, share: Sequence[Page], stage: Path) -> int:

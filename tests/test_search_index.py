@@ -4,11 +4,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from generator.check import load_valid_content
+from generator.markup import MarkdownRenderer, matter_texts
 from generator.model import Content
 from generator.search import (
     JS_GLOBAL,
@@ -18,10 +20,13 @@ from generator.search import (
     SHARDED_FORMAT,
     bigram_postings,
     body_lines,
+    html_lines,
+    join_postings,
     markdown_lines,
     normalize,
     normalize_many,
     payload_json,
+    posting_part,
     query_terms,
     search_files,
     search_payload,
@@ -225,6 +230,50 @@ def test_shards_hold_every_bigram_position_and_nothing_else(content: Content, sh
 def test_bigram_postings_encode_gaps_and_steps() -> None:
     postings = bigram_postings(["ab ab", "", "xabab\nab"])
     assert postings == {"ab": "1:0,3;2:1,2,3", "ba": "3:2", "xa": "3:0"}  # gaps from index -1
+
+
+class ReferenceLines(HTMLParser):
+    """What ``html_lines`` must find, taken by a real HTML parser: a line per block element."""
+
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "div", "blockquote", "pre", "tr", "td", "th",
+              "dt", "dd", "ul", "ol", "table"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[list[str]] = [[]]
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        self.handle_starttag(tag, [])
+
+    def handle_data(self, data: str) -> None:
+        self.parts[-1].append(data)
+
+    def lines(self, html: str) -> list[str]:
+        self.feed(html)
+        self.close()
+        return [line for line in (" ".join("".join(part).split()) for part in self.parts) if line]
+
+
+def test_html_lines_read_the_converted_text_as_an_html_parser_does(content: Content) -> None:
+    renderer = MarkdownRenderer(content.departments)
+    tricky = ["1. 第一项\n3. 第三项 &amp; <b>粗</b>\n\n- （1）细项", "### 标题\n\n正文  两个空格\n换行",
+              "低于 5 &lt; 6 &gt; 4", "青山区民政局负责**统筹**，`代码`与 *强调*。", "a<br>b", ""]
+    for text in [*matter_texts(content), *tricky]:
+        html = renderer.converted(text)
+        assert html_lines(html) == ReferenceLines().lines(html), text
+
+
+@pytest.mark.parametrize("cuts", [[], [1], [3, 4], [1, 2, 3, 4, 5], [0, 6]])
+def test_postings_of_runs_join_to_the_postings_of_all(cuts: list[int]) -> None:
+    bodies = ["ab ab", "", "xabab\nab", "ba", "ab", "yy", "abab"]
+    edges = [0, *cuts, len(bodies)]
+    parts = [posting_part(bodies[start:end], start) for start, end in zip(edges, edges[1:])]
+    assert join_postings(parts) == bigram_postings(bodies)
+    assert bigram_postings(bodies)["ab"] == "1:0,3;2:1,2,3;2:0;2:0,2"
 
 
 def test_normalize_many_is_normalize(payload: dict) -> None:
