@@ -54,7 +54,7 @@ from generator.markup import MarkdownRenderer
 from generator.model import Category, Content, Department, Matter, Site
 from generator.names import with_section_departments
 from generator.render import TEMPLATES_DIR, Catalogue, Listing, Page, catalogue, environment, pages, render_page
-from generator.search import JS_NAME, JSON_NAME, SEARCH_DIR, search_files, search_payload
+from generator.search import JS_NAME, JSON_NAME, SEARCH_DIR, PostingRuns, search_files, search_payload
 from generator.validate import validate
 
 SETTINGS_FILES = (SITE_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE)
@@ -212,6 +212,7 @@ class IncrementalSite:
         self._owed: set[str] = set()  # outputs not yet produced from the plan
         self._digests: dict[str, bytes] = {}  # of every file written, by output path
         self._search_parts: set[str] = set()  # shards and text chunks of a sharded search index
+        self._postings = PostingRuns()  # of a sharded search index, for the next edit
         self._error_page: tuple[tuple[ContentError, ...], bytes] | None = None
         self.errors: tuple[ContentError, ...] = ()
 
@@ -460,7 +461,8 @@ class IncrementalSite:
         payload = {**search_payload(replace(plan.content, matters=()), self._markdown),
                    "matters": [record.search_entry for record in plan.records]}
         # The same files as the build writes: the single index, or above the threshold a sharded one.
-        return {f"{SEARCH_DIR}/{name}": text.encode("utf-8") for name, text in search_files(payload).items()}
+        files = search_files(payload, index_bodies=self._postings.postings)
+        return {f"{SEARCH_DIR}/{name}": text.encode("utf-8") for name, text in files.items()}
 
     def _drop_stale_search_parts(self, current: set[str], log: _Log) -> None:
         """Delete shards and text chunks of an earlier index that the new one no longer has."""

@@ -63,7 +63,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import unescape
 from pathlib import Path
 
@@ -208,14 +208,19 @@ def payload_json(payload: object) -> str:
 
 
 def search_files(payload: dict, shard_above: int = SHARD_ABOVE_BYTES,
-                 postings: dict[str, str] | None = None) -> dict[str, str]:
+                 index_bodies: Callable[[list[list[str]]], dict[str, str]] | None = None) -> dict[str, str]:
     """The files of ``search/`` by path inside it: the single index, or above ``shard_above`` bytes a sharded one.
 
     Small lists keep the single file: one request, and each query is
-    answered without waiting for the network. ``postings`` may be
-    ``join_postings`` of the parts a build's workers made.
+    answered without waiting for the network. ``index_bodies`` makes the
+    postings of the matters' body lines, if not ``bigram_postings``
+    (``PostingRuns.postings`` reuses what did not change).
     """
-    return single_index(payload, shard_above) or sharded_files(payload, postings)
+    single = single_index(payload, shard_above)
+    if single is not None:
+        return single
+    bodies = [matter["body"] for matter in payload["matters"]]
+    return sharded_files(payload, index_bodies(bodies) if index_bodies else None)
 
 
 def single_index(payload: dict, shard_above: int = SHARD_ABOVE_BYTES) -> dict[str, str] | None:
@@ -283,6 +288,32 @@ def posting_part(bodies: Sequence[str], start: int = 0) -> PostingPart:
         rest = "".join(map(";{}:{}".format, gaps, entries[3::2]))
         part[gram] = (indices[0], indices[-1], f":{entries[1]}{rest}")
     return part
+
+
+class PostingRuns:
+    """Postings of a list that changes a little at a time, kept per run of ``RUN`` matters.
+
+    While serving, an edit changes one matter: only the run that holds it is
+    indexed again (at 10,000 matters, a tenth of a second instead of three).
+    A run is reused only at the same place with the same body lines.
+    """
+
+    RUN = 250
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple, PostingPart] = {}
+
+    def postings(self, bodies: list[list[str]]) -> dict[str, str]:
+        """``bigram_postings(search_bodies(bodies))``, from the runs kept where nothing changed."""
+        parts, kept = [], {}
+        for start in range(0, len(bodies), self.RUN):
+            run = bodies[start:start + self.RUN]
+            key = (start, *map(tuple, run))
+            part = self._parts.get(key)
+            kept[key] = part = posting_part(search_bodies(run), start) if part is None else part
+            parts.append(part)
+        self._parts = kept
+        return join_postings(parts)
 
 
 def join_postings(parts: Iterable[PostingPart]) -> dict[str, str]:

@@ -276,7 +276,9 @@ def test_sharded_search_index_matches_the_build_and_leaves_no_stale_parts(conten
     from generator import incremental, search
 
     threshold = 2000  # bytes: shards even the real list
-    monkeypatch.setattr(incremental, "search_files", lambda payload: search.search_files(payload, threshold))
+    monkeypatch.setattr(incremental, "search_files",
+                        lambda payload, **options: search.search_files(payload, threshold, **options))
+    monkeypatch.setattr(search.PostingRuns, "RUN", 7)  # postings kept in runs of 7 matters
     out = tmp_path / "served"
     site = IncrementalSite(content_copy, out)
 
@@ -290,6 +292,10 @@ def test_sharded_search_index_matches_the_build_and_leaves_no_stale_parts(conten
     site.update()
     assert written() == expected()
     assert any(name.startswith("shards/") for name in written())
+    edited = sorted((content_copy / "matters").glob("*.md"))[30]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("负责", "负责监督", 1), encoding="utf-8")
+    assert not site.update().errors
+    assert written() == expected()
     for path in sorted((content_copy / "matters").glob("*.md"))[10:]:
         path.unlink()
     assert not site.update().errors

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import search as search_module
 from generator.check import load_valid_content
 from generator.markup import MarkdownRenderer, matter_texts
 from generator.model import Content
@@ -26,7 +27,9 @@ from generator.search import (
     normalize,
     normalize_many,
     payload_json,
+    PostingRuns,
     posting_part,
+    search_bodies,
     query_terms,
     search_files,
     search_payload,
@@ -274,6 +277,26 @@ def test_postings_of_runs_join_to_the_postings_of_all(cuts: list[int]) -> None:
     parts = [posting_part(bodies[start:end], start) for start, end in zip(edges, edges[1:])]
     assert join_postings(parts) == bigram_postings(bodies)
     assert bigram_postings(bodies)["ab"] == "1:0,3;2:1,2,3;2:0;2:0,2"
+
+
+def test_posting_runs_index_again_only_the_runs_that_changed(payload: dict, monkeypatch) -> None:
+    bodies = [entry["body"] for entry in payload["matters"]]
+    runs = PostingRuns()
+    monkeypatch.setattr(PostingRuns, "RUN", 10)
+    assert runs.postings(bodies) == bigram_postings(search_bodies(bodies))
+    indexed: list[int] = []
+    monkeypatch.setattr(search_module, "posting_part",
+                        lambda run, start=0: indexed.append(start) or posting_part(run, start))
+    edited = [*bodies[:42], [*bodies[42], "新增一行：低保复核"], *bodies[43:]]
+    expected = bigram_postings(search_bodies(edited))
+    indexed.clear()
+    assert runs.postings(edited) == expected
+    assert indexed == [40]
+    shortened = edited[:95]
+    expected = bigram_postings(search_bodies(shortened))
+    indexed.clear()
+    assert runs.postings(shortened) == expected
+    assert indexed == [90]
 
 
 def test_normalize_many_is_normalize(payload: dict) -> None:
