@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,14 +49,22 @@ class PlainMatter:
     town: str
 
     @classmethod
-    def of(cls, matter: Matter) -> PlainMatter:
-        return cls(matter, tuple(plain_text(section.markdown) for section in matter.upper_sections),
-                   plain_text(matter.guarantee), plain_text(matter.town_duties))
+    def of(cls, matter: Matter, plain: Callable[[str], str] = plain_text) -> PlainMatter:
+        return cls(matter, tuple(plain(section.markdown) for section in matter.upper_sections),
+                   plain(matter.guarantee), plain(matter.town_duties))
 
 
 def download_files(content: Content) -> dict[str, bytes]:
     """``{path: bytes}`` of the three downloads."""
-    plain = [PlainMatter.of(matter) for matter in content.matters]
+    known: dict[str, str] = {}
+
+    def plain_once(text: str) -> str:
+        """``plain_text``, once per distinct text: many matters share their 履职保障 and other texts."""
+        if text not in known:
+            known[text] = plain_text(text)
+        return known[text]
+
+    plain = [PlainMatter.of(matter, plain_once) for matter in content.matters]
     rows = [row(matter) for matter in plain]
     return {
         urls.JSON_DOWNLOAD: to_json(content, plain, rows),
