@@ -7,10 +7,10 @@ workers, see ``parallel``), each a list of tasks:
 1. read and parse the matter files, a share per task; validate here;
 2. convert the Markdown texts and take their plain lines for search, a
    share per task;
-3. render and write the pages, a share per task, while one task writes the
-   downloads and, for a sharded search index, tasks index runs of matters
-   (the longest tasks first, so that the shares of pages even out the end);
-   then this process joins the index parts and writes the search files.
+3. for a sharded search index, index the matters' text, a run of matters
+   per task; then render and write the pages, a share per task, and the
+   downloads (the longest tasks first, so that the shares of pages even out
+   the end), while a worker of its own joins and writes the search index.
 
 Meanwhile a worker of its own reads the git history (it mostly waits for
 ``git``) and another compiles the templates, from the start of the build
@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from jinja2 import Environment
 
@@ -113,24 +113,37 @@ def _write(env: Environment, books: Catalogue, site_pages: list[Page], plain: Pl
            jobs: int) -> int:
     """Stage 3: the search index, the downloads and every page written; the number of files.
 
-    The longest tasks go first, so that the shares of pages even out the end.
+    A sharded search index is made first, in runs of matters on every core;
+    a worker of its own then joins and writes it while the pages are
+    rendered, the longest tasks first, so that the shares of pages even out
+    the end.
     """
     for name in sorted({page.template for page in site_pages}):
         env.get_template(name)  # compiled once, here, rather than in every worker
     payload = search_payload(books.content, plain=plain)
-    single = single_index(payload)
-    bodies = [] if single is not None else [matter["body"] for matter in payload["matters"]]
+    search = single_index(payload) or partial(_sharded_index, payload, _index_runs(payload, jobs))
+    with parallel.Background(partial(_write_search, search, stage), fork=jobs > 1) as search_files:
+        tasks = [partial(_write_downloads, books.content, stage)]
+        tasks += [partial(_write_pages, env, books, share, stage)
+                  for share in _weighted_split(site_pages, jobs * SHARDS_PER_JOB)]
+        return sum(parallel.run(tasks, jobs)) + search_files.result()
+
+
+def _index_runs(payload: dict, jobs: int) -> list[PostingPart]:
+    """The postings of the search index, made in runs of matters on every core."""
+    bodies = [matter["body"] for matter in payload["matters"]]
     runs = _split(bodies, jobs * SHARDS_PER_JOB)
     starts = [sum(map(len, runs[:number])) for number in range(len(runs))]
-    tasks: list[Callable[[], int | PostingPart]] = [partial(_index_run, run, start)
-                                                    for run, start in zip(runs, starts)]
-    tasks += [partial(_write_downloads, books.content, stage)]
-    tasks += [partial(_write_pages, env, books, share, stage)
-              for share in _weighted_split(site_pages, jobs * SHARDS_PER_JOB)]
-    results = parallel.run(tasks, jobs)
-    parts, counts = cast(list[PostingPart], results[:len(runs)]), cast(list[int], results[len(runs):])
-    files = single if single is not None else sharded_files(payload, join_postings(parts))
-    return sum(counts) + len(write_index_files(files, stage))
+    return parallel.run([partial(_index_run, run, start) for run, start in zip(runs, starts)], jobs)
+
+
+def _sharded_index(payload: dict, parts: list[PostingPart]) -> dict[str, str]:
+    return sharded_files(payload, join_postings(parts))
+
+
+def _write_search(search: dict[str, str] | Callable[[], dict[str, str]], stage: Path) -> int:
+    """Write the search files (``search``, or what it makes); how many."""
+    return len(write_index_files(search if isinstance(search, dict) else search(), stage))
 
 
 def _index_run(bodies: Sequence[list[str]], start: int) -> PostingPart:
