@@ -15,18 +15,25 @@ class Listing:
 
     A department with more than ``threshold`` matters gets pages of
     ``per_page`` entries; a full list of more than ``threshold`` matters
-    becomes an index of one printable part per category. The real list
-    (100 matters) stays whole.
+    becomes an index of one printable part per category, and a part of more
+    than ``part_per_page`` matters is printed in pages of that many (at
+    10,000 matters a category's part would otherwise be a 7 MB page). The
+    real list (100 matters) stays whole.
     """
 
     threshold: int = 500
     per_page: int = 100
+    part_per_page: int = 250
 
     def pages_for(self, count: int) -> int:
         return 1 if count <= self.threshold else math.ceil(count / self.per_page)
 
     def splits_list(self, count: int) -> bool:
         return count > self.threshold
+
+    def part_pages_for(self, count: int) -> int:
+        """How many pages a category's part of a split full list takes."""
+        return 1 if count <= self.part_per_page else math.ceil(count / self.part_per_page)
 
 
 @dataclass(frozen=True)

@@ -179,9 +179,13 @@ def _list_pages(content: Content, listing: Listing, by_category: dict[str, tuple
         return [Page(urls.FULL_LIST, "list.html", _full_list, every, len(every))]
     parts = [Page(urls.FULL_LIST, "list_index.html", _list_index, every)]
     for category in content.categories:
+        # Like a department's pages, every page of a part depends on all the matters of its category.
         ids = frozenset(m.id for m in by_category[category.slug])
-        parts.append(Page(urls.list_part(category.slug), "list_part.html", partial(_list_part, category),
-                          ids, len(ids)))
+        count = listing.part_pages_for(len(ids))
+        for number in range(1, count + 1):
+            parts.append(Page(urls.list_part(category.slug, number), "list_part.html",
+                              partial(_list_part, category, number), ids,
+                              len(ids) if count == 1 else listing.part_per_page))
     return parts
 
 
@@ -360,21 +364,27 @@ def _list_index(books: Catalogue, root: str) -> dict[str, Any]:
         **_meta("全部清单", f"{books.content.site.title}全文：{len(books.content.matters)} 项事项按类别分为 "
                 f"{len(books.content.categories)} 部分，每部分可单独打印。", "全部清单", "list",
                 ((books.content.site.title, urls.HOME),)),
-        "parts": [(category, len(books.by_category[category.slug])) for category in books.content.categories],
+        "parts": [(category, len(matters), books.listing.part_pages_for(len(matters)))
+                  for category in books.content.categories for matters in [books.by_category[category.slug]]],
         "matter_count": len(books.content.matters),
     }
 
 
-def _list_part(category: Category, books: Catalogue, root: str) -> dict[str, Any]:
+def _list_part(category: Category, number: int, books: Catalogue, root: str) -> dict[str, Any]:
     matters = books.by_category[category.slug]
+    count = books.listing.part_pages_for(len(matters))
+    size = books.listing.part_per_page
+    shown = matters[(number - 1) * size:number * size] if count > 1 else matters
+    title = f"全部清单：{category.ordinal}、{category.name}" + (f"（第 {number} 页）" if number > 1 else "")
     return {
-        **_meta(f"全部清单：{category.ordinal}、{category.name}",
-                f"{books.content.site.title}全文的第{category.ordinal}部分：{category.name}，"
+        **_meta(title, f"{books.content.site.title}全文的第{category.ordinal}部分：{category.name}，"
                 f"{len(matters)} 项事项，可打印。", "全部清单", "list",
                 ((books.content.site.title, urls.HOME), ("全部清单", urls.FULL_LIST))),
-        "groups": [(category, [books.view(matter, root, flat=True) for matter in matters])],
+        "groups": [(category, [books.view(matter, root, flat=True) for matter in shown])],
         "category": category,
         "matter_count": len(matters),
+        "paging": Paging(number, tuple(urls.list_part(category.slug, n) for n in range(1, count + 1)))
+        if count > 1 else None,
         **_neighbours(books.content.categories, category),
     }
 

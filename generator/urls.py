@@ -1,9 +1,14 @@
 """Where every page of the built site lives, as paths relative to the site root.
 
 Links are always relative (the site is served under a sub-path and opened
-from disk), and always name ``index.html``: a link to a folder would open a
-directory listing under ``file://``. Templates write ``{{ root }}{{ url }}``
-where ``root`` climbs from the current page back to the site root.
+from disk), and always name a file (``index.html`` for a folder's page): a
+link to a folder would open a directory listing under ``file://``.
+Templates write ``{{ root }}{{ url }}`` where ``root`` climbs from the
+current page back to the site root.
+
+Matter pages are files of one folder (``matters/<id>.html``), not a folder
+each: at 10,000 matters, creating a folder per page tripled the time the
+file system took to write them.
 """
 from __future__ import annotations
 
@@ -30,9 +35,10 @@ def department(slug: str, page: int = 1) -> str:
     return f"departments/{slug}/index.html" if page == 1 else f"departments/{slug}/page-{page}/index.html"
 
 
-def list_part(category_slug: str) -> str:
-    """One category's part of the full list, once the list is too long for one page."""
-    return f"list/{category_slug}/index.html"
+def list_part(category_slug: str, page: int = 1) -> str:
+    """One category's part of the full list, once the list is too long for one page; a long part is
+    split too, and ``page`` 2 on live below the first."""
+    return f"list/{category_slug}/index.html" if page == 1 else f"list/{category_slug}/page-{page}/index.html"
 
 
 def is_full_list(path: str) -> bool:
@@ -41,7 +47,7 @@ def is_full_list(path: str) -> bool:
 
 
 def matter(matter_id: str) -> str:
-    return f"matters/{matter_id}/index.html"
+    return f"matters/{matter_id}.html"
 
 
 def root_for(path: str) -> str:

@@ -725,7 +725,7 @@
       status.textContent = TEXT.hint;
     } else if (!result.hits.length) {
       status.appendChild(page.document.createTextNode(TEXT.none));
-      status.appendChild(link(page, "list/", TEXT.all));
+      status.appendChild(link(page, "list/" + INDEX_PAGE, TEXT.all));
       status.appendChild(page.document.createTextNode("。"));
     } else {
       var short = result.terms.some(function (term) { return !isFullText(term); });
@@ -736,21 +736,21 @@
 
   function showNoIndex(page) {
     page.status.textContent = TEXT.noIndex;
-    page.status.appendChild(link(page, "list/", TEXT.all));
+    page.status.appendChild(link(page, "list/" + INDEX_PAGE, TEXT.all));
     page.status.appendChild(page.document.createTextNode("。"));
   }
 
-  /** A link to a folder's index.html, named in full as every link of the site (file:// opens no index). */
-  function link(page, folder, text) {
+  /** A link to a page, its file named in full as every link of the site (file:// opens no folder index). */
+  function link(page, path, text) {
     var anchor = page.document.createElement("a");
-    anchor.setAttribute("href", page.root + folder + INDEX_PAGE);
+    anchor.setAttribute("href", page.root + path);
     anchor.textContent = text;
     return anchor;
   }
 
   /**
    * <li class="result">
-   *   <h2 class="result-title"><a href="ROOT/matters/ID/index.html">title with <mark>s</a></h2>
+   *   <h2 class="result-title"><a href="ROOT/matters/ID.html">title with <mark>s</a></h2>
    *   <p class="result-meta"><span class="result-number">第 N 项</span>
    *     <span class="result-category">…</span>
    *     <span class="result-departments">… with <mark>s</span></p>
@@ -761,7 +761,7 @@
     var document = page.document;
     var item = element(document, "li", "result");
     var heading = item.appendChild(element(document, "h2", "result-title"));
-    var anchor = heading.appendChild(link(page, "matters/" + encodeURIComponent(matter.id) + "/", ""));
+    var anchor = heading.appendChild(link(page, "matters/" + encodeURIComponent(matter.id) + ".html", ""));
     appendMarked(document, anchor, matter.title, highlightRanges(matter.title, terms));
 
     var meta = item.appendChild(element(document, "p", "result-meta"));

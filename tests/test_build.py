@@ -87,7 +87,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_every_page_is_there(site, content):
     expected = {"index.html", "404.html", "list/index.html", "search/index.html", "departments/index.html",
                 "history/index.html"}
-    expected |= {f"matters/{m.id}/index.html" for m in content.matters}
+    expected |= {f"matters/{m.id}.html" for m in content.matters}
     expected |= {f"categories/{c.slug}/index.html" for c in content.categories}
     expected |= {f"departments/{d.slug}/index.html" for d in content.departments}
     built = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
@@ -100,8 +100,8 @@ def test_every_page_is_there(site, content):
 
 def test_matter_pages(parsed, html_pages, content):
     for matter in content.matters:
-        page = parsed[f"matters/{matter.id}/index.html"]
-        assert re.findall(r"<h1>(.*?)</h1>", html_pages[f"matters/{matter.id}/index.html"]) == [
+        page = parsed[f"matters/{matter.id}.html"]
+        assert re.findall(r"<h1>(.*?)</h1>", html_pages[f"matters/{matter.id}.html"]) == [
             str(escape(matter.title))]
         text = text_of(page)
         assert f"第{matter.number}项" in text
@@ -114,18 +114,18 @@ def test_matter_pages(parsed, html_pages, content):
         assert page.meta("ColumnName") == matter.category
         assert page.meta("ArticleTitle") == matter.title
         category = {c.name: c for c in content.categories}[matter.category]
-        assert page.all("a", href=f"../../categories/{category.slug}/index.html")
+        assert page.all("a", href=f"../categories/{category.slug}/index.html")
 
 
 @pytest.mark.parametrize("path, sentences", [
-    ("matters/kai-zhan-zhen-yu-nei-fang-fan/index.html",
+    ("matters/kai-zhan-zhen-yu-nei-fang-fan.html",
      ["负责收集各部门提供的十类人员名单。", "<h3>动态监测入户排查工作：</h3>", "<h4>防返贫数据信息核实：</h4>"]),
-    ("matters/ri-chang-an-quan-sheng-chan-jian/index.html",
+    ("matters/ri-chang-an-quan-sheng-chan-jian.html",
      ["（8）是否存在电线私搭乱接情况。", '<h3 id="section-2">其他行业主管部门</h3>', '<h2 id="notes">整理说明</h2>',
       "为整理时所加"]),
-    ("matters/tuo-yu-ji-gou-sheng-jun-yun/index.html",
+    ("matters/tuo-yu-ji-gou-sheng-jun-yun.html",
      ["<h3 id=\"section-1\">青山区卫生健康委员会职责：</h3>", "对托育机构生均补贴资格进行复审",
-      '上报<a href="../../departments/health/index.html">区卫健委</a>进行复审']),
+      '上报<a href="../departments/health/index.html">区卫健委</a>进行复审']),
 ])
 def test_distinctive_duties(html_pages, path, sentences):
     for sentence in sentences:
@@ -133,7 +133,7 @@ def test_distinctive_duties(html_pages, path, sentences):
 
 
 def test_matter_36_shows_its_skipped_number(html_pages):
-    page = html_pages["matters/tuo-yu-ji-gou-sheng-jun-yun/index.html"]
+    page = html_pages["matters/tuo-yu-ji-gou-sheng-jun-yun.html"]
     town = page[page.index('id="town"'):]
     assert re.search(r"<ol>\s*<li>对镇域内托育机构申报材料进行初审", town)
     assert '<li value="3">资金发放录入工作。</li>' in town
@@ -141,18 +141,18 @@ def test_matter_36_shows_its_skipped_number(html_pages):
 
 def test_previous_and_next(parsed, content):
     first, second = content.matters[0], content.matters[1]
-    page = parsed[f"matters/{second.id}/index.html"]
-    assert page.all("a", rel="prev", href=f"../../matters/{first.id}/index.html")
-    assert page.all("a", rel="next", href=f"../../matters/{content.matters[2].id}/index.html")
-    assert not parsed[f"matters/{first.id}/index.html"].all("a", rel="prev")
-    assert not parsed[f"matters/{content.matters[-1].id}/index.html"].all("a", rel="next")
+    page = parsed[f"matters/{second.id}.html"]
+    assert page.all("a", rel="prev", href=f"../matters/{first.id}.html")
+    assert page.all("a", rel="next", href=f"../matters/{content.matters[2].id}.html")
+    assert not parsed[f"matters/{first.id}.html"].all("a", rel="prev")
+    assert not parsed[f"matters/{content.matters[-1].id}.html"].all("a", rel="next")
 
 
 def test_category_pages_list_their_matters_in_order(parsed, content):
     for category in content.categories:
         page = parsed[f"categories/{category.slug}/index.html"]
         links = [a["href"] for a in page.all("a") if a["href"].startswith("../../matters/")]
-        expected = [f"../../matters/{m.id}/index.html" for m in content.matters if m.category == category.name]
+        expected = [f"../../matters/{m.id}.html" for m in content.matters if m.category == category.name]
         assert links == expected
         assert page.meta("ColumnName") == category.name
 
@@ -162,7 +162,7 @@ def test_department_pages_list_exactly_their_matters(parsed, html_pages, content
         path = f"departments/{department.slug}/index.html"
         page = parsed[path]
         headings = [a["href"] for a in page.all("a") if a["href"].startswith("../../matters/")]
-        expected = [f"../../matters/{m.id}/index.html" for m in content.matters if department.name in m.departments]
+        expected = [f"../../matters/{m.id}.html" for m in content.matters if department.name in m.departments]
         assert headings == expected, department.name
         for matter in content.matters:
             if department.name in matter.departments:
@@ -296,7 +296,7 @@ def test_no_external_references(site):
 
 def test_matter_pages_fit_the_budget(site, parsed, content):
     for matter in content.matters:
-        path = f"matters/{matter.id}/index.html"
+        path = f"matters/{matter.id}.html"
         page = parsed[path]
         assets = [a["href"] for a in page.all("link", rel="stylesheet")] + [s["src"] for s in page.all("script")]
         total = (site / path).stat().st_size + sum((site / path).parent.joinpath(a).stat().st_size for a in assets)
@@ -330,7 +330,7 @@ def test_rebuild_replaces_the_old_site(tmp_path):
 def test_a_subset_of_pages_renders_the_same(content, site):
     chosen = [page for page in pages(content) if "tuo-yu-ji-gou-sheng-jun-yun" in page.matters]
     paths = {page.path for page in chosen}
-    assert {"index.html", "list/index.html", "matters/tuo-yu-ji-gou-sheng-jun-yun/index.html",
+    assert {"index.html", "list/index.html", "matters/tuo-yu-ji-gou-sheng-jun-yun.html",
             "categories/livelihood-services/index.html", "departments/health/index.html"} <= paths
     assert "departments/civil-affairs/index.html" not in paths
     for path, data in render_pages(content, chosen, history=load_history(CONTENT)).items():

@@ -43,7 +43,7 @@ def test_json_holds_everything(files):
     assert matter["town_duties"]["markdown"].split("\n")[1] == "3. 资金发放录入工作。"
     assert matter["town_duties"]["text"].split("\n")[1] == "3.资金发放录入工作。"
     assert matter["upper_sections"][0]["heading"] == "青山区卫生健康委员会职责："
-    assert matter["url"] == "matters/tuo-yu-ji-gou-sheng-jun-yun/index.html"
+    assert matter["url"] == "matters/tuo-yu-ji-gou-sheng-jun-yun.html"
     assert data["matters"][48]["notes"]  # matter 49's editorial note
     assert files[JSON] == json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
 

@@ -16,7 +16,7 @@ from generator.history import NO_HISTORY, History, load_history, revision_summar
 
 ID_72 = "kai-zhan-zhen-yu-nei-fang-fan"
 UNTOUCHED = "she-qu-gong-zuo-zhe-zhao-pin"  # matter 2
-PAGE_72 = f"matters/{ID_72}/index.html"
+PAGE_72 = f"matters/{ID_72}.html"
 # (name, subject, date): the commits of the fixture repository, oldest first.
 COMMITS = [
     ("import", "导入清单", "2024-01-15"),
@@ -88,11 +88,11 @@ def test_matter_page_lists_its_revisions_newest_first(site):
                                    ("2024-01-15", "导入清单")]
     assert '<dt>最近修订</dt><dd><a href="#revisions"><time datetime="2024-03-15">2024-03-15</time></a></dd>' in page
     assert '<h2 id="revisions">修订记录</h2>' in page and "本项的 3 次修订" in page
-    assert '<a href="../../history/index.html">' in page
+    assert '<a href="../history/index.html">' in page
 
 
 def test_untouched_matter_shows_only_the_import(site):
-    page = read(site, f"matters/{UNTOUCHED}/index.html")
+    page = read(site, f"matters/{UNTOUCHED}.html")
     assert revision_list(page) == [("2024-01-15", "导入清单")]
     assert '<time datetime="2024-01-15">2024-01-15</time></a></dd>' in page
 
@@ -128,7 +128,7 @@ def test_history_page_shortens_long_groups(site):
 
 def test_links_to_the_history_page(site):
     assert '<a href="history/index.html">修订记录</a>' in read(site, "index.html")
-    for path, back in (("index.html", ""), ("list/index.html", "../"), (PAGE_72, "../../")):
+    for path, back in (("index.html", ""), ("list/index.html", "../"), (PAGE_72, "../")):
         footer = read(site, path)[read(site, path).index("<footer"):]
         assert f'<a href="{back}history/index.html">修订记录</a>' in footer, path
 

@@ -24,7 +24,8 @@ from generator.incremental import IncrementalSite
 from generator.matter_file import file_name
 from generator.render import Listing, group_matters, pages
 
-SMALL = Listing(threshold=20, per_page=10)  # at 150 matters: the list and 4 of 32 departments split
+# At 150 matters: the list splits, and so do 4 of 32 departments and the longest parts of the list.
+SMALL = Listing(threshold=20, per_page=10, part_per_page=15)
 
 
 synth = load_synth()
@@ -132,11 +133,25 @@ def test_a_long_full_list_is_split_by_category(small_site, synthetic):
     linked = [target(urls.FULL_LIST, link["href"]) for link in index.links]
     parts = [path for path in linked if path.startswith("list/") and path != urls.FULL_LIST]
     assert parts == [urls.list_part(category.slug) for category in content.categories]
+    paged = 0
     for category in content.categories:
-        part = parse(small_site, urls.list_part(category.slug))
-        assert part.rows == [f"matter-{matter.number}" for matter in by_category[category.slug]]
-        text = (small_site / urls.list_part(category.slug)).read_text(encoding="utf-8")
-        assert text.count('<table class="full-list">') == 1 and "<thead>" in text  # prints with its header
+        count = SMALL.part_pages_for(len(by_category[category.slug]))
+        addresses = [urls.list_part(category.slug, number) for number in range(1, count + 1)]
+        assert not (small_site / urls.list_part(category.slug, count + 1)).exists()
+        rows = []
+        for number, path in enumerate(addresses, start=1):
+            part = parse(small_site, path)
+            assert len(part.rows) <= SMALL.part_per_page
+            rows += part.rows
+            text = (small_site / path).read_text(encoding="utf-8")
+            assert text.count('<table class="full-list">') == 1 and "<thead>" in text  # prints with its header
+            following = [target(path, link["href"]) for link in part.links if link.get("rel") == "next"]
+            if number < count:
+                assert following == [addresses[number]]
+                assert {target(path, link["href"]) for link in part.links} >= set(addresses)
+        assert rows == [f"matter-{matter.number}" for matter in by_category[category.slug]]
+        paged += count > 1
+    assert 0 < paged < len(content.categories)
 
 
 def test_every_link_of_the_split_site_resolves(small_site):
@@ -181,7 +196,7 @@ def test_a_changed_output_folder_is_built_again(synthetic, tmp_path, tamper):
     out, cache = tmp_path / "site", tmp_path / "cache"
     build(content, out, listing=SMALL, cache_dir=cache)
     plain = tree(out)
-    page = out / "matters" / sorted(os.listdir(out / "matters"))[0] / "index.html"
+    page = out / "matters" / sorted(os.listdir(out / "matters"))[0]
     if tamper == "edit":
         page.write_bytes(page.read_bytes().replace(b"<h1>", b"<h1>!", 1))
     elif tamper == "add":
@@ -235,6 +250,7 @@ def test_parallel_builds_at_700_matters_give_the_same_bytes(synthetic, tmp_path)
     build(content, tmp_path / "two", jobs=2, listing=listing)
     assert tree(tmp_path / "two") == tree(tmp_path / "one")
     assert list((tmp_path / "two" / "departments").glob("*/page-2/index.html"))
+    assert len(list((tmp_path / "two" / "search" / "shards").iterdir())) > 10  # indexed in runs, then joined
 
 
 def test_the_cache_folder_must_not_be_inside_the_output(synthetic, tmp_path):

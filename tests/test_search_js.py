@@ -322,7 +322,7 @@ def test_page_keeps_markup_in_content_and_query_as_text(constructed: Path, tmp_p
 def test_page_result_markup(constructed: Path, tmp_path: Path) -> None:
     [loaded] = run_page(constructed, tmp_path, "http://site/search/?q=%E4%BD%8E%E4%BF%9D%E9%87%91", [])
     assert loaded["firstItem"] == (
-        '<li class="result"><h2 class="result-title"><a href="../matters/m9/index.html">发放<mark>低保金</mark></a></h2>'
+        '<li class="result"><h2 class="result-title"><a href="../matters/m9.html">发放<mark>低保金</mark></a></h2>'
         '<p class="result-meta"><span class="result-number">第 9 项</span> '
         '<span class="result-category">民生服务</span> '
         '<span class="result-departments">青山区交通局</span></p>'
@@ -337,8 +337,8 @@ def test_page_reads_deep_links_and_filters(content: Content, parts: dict, payloa
     assert (loaded["q"], loaded["c"], loaded["d"]) == ("补贴", "livelihood-services", "")
     assert loaded["count"] == len(expected) > 0
     assert loaded["status"] == f"找到 {len(expected)} 项"
-    assert {link.split("/")[-2] for link in loaded["links"]} == expected
-    assert all(link.startswith("../matters/") and link.endswith("/index.html") for link in loaded["links"])
+    assert {link.split("/")[-1].removesuffix(".html") for link in loaded["links"]} == expected
+    assert all(link.startswith("../matters/") and link.endswith(".html") for link in loaded["links"])
     assert loaded["title"] == "“补贴”的搜索结果 · 搜索"
 
 
@@ -517,7 +517,7 @@ def test_sharded_page_draws_only_the_latest_search(large: Content, large_parts: 
     expected = expected_ids(large, large_parts, "燃气")
     assert not done["busy"] and done["q"] == "燃气" and done["title"].startswith("“燃气”")
     assert done["status"] == f"找到 {len(expected)} 项，显示前 20 项"
-    assert {link.split("/")[-2] for link in done["links"]} <= expected
+    assert {link.split("/")[-1].removesuffix(".html") for link in done["links"]} <= expected
 
 
 def test_sharded_page_fetches_shards_while_the_typing_pause_runs(large_sites: dict[str, Path],

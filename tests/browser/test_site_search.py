@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 MakeContext = Callable[..., "BrowserContext"]
 SEARCH = "search/index.html"
 RESULT_LINKS = "#search-results .result-title a"
-MATTER_HREF = re.compile(r"(?:^|/)matters/([^/]+)/index\.html$")
+MATTER_HREF = re.compile(r"(?:^|/)matters/([^/]+)\.html$")
 
 WORD = "残疾人"  # a phrase in several matters' duties
 TWO_TERMS = "残疾人 补贴"  # both must occur, anywhere in the matter
@@ -126,7 +126,7 @@ def test_reader_types_on_home_page_and_follows_a_result(
     matter_id = result_ids(page)[0]
     with page.expect_navigation():
         activate(first, True)
-    assert page.url == served_site.url(f"matters/{matter_id}/index.html")
+    assert page.url == served_site.url(f"matters/{matter_id}.html")
     title = next(m.title for m in site_content.matters if m.id == matter_id)
     assert page.inner_text("h1") == title
     audit.assert_clean()
@@ -242,5 +242,5 @@ def test_search_works_from_disk(
     matter_id = result_ids(page)[0]
     with page.expect_navigation():
         activate(page.locator(RESULT_LINKS).first, True)
-    assert page.url == (built_site / f"matters/{matter_id}/index.html").as_uri()
+    assert page.url == (built_site / f"matters/{matter_id}.html").as_uri()
     audit.assert_clean()

@@ -95,5 +95,5 @@ def test_sharded_search_works_from_disk(
     matter_id = result_ids(page)[0]
     with page.expect_navigation():
         activate(page.locator(RESULT_LINKS).first, True)
-    assert page.url == (sharded_site / f"matters/{matter_id}/index.html").as_uri()
+    assert page.url == (sharded_site / f"matters/{matter_id}.html").as_uri()
     audit.assert_clean()
