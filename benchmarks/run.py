@@ -312,7 +312,7 @@ def _git_revision() -> str:
         result = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
         return result.stdout.strip()
     revision = git("rev-parse", "--short", "HEAD") or "?"
-    return revision + (" (with uncommitted changes)" if git("status", "--porcelain") else "")
+    return revision + (" (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def _pagefind_version() -> str:
