@@ -157,13 +157,10 @@ def pages(content: Content, listing: Listing = Listing()) -> list[Page]:
         listed.append(Page(urls.category(category.slug), "category.html", partial(_category, category), ids,
                            1 + len(ids) // 10))
     for department in content.departments:
-        # Every page of a split department depends on all its matters: one added or moved shifts the pages.
         ids = frozenset(m.id for m in by_department[department.slug])
-        count = listing.pages_for(len(ids))
-        for number in range(1, count + 1):
-            listed.append(Page(urls.department(department.slug, number), "department.html",
-                               partial(_department, department, number), ids,
-                               len(ids) if count == 1 else listing.per_page))
+        listed += _split_listing(ids, listing.pages_for(len(ids)), listing.per_page,
+                                 partial(urls.department, department.slug), "department.html",
+                                 partial(partial, _department, department))
     for index, matter in enumerate(content.matters):
         # Neighbours count too: the page shows their titles in previous/next.
         neighbours = content.matters[max(0, index - 1):index + 2]
@@ -179,14 +176,30 @@ def _list_pages(content: Content, listing: Listing, by_category: dict[str, tuple
         return [Page(urls.FULL_LIST, "list.html", _full_list, every, len(every))]
     parts = [Page(urls.FULL_LIST, "list_index.html", _list_index, every)]
     for category in content.categories:
-        # Like a department's pages, every page of a part depends on all the matters of its category.
         ids = frozenset(m.id for m in by_category[category.slug])
-        count = listing.part_pages_for(len(ids))
-        for number in range(1, count + 1):
-            parts.append(Page(urls.list_part(category.slug, number), "list_part.html",
-                              partial(_list_part, category, number), ids,
-                              len(ids) if count == 1 else listing.part_per_page))
+        parts += _split_listing(ids, listing.part_pages_for(len(ids)), listing.part_per_page,
+                                partial(urls.list_part, category.slug), "list_part.html",
+                                partial(partial, _list_part, category))
     return parts
+
+
+def _split_listing(ids: frozenset[str], count: int, per_page: int, address: Callable[[int], str], template: str,
+                   context: Callable[[int], Callable[[Catalogue, str], dict[str, Any]]]) -> list[Page]:
+    """The ``count`` pages of one listing of the matters ``ids`` (a department's, a part of the full list).
+
+    Every page depends on all the listing's matters: one added or moved shifts the pages.
+    """
+    return [Page(address(number), template, context(number), ids, len(ids) if count == 1 else per_page)
+            for number in range(1, count + 1)]
+
+
+def _page_of(matters: tuple[Matter, ...], number: int, count: int, per_page: int,
+             address: Callable[[int], str]) -> tuple[tuple[Matter, ...], Paging | None]:
+    """The matters page ``number`` of a listing in ``count`` pages shows, and where it sits (None: one page)."""
+    if count == 1:
+        return matters, None
+    return (matters[(number - 1) * per_page:number * per_page],
+            Paging(number, tuple(address(n) for n in range(1, count + 1))))
 
 
 def render_pages(content: Content, selected: Iterable[Page] | None = None,
@@ -317,8 +330,8 @@ def _department_index(books: Catalogue, root: str) -> dict[str, Any]:
 
 def _department(department: Department, number: int, books: Catalogue, root: str) -> dict[str, Any]:
     matters = books.by_department[department.slug]
-    count = books.listing.pages_for(len(matters))
-    shown = matters[(number - 1) * books.listing.per_page:number * books.listing.per_page] if count > 1 else matters
+    shown, paging = _page_of(matters, number, books.listing.pages_for(len(matters)), books.listing.per_page,
+                             partial(urls.department, department.slug))
     title = department.name if number == 1 else f"{department.name}（第 {number} 页）"
     return {
         **_meta(title, f"{department.name}在兴胜镇配合履职事项清单中的 {len(matters)} 项事项："
@@ -326,8 +339,7 @@ def _department(department: Department, number: int, books: Catalogue, root: str
                 ((books.content.site.title, urls.HOME), ("上级部门", urls.DEPARTMENTS))),
         "department": department,
         "matter_count": len(matters),
-        "paging": Paging(number, tuple(urls.department(department.slug, n) for n in range(1, count + 1)))
-        if count > 1 else None,
+        "paging": paging,
         "entries": [books.view(matter, root, town_shift=1, own=department) for matter in shown],
     }
 
@@ -372,9 +384,8 @@ def _list_index(books: Catalogue, root: str) -> dict[str, Any]:
 
 def _list_part(category: Category, number: int, books: Catalogue, root: str) -> dict[str, Any]:
     matters = books.by_category[category.slug]
-    count = books.listing.part_pages_for(len(matters))
-    size = books.listing.part_per_page
-    shown = matters[(number - 1) * size:number * size] if count > 1 else matters
+    shown, paging = _page_of(matters, number, books.listing.part_pages_for(len(matters)),
+                             books.listing.part_per_page, partial(urls.list_part, category.slug))
     title = f"全部清单：{category.ordinal}、{category.name}" + (f"（第 {number} 页）" if number > 1 else "")
     return {
         **_meta(title, f"{books.content.site.title}全文的第{category.ordinal}部分：{category.name}，"
@@ -383,8 +394,7 @@ def _list_part(category: Category, number: int, books: Catalogue, root: str) -> 
         "groups": [(category, [books.view(matter, root, flat=True) for matter in shown])],
         "category": category,
         "matter_count": len(matters),
-        "paging": Paging(number, tuple(urls.list_part(category.slug, n) for n in range(1, count + 1)))
-        if count > 1 else None,
+        "paging": paging,
         **_neighbours(books.content.categories, category),
     }
 
