@@ -1,35 +1,23 @@
+//# allFunctionsCalledOnLoad
 /*
- * Client-side search for the 履职事项清单: exact substring matching.
+ * Client-side search of the 履职事项清单: exact substring matching, without
+ * word segmentation (segmenters cut index and query differently). Text and
+ * query are folded alike: NFKC + lower case, a character with its combining
+ * marks at a time, as generator/search.py does for the tests.
  *
- * Chinese has no spaces between words, and word segmenters cut the index and
- * the query differently, so this search does no segmentation at all: a term
- * matches a matter when the matter's text contains it, character for
- * character, after both are folded the same way (NFKC + lower case, one
- * character with its combining marks at a time; generator/search.py does
- * exactly the same for the tests' reference results).
+ * - Space-separated terms (half- or full-width) are ANDed.
+ * - A term of two or more characters is looked for in titles, departments
+ *   (names and aliases: 住建局 finds 青山区住房和城乡建设局) and duty texts;
+ *   one character only in titles and departments.
+ * - Ranking: the title equal to the query, the whole query as one phrase in
+ *   the title, more terms in the title, then in the departments, the number.
  *
- * Rules:
- * - Terms are separated by spaces (half- or full-width) and ANDed.
- * - A term of two or more characters is looked for in the title, the
- *   departments (names and aliases from departments.yml, so 住建局 finds the
- *   matters of 青山区住房和城乡建设局) and the full text (upper departments'
- *   duties, 履职保障, the town's duties).
- * - A one-character term is looked for in titles and department names only:
- *   in the full text almost every character occurs in almost every matter.
- * - Ranking: the title equal to the query, then the whole query as one phrase
- *   in the title, then more terms found in the title, then more terms found in
- *   the departments, then the official order (matter number).
- *
- * The file has two parts. The core (folding, matching, ranking, snippets) is
- * made of functions that also run in Node (the tests load it there).
- * The page part reads the index that search-index.js put in
- * window.SEARCH_INDEX, keeps the form and the URL in step and draws the
- * results with DOM nodes only (text nodes and <mark> elements): text from the
- * query or the content is never parsed as HTML.
- *
- * A large list has a sharded index (format 2, see generator/search.py): the
- * duty text is matched through the positions of its bigrams, loaded per query,
- * and loaded itself only for the snippets of the results shown.
+ * The core (no DOM) also runs in Node for the tests. The page part draws the
+ * results of window.SEARCH_INDEX with text nodes and <mark>s only: query and
+ * content are never parsed as HTML. A sharded index (format 2, see
+ * generator/search.py) matches duty texts by the positions of their bigrams,
+ * loaded per query, and loads the texts only for the snippets shown. Line 1:
+ * Chromium compiles all functions on load, not in the first search.
  */
 (function () {
   "use strict";
@@ -65,11 +53,7 @@
     return String(text).replace(PIECE, foldPiece);
   }
 
-  /**
-   * The folded text with, for each of its UTF-16 units, the range of the
-   * original text it came from: a match in the folded text maps back to the
-   * original characters to highlight.
-   */
+  /** The folded text with, per UTF-16 unit, the original range it came from: for highlighting. */
   function foldWithMap(text) {
     var folded = "";
     var from = [];
@@ -102,36 +86,36 @@
     return terms.filter(function (term, index) { return terms.indexOf(term) === index; });
   }
 
-  function characterCount(term) {
-    return Array.from(term).length;
-  }
-
   /** Whether a term is looked for in the full text, not only in titles and departments. */
   function isFullText(term) {
-    return characterCount(term) >= FULL_TEXT_MIN;
+    return Array.from(term).length >= FULL_TEXT_MIN;
   }
 
   /** The searchable form of a payload: with every text (format 1) or a sharded index's manifest (format 2). */
   function prepareIndex(payload) {
-    var categories = payload.categories.map(function (category) {
-      return { slug: category.slug, name: category.name };
-    });
+    var categories = payload.categories;
     var departments = payload.departments.map(function (department) {
-      return {
-        slug: department.slug,
-        name: department.name,
-        spellings: [department.name].concat(department.aliases || [])
-      };
+      var spellings = [department.name].concat(department.aliases || []);
+      return { slug: department.slug, name: department.name, folded: normalize(spellings.join(FIELD_SEPARATOR)),
+        ats: [] };
     });
     var sharded = payload.format === SHARDED;
     var byIndex = (sharded ? manifestMatters(payload) : payload.matters).map(function (matter, at) {
       return prepareMatter(matter, at, categories, departments);
     });
     var matters = byIndex.slice().sort(function (a, b) { return a.number - b.number; });
+    matters.forEach(function (matter, order) { matter.order = order; });
+    var titles = "";
+    var titleStarts = byIndex.map(function (matter) {
+      var start = titles.length;
+      titles += matter.folded.title + FIELD_SEPARATOR;
+      return start;
+    }).concat(titles.length);
     var textStarts = [0];
     (payload.text || []).forEach(function (count, k) { textStarts.push(textStarts[k] + count); });
-    return { categories: categories, departments: departments, matters: matters, byIndex: byIndex,
-      sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {}, postings: {} };
+    return { categories: categories, departments: departments, matters: matters, byIndex: byIndex, titles: titles,
+      titleStarts: titleStarts, sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {},
+      postings: {}, fields: {} };
   }
 
   /** The manifest's matter columns as matters, their text not loaded yet. */
@@ -147,8 +131,7 @@
 
   function prepareMatter(matter, at, categories, departments) {
     var own = matter.departments.map(function (index) { return departments[index]; });
-    var spellings = [];
-    own.forEach(function (department) { spellings.push.apply(spellings, department.spellings); });
+    own.forEach(function (department) { department.ats.push(at); });
     return {
       id: matter.id,
       number: matter.number,
@@ -157,87 +140,100 @@
       departments: own,
       body: matter.body,
       at: at,
-      folded: {
-        title: normalize(matter.title),
-        departments: normalize(spellings.join(FIELD_SEPARATOR)),
-        body: matter.body && normalize(matter.body.join(FIELD_SEPARATOR))
-      }
+      folded: { title: normalize(matter.title), body: matter.body && normalize(matter.body.join(FIELD_SEPARATOR)) }
     };
   }
 
-  /**
-   * How well a matter matches the terms, or null when some term is missing.
-   * Each term counts once, in the best field it occurs in. `found` holds per
-   * term false (one character: not looked for in the text), null (look in
-   * the text) or, from a sharded index, flags by matter index.
-   */
-  function scoreMatter(matter, terms, found) {
-    found = found || bodySearch(null, terms);
-    var folded = matter.folded;
+  /** How well a matter matches, or null. Each term counts once, in its best field (`flags`: see fieldsOf). */
+  function scoreMatter(matter, flags, phrases) {
     var titleHits = 0;
     var departmentHits = 0;
-    for (var i = 0; i < terms.length; i++) {
-      var term = terms[i];
-      if (folded.title.indexOf(term) !== -1) {
-        titleHits++;
-      } else if (folded.departments.indexOf(term) !== -1) {
-        departmentHits++;
-      } else if (!(found[i] ? found[i][matter.at] : found[i] === null && folded.body.indexOf(term) !== -1)) {
-        return null;
-      }
+    for (var i = 0; i < flags.length; i++) {
+      var bits = flags[i][matter.at];
+      if (!bits) return null;
+      if (bits & 1) titleHits++;
+      else if (bits & 2) departmentHits++;
     }
-    return { tier: phraseTier(folded.title, terms), titleHits: titleHits, departmentHits: departmentHits };
-  }
-
-  /** 0: the title is the query; 1: the whole query is one phrase in the title; 2: otherwise. */
-  function phraseTier(title, terms) {
-    if (!terms.length) return 2;
-    var phrases = [terms.join(""), terms.join(" ")];
-    if (phrases.indexOf(title) !== -1) return 0;
-    if (title.indexOf(phrases[0]) !== -1 || title.indexOf(phrases[1]) !== -1) return 1;
-    return 2;
-  }
-
-  function compareHits(a, b) {
-    return (a.score.tier - b.score.tier) ||
-      (b.score.titleHits - a.score.titleHits) ||
-      (b.score.departmentHits - a.score.departmentHits) ||
-      (a.matter.number - b.matter.number);
+    // tier 0: the title is the query; 1: the whole query is one phrase in the title (so it holds every term)
+    var title = matter.folded.title;
+    var tier = titleHits < flags.length ? 2 : phrases.indexOf(title) !== -1 ? 0 :
+      phrases.some(function (phrase) { return title.indexOf(phrase) !== -1; }) ? 1 : 2;
+    return { tier: tier, titleHits: titleHits, departmentHits: departmentHits };
   }
 
   function passesFilters(matter, filters) {
-    if (filters.category && matter.category.slug !== filters.category) return false;
-    if (filters.department && !matter.departments.some(function (d) { return d.slug === filters.department; })) {
-      return false;
-    }
-    return true;
+    return (!filters.category || matter.category.slug === filters.category) &&
+      (!filters.department || matter.departments.some(function (d) { return d.slug === filters.department; }));
   }
 
   /**
-   * The ranked matches: {terms, hits: [{matter, score}]}. With no terms the
-   * filters alone select (in official order); with neither, nothing is asked.
-   * A sharded index must have the shards of partsFor(index, query) added.
+   * The ranked matches: {terms, hits: [{matter, score}]}; without terms the
+   * filters alone select, without either nothing. A sharded index needs the
+   * shards of partsFor. Only the matters holding the rarest term are scored,
+   * then ordered by one number sort (rank, number).
    */
   function search(index, query, filters) {
     filters = filters || {};
     var terms = parseQuery(query);
     if (!terms.length && !filters.category && !filters.department) return { terms: terms, hits: [] };
-    var found = bodySearch(index, terms);
-    var hits = [];
-    index.matters.forEach(function (matter) {
-      if (!passesFilters(matter, filters)) return;
-      var score = scoreMatter(matter, terms, found);
-      if (score) hits.push({ matter: matter, score: score });
+    var fields = terms.map(function (term) { return fieldsOf(index, term); });
+    var found = terms.map(function (term, i) { return withText(index, term, fields[i]); });
+    var phrases = terms.length ? [terms.join(""), terms.join(" ")] : [];
+    var flags = found.map(function (term) { return term.flags; });
+    var width = terms.length + 1;
+    var count = index.byIndex.length;
+    var scores = [];
+    var keys = [];
+    var rarest = found.reduce(function (list, term) {
+      return list && list.length <= term.list.length ? list : term.list;
+    }, null);
+    (rarest || index.byIndex.map(function (matter) { return matter.at; })).forEach(function (at) {
+      var matter = index.byIndex[at];
+      var score = scoreMatter(matter, flags, phrases);
+      if (!score || !passesFilters(matter, filters)) return;
+      scores[matter.order] = score;
+      keys.push(((score.tier * width + width - score.titleHits) * width - score.departmentHits) * count + matter.order);
     });
-    hits.sort(compareHits);
-    return { terms: terms, hits: hits };
+    index.fields = {}; // the latest terms' only
+    terms.forEach(function (term, i) { index.fields[term] = fields[i]; });
+    return { terms: terms, hits: Array.from(new Float64Array(keys).sort(), function (key) {
+      return { matter: index.matters[key % count], score: scores[key % count] };
+    }) };
   }
 
-  /** How scoreMatter looks for each term in the duty text (see there). */
-  function bodySearch(index, terms) {
-    return terms.map(function (term) {
-      return isFullText(term) && (index && index.sharded ? bodyMatches(index, term) : null);
+  /**
+   * Where a term occurs, as far as known without shards: {flags by matter
+   * index (1 title, else 2 departments, else 4 text), list: those matters}.
+   * Kept for the next search: worked out while its shards load.
+   */
+  function fieldsOf(index, term) {
+    var fields = index.fields[term];
+    if (fields) return fields;
+    fields = index.fields[term] = { flags: new Uint8Array(index.byIndex.length), list: [] };
+    var mark = function (at, bits) {
+      if (!fields.flags[at]) fields.list.push(at);
+      fields.flags[at] = fields.flags[at] || bits;
+    };
+    var starts = index.titleStarts; // all titles are one string: one native scan
+    for (var k = 0, p = index.titles.indexOf(term); p !== -1; p = index.titles.indexOf(term, starts[++k])) {
+      while (starts[k + 1] <= p) k++;
+      mark(k, 1);
+    }
+    index.departments.forEach(function (department) {
+      if (department.folded.indexOf(term) !== -1) department.ats.forEach(function (at) { mark(at, 2); });
     });
+    if (!index.sharded && isFullText(term)) index.byIndex.forEach(function (matter) {
+      if (matter.folded.body.indexOf(term) !== -1) mark(matter.at, 4);
+    });
+    return fields;
+  }
+
+  /** The fields with a sharded index's duty text (4) added, for two characters or more. */
+  function withText(index, term, fields) {
+    if (!index.sharded || !isFullText(term)) return fields;
+    var flags = fields.flags.slice();
+    var text = bodyMatches(index, term).filter(function (at) { return !flags[at] && (flags[at] = 4); });
+    return { flags: flags, list: fields.list.concat(text) };
   }
 
   // ---- Sharded index: shards, text files, exact matching by positions -------
@@ -291,78 +287,57 @@
     return offsets;
   }
 
-  /** Flags by matter index: 1 where the folded duty text holds the term (two or more characters). */
+  /** The matter indices, ascending, whose duty text holds the term (two or more characters). */
   function bodyMatches(index, term) {
     var chars = Array.from(term);
     var lists = cover(chars).map(function (offset) {
       return { offset: offset, posting: posting(index, chars[offset] + chars[offset + 1]), row: 0 };
     });
     lists.sort(function (a, b) { return a.posting.matters.length - b.posting.matters.length; });
-    var flags = new Uint8Array(index.byIndex.length);
-    lists[0].posting.matters.forEach(function (matter, row) {
+    return lists[0].posting.matters.filter(function (matter, row) {
       lists[0].row = row;
       for (var l = 1; l < lists.length; l++) {
         var matters = lists[l].posting.matters;
         while (lists[l].row < matters.length && matters[lists[l].row] < matter) lists[l].row++;
-        if (matters[lists[l].row] !== matter) return;
+        if (matters[lists[l].row] !== matter) return false;
       }
-      if (aligned(lists)) flags[matter] = 1;
+      return lists.length === 1 || aligned(lists);
     });
-    return flags;
   }
 
   /** Whether, in the current matter (each list's row), every bigram occurs at its offset from one start. */
   function aligned(lists) {
-    var lead = lists[0].posting;
-    for (var p = lead.starts[lists[0].row]; p < lead.starts[lists[0].row + 1]; p++) {
-      var start = lead.positions[p] - lists[0].offset;
-      if (lists.every(function (list) { return hasPosition(list.posting, list.row, start + list.offset); })) {
-        return true;
-      }
+    var common = starts(lists[0]);
+    for (var l = 1; l < lists.length && common.length; l++) {
+      var others = starts(lists[l]);
+      common = common.filter(function (start) { return others.indexOf(start) !== -1; });
     }
-    return false;
+    return common.length > 0;
   }
 
-  function hasPosition(posting, row, position) {
-    for (var p = posting.starts[row]; p < posting.starts[row + 1]; p++) {
-      if (posting.positions[p] === position) return true;
-    }
-    return false;
-  }
-
-  /** A bigram's postings, decoded once: matter k's positions are positions[starts[k] .. starts[k + 1]). */
+  /** A bigram's postings, decoded once. */
   function posting(index, gram) {
     if (!index.postings[gram]) {
       var shard = index.parts[shardName(index, gram)];
       if (!shard) throw new Error("search shard not loaded for " + gram);
-      index.postings[gram] = decodePosting(Object.prototype.hasOwnProperty.call(shard, gram) ? shard[gram] : "");
+      index.postings[gram] = decodePosting(shard[gram] || ""); // no inherited property has two characters
     }
     return index.postings[gram];
   }
 
-  /** "gap:position,step,...;gap:..." (see generator/search.py) as arrays, digit by digit: postings can be long. */
+  /** "gap:position,step,...;gap:..." (generator/search.py) as rows [gap, position, step, ...], by JSON.parse. */
   function decodePosting(text) {
-    var decoded = { matters: [], starts: [], positions: [] };
+    var rows = text ? JSON.parse("[[" + text.replace(/;/g, "],[").replace(/:/g, ",") + "]]") : [];
     var matter = -1;
-    var value = 0;
-    var position = 0;
-    for (var i = 0; i <= text.length; i++) {
-      var code = text.charCodeAt(i); // NaN after the end
-      if (code > 47 && code < 58) {
-        value = value * 10 + code - 48;
-        continue;
-      }
-      if (code === 58) { // ":" ends a gap
-        decoded.matters.push(matter += value);
-        decoded.starts.push(decoded.positions.length);
-        position = 0;
-      } else if (i) { // ",", ";" or the end ends a position
-        decoded.positions.push(position += value);
-      }
-      value = 0;
-    }
-    decoded.starts.push(decoded.positions.length);
-    return decoded;
+    return { rows: rows, matters: rows.map(function (row) { return matter += row[0]; }) };
+  }
+
+  /** Where the term starts if it holds a list's bigram where its current row has it. */
+  function starts(list) {
+    var steps = list.posting.rows[list.row];
+    var found = [];
+    for (var i = 1, position = -list.offset; i < steps.length; i++) found.push(position += steps[i]);
+    return found;
   }
 
   /** Sorted, merged [start, end) ranges of the original text where any term occurs. */
@@ -403,9 +378,9 @@
   }
 
   /**
-   * About SNIPPET_LENGTH characters around the first full-text match, with the
-   * matches inside marked: {text, ranges, before, after} (before/after: text
-   * was cut there). Without a full-text match, the start of the first line.
+   * About SNIPPET_LENGTH characters around the first full-text match, marked:
+   * {text, ranges, before, after} (before/after: cut there). Without a
+   * full-text match, the start of the first line.
    */
   function snippet(matter, terms, length) {
     length = length || SNIPPET_LENGTH;
@@ -465,7 +440,6 @@
     parseQuery: parseQuery,
     isFullText: isFullText,
     prepareIndex: prepareIndex,
-    scoreMatter: scoreMatter,
     search: search,
     PAGE_SIZE: PAGE_SIZE,
     partsFor: partsFor,
@@ -553,36 +527,34 @@
   function later(page) {
     page.window.clearTimeout(page.timer);
     load(page, partsFor(page.index, page.input.value)).catch(function () {});
-    page.timer = page.window.setTimeout(function () {
-      show(page);
-      remember(page);
-    }, DEBOUNCE_MS);
+    page.timer = page.window.setTimeout(show, DEBOUNCE_MS, page, false);
   }
 
   /** Submit, leaving the field, a filter change: search now and end the edit. */
   function commit(page) {
     page.window.clearTimeout(page.timer);
-    show(page);
-    remember(page);
-    page.editing = false;
+    show(page, true);
   }
 
   /**
-   * Put the form state in the URL. The first change after a committed search
-   * pushes a history entry, the following keystrokes replace it, so Back
-   * returns to the previous committed search rather than to each keystroke.
+   * Put a searched state in the URL. The first change after a committed
+   * search pushes a history entry, the following keystrokes (until one
+   * `ends` the edit) replace it: Back returns to the previous committed
+   * search, not to each keystroke.
    */
-  function remember(page) {
-    var state = formState(page);
-    if (sameState(state, urlState(page.window.location))) return;
-    var url = stateUrl(state, page.window.location.pathname);
-    try {
-      if (page.editing) page.window.history.replaceState(null, "", url);
-      else page.window.history.pushState(null, "", url);
-      page.editing = true;
-    } catch (error) {
-      // Some browsers refuse history changes on file:// pages; search still works.
+  function remember(page, state, ends) {
+    if (page.shown && !sameState(state, page.shown)) return; // overtaken (a newer search, Back) meanwhile
+    if (!sameState(state, urlState(page.window.location))) {
+      var url = stateUrl(state, page.window.location.pathname);
+      try {
+        if (page.editing) page.window.history.replaceState(null, "", url);
+        else page.window.history.pushState(null, "", url);
+        page.editing = true;
+      } catch (error) {
+        // Some browsers refuse it on file:// pages; search still works.
+      }
     }
+    if (ends) page.editing = false;
   }
 
   function urlState(location) {
@@ -618,31 +590,37 @@
   }
 
   /**
-   * Draw the results for the form's state, once the shards it needs are
-   * loaded. Unchanged state draws nothing, so that the blur caused by
-   * clicking a result does not replace the link under the pointer (the
-   * click would be lost).
+   * Draw the results for the form's state once its shards are loaded, then
+   * (unless `ends` is undefined) remember it once they are on screen.
+   * Unchanged state draws nothing: the blur of a click on a result must not
+   * replace the link under the pointer. An overtaken search is dropped.
    */
-  function show(page) {
+  function show(page, ends) {
     var state = formState(page);
-    if (page.shown && sameState(state, page.shown)) return;
+    var done = function () {
+      if (ends !== undefined) page.window.requestAnimationFrame(function () { // in a task after their frame
+        page.window.setTimeout(remember, 0, page, state, ends);
+      });
+    };
+    if (page.shown && sameState(state, page.shown)) return done();
     page.shown = state;
     var run = ++page.run;
     var missing = partsFor(page.index, state.q);
     if (!missing.length) {
       draw(page, state);
-      return;
+      return done();
     }
     page.results.setAttribute("aria-busy", "true");
     load(page, missing).then(function () {
-      if (run === page.run) draw(page, state);
+      if (run === page.run) done(draw(page, state));
     }, function () {
       if (run !== page.run) return;
       page.shown = null; // the next change tries again
       page.results.removeAttribute("aria-busy");
       page.results.textContent = "";
-      showNoIndex(page);
+      done(showNoIndex(page));
     });
+    parseQuery(state.q).forEach(function (term) { fieldsOf(page.index, term); });
   }
 
   function draw(page, state) {
@@ -682,7 +660,7 @@
         waiting.forEach(function (hit) {
           appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, result.terms);
         });
-      }, function () {}); // snippets are a help: without them the results still stand
+      }, function () {}); // without snippets the results still stand
     }, 0);
   }
 
@@ -740,7 +718,7 @@
     page.status.appendChild(page.document.createTextNode("。"));
   }
 
-  /** A link to a page, its file named in full as every link of the site (file:// opens no folder index). */
+  /** A link to a page, its file named in full (file:// opens no folder index). */
   function link(page, path, text) {
     var anchor = page.document.createElement("a");
     anchor.setAttribute("href", page.root + path);

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -518,6 +519,21 @@ def test_sharded_page_draws_only_the_latest_search(large: Content, large_parts: 
     assert not done["busy"] and done["q"] == "燃气" and done["title"].startswith("“燃气”")
     assert done["status"] == f"找到 {len(expected)} 项，显示前 20 项"
     assert {link.split("/")[-1].removesuffix(".html") for link in done["links"]} <= expected
+
+
+def test_sharded_page_remembers_a_search_once_its_results_are_drawn(large_sites: dict[str, Path],
+                                                                    tmp_path: Path) -> None:
+    """The history call (slow in Chromium) waits for the results; an overtaken search gets no entry."""
+    steps = [{"do": "type", "value": "防返贫监测", "settle": False}, {"do": "submit", "settle": False},
+             {"do": "settle"},
+             {"do": "type", "value": "燃气", "settle": False}, {"do": "submit", "settle": False},
+             {"do": "type", "value": "消防安全", "settle": False}, {"do": "submit", "settle": False},
+             {"do": "settle"}, {"do": "back"}]
+    _, _, waiting, drawn, *_, done, back = run_page(large_sites["sharded"], tmp_path, "http://site/search/", steps)
+    assert waiting["busy"] and (waiting["search"], waiting["pushes"]) == ("", 0)
+    assert drawn["count"] == 20 and (drawn["search"], drawn["pushes"]) == (f"?q={quote('防返贫监测')}", 1)
+    assert done["q"] == "消防安全" and (done["search"], done["pushes"]) == (f"?q={quote('消防安全')}", 2)
+    assert back["q"] == "防返贫监测" and back["count"] == 20  # 燃气 was never shown, so never remembered
 
 
 def test_sharded_page_fetches_shards_while_the_typing_pause_runs(large_sites: dict[str, Path],

@@ -94,6 +94,11 @@ def url_query(page: Page) -> str:
     return parse_qs(urlsplit(page.url).query).get("q", [""])[0]
 
 
+def wait_for_url_query(page: Page, query: str) -> None:
+    """Wait until the URL names ``query``: search.js puts it there once the results are on screen."""
+    page.wait_for_function("q => new URLSearchParams(location.search).get('q') === q", arg=query)
+
+
 def status(page: Page) -> str:
     return page.inner_text("#search-status")
 
@@ -141,7 +146,7 @@ def test_two_terms_find_matters_with_both(
     assert set(result_ids(page)) == both
     first, second = TWO_TERMS.split()
     assert both < expected_ids(site_content, first) and both < expected_ids(site_content, second)
-    assert url_query(page) == TWO_TERMS
+    wait_for_url_query(page, TWO_TERMS)
     audit.assert_clean()
 
 
@@ -183,7 +188,7 @@ def test_deep_link_and_back_button(
     assert set(result_ids(page)) == meaningful(site_content, expected_ids(site_content, WORD))
 
     type_query(page, BROAD, True)
-    assert url_query(page) == BROAD
+    wait_for_url_query(page, BROAD)
     broad = expected_ids(site_content, BROAD)
     assert set(result_ids(page)) == broad
 

@@ -224,9 +224,13 @@ class FakeWindow {
     (this.listeners[type] = this.listeners[type] || []).push(listener);
   }
 
-  setTimeout(callback, delay) {
+  requestAnimationFrame(callback) {
+    return this.setTimeout(callback, 0); // a frame comes as soon as the page waits
+  }
+
+  setTimeout(callback, delay, ...args) {
     const id = this.nextTimer++;
-    this.timers.set(id, callback);
+    this.timers.set(id, () => callback(...args));
     if (!delay) this.soon.add(id);
     return id;
   }
