@@ -1,8 +1,9 @@
-"""Run one command and print its wall time and peak memory as JSON.
+"""Run one command and print its wall time, CPU time and peak memory as JSON.
 
 A fresh process per measurement: ``RUSAGE_CHILDREN`` then holds the peak
 resident set of this one command (the largest of its process tree that was
-waited for), not of every build the harness ran before. The clock starts
+waited for), and the CPU time of the processes it waited for, not of every
+build the harness ran before. The clock starts
 and stops around the command only, so this wrapper's own start-up is not
 counted.
 
@@ -27,8 +28,9 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    print(json.dumps({"seconds": seconds, "peak_rss_kib": peak_kib, "returncode": result.returncode,
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"seconds": seconds, "peak_rss_kib": usage.ru_maxrss,  # KiB on Linux
+                      "user_s": usage.ru_utime, "sys_s": usage.ru_stime, "returncode": result.returncode,
                       "stderr": result.stderr.decode("utf-8", "replace")[-TAIL_CHARS:]}))
     return 0
 

