@@ -1,9 +1,13 @@
 """Markdown → HTML: source list numbers, nesting, department links, escaping, headings."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from generator.markup import MarkdownRenderer, plain_text
+from conftest import CONTENT
+from generator.check import load_valid_content
+from generator.markup import MarkdownRenderer, matter_texts, plain_text
 from generator.model import Department
 
 DEPARTMENTS = (
@@ -131,3 +135,50 @@ def test_same_text_different_pages_do_not_share_links(renderer):
 def test_plain_text_keeps_numbers_and_drops_markup():
     text = "### 动态监测：\n\n1. 甲\n3. 乙\n    - （1）丙\n- 丁"
     assert plain_text(text) == "动态监测：\n1.甲\n3.乙\n（1）丙\n丁"
+
+
+# -- the shortcut for plain paragraphs and numbered lists ----------------------------------------
+
+SHORTCUT_TAKES = ["提供业务指导培训。", "1. 甲\n2. 乙", "3. 甲\n5. 乙", "01. 甲", "1. 区民政局负责。\n2. 报宣传部门",
+                  "他说“可以”，也说'好'。", "a = b", "a - b + c", "全角　空格在中间", "1. 甲 乙", "１. 甲"]
+SHORTCUT_LEAVES = ["", "- 甲", "# 标题", "> 引用", "1. - 甲", "1. # 甲", "1. > 甲", "1. 1. 甲", "12345热线",
+                   "甲\n===", "甲\n---", "---", "1.甲", "1.  甲", "　甲", "甲　", "甲 ", " 甲",
+                   "甲\n\n乙", "甲\n乙", "1. 甲\n乙", "a *b*", "a_b_", "a `b`", "a \\* b", "A & B", "a <b>",
+                   "[a](b)", "甲\t乙", "1. 甲\n    乙"]
+# What the official text and its edits are made of, markup characters included, for the random texts.
+PIECES = ["甲", "乙", "民政局", "区民政局", "宣传部", " ", "  ", "　", "\n", "\n\n", "1. ", "2. ", "10. ", "- ", "* ",
+          "# ", "> ", "=", "-", "---", "*", "_", "`", "\\", "&", "<b>", "[", "]", "(", ")", "!", "１", "3", ".",
+          "（1）", "\t", "    ", "|", "~", "\u00a0"]
+
+
+@pytest.mark.parametrize("text", SHORTCUT_TAKES + SHORTCUT_LEAVES)
+def test_shortcut_gives_python_markdowns_html(renderer, text):
+    assert renderer.convert(text) == renderer.convert(text, shortcut=False)
+
+
+@pytest.mark.parametrize("text", SHORTCUT_TAKES)
+def test_plain_paragraphs_and_numbered_lists_take_the_shortcut(renderer, text):
+    assert renderer.shortcut_html(text) is not None
+
+
+@pytest.mark.parametrize("text", SHORTCUT_LEAVES)
+def test_anything_markdown_may_read_otherwise_does_not(renderer, text):
+    assert renderer.shortcut_html(text) is None
+
+
+def test_shortcut_agrees_on_random_texts(renderer):
+    generator = random.Random(20261129)
+    taken = 0
+    for _ in range(3000):
+        text = "".join(generator.choice(PIECES) for _ in range(generator.randint(1, 12)))
+        taken += renderer.shortcut_html(text) is not None
+        assert renderer.convert(text) == renderer.convert(text, shortcut=False), repr(text)
+    assert taken > 100  # the comparison covers the shortcut, not only texts it leaves alone
+
+
+def test_shortcut_agrees_on_every_text_of_the_content():
+    content = load_valid_content(CONTENT)
+    renderer = MarkdownRenderer(content.departments)
+    texts = matter_texts(content)
+    assert [renderer.convert(text) for text in texts] == [renderer.convert(text, shortcut=False) for text in texts]
+    assert sum(renderer.shortcut_html(text) is not None for text in texts) > len(texts) * 0.8
