@@ -65,6 +65,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import unescape
+from itertools import compress
 from pathlib import Path
 
 from generator.markup import MarkdownRenderer
@@ -336,13 +337,13 @@ def _positions(body: str) -> dict[str, int | str]:
     grams = list(map(operator.add, body, body[1:]))
     places: dict[str, int | str] = dict(zip(reversed(grams), range(len(grams) - 1, -1, -1)))  # first places
     if len(places) < len(grams):
-        for gram, count in Counter(grams).most_common():  # repeated bigrams first
-            if count == 1:
-                break
-            at = body.find(gram)
+        counts = Counter(grams)
+        find = body.find
+        for gram in compress(counts, map((1).__lt__, counts.values())):  # the repeated ones
+            at = places[gram]
             steps = [at]
-            for _ in range(count - 1):
-                following = body.find(gram, at + 1)
+            for _ in range(counts[gram] - 1):
+                following = find(gram, at + 1)
                 steps.append(following - at)
                 at = following
             places[gram] = ",".join(map(str, steps))
