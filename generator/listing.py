@@ -17,13 +17,16 @@ class Listing:
     ``per_page`` entries; a full list of more than ``threshold`` matters
     becomes an index of one printable part per category, and a part of more
     than ``part_per_page`` matters is printed in pages of that many (at
-    10,000 matters a category's part would otherwise be a 7 MB page). The
-    real list (100 matters) stays whole.
+    10,000 matters a category's part would otherwise be a 7 MB page). A
+    category's index of titles gets pages of ``category_per_page`` once it
+    is longer than that (at 10,000 matters: 1 MB). The real list (100
+    matters) stays whole.
     """
 
     threshold: int = 500
     per_page: int = 100
     part_per_page: int = 250
+    category_per_page: int = 500
 
     def pages_for(self, count: int) -> int:
         return 1 if count <= self.threshold else math.ceil(count / self.per_page)
@@ -34,6 +37,10 @@ class Listing:
     def part_pages_for(self, count: int) -> int:
         """How many pages a category's part of a split full list takes."""
         return 1 if count <= self.part_per_page else math.ceil(count / self.part_per_page)
+
+    def category_pages_for(self, count: int) -> int:
+        """How many pages a category's index of ``count`` matters takes."""
+        return 1 if count <= self.category_per_page else math.ceil(count / self.category_per_page)
 
 
 @dataclass(frozen=True)

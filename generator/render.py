@@ -154,8 +154,9 @@ def pages(content: Content, listing: Listing = Listing()) -> list[Page]:
     ]
     for category in content.categories:
         ids = frozenset(m.id for m in by_category[category.slug])
-        listed.append(Page(urls.category(category.slug), "category.html", partial(_category, category), ids,
-                           1 + len(ids) // 10))
+        listed += _split_listing(ids, listing.category_pages_for(len(ids)), listing.category_per_page,
+                                 partial(urls.category, category.slug), "category.html",
+                                 partial(partial, _category, category), titles_only=True)
     for department in content.departments:
         ids = frozenset(m.id for m in by_department[department.slug])
         listed += _split_listing(ids, listing.pages_for(len(ids)), listing.per_page,
@@ -184,13 +185,16 @@ def _list_pages(content: Content, listing: Listing, by_category: dict[str, tuple
 
 
 def _split_listing(ids: frozenset[str], count: int, per_page: int, address: Callable[[int], str], template: str,
-                   context: Callable[[int], Callable[[Catalogue, str], dict[str, Any]]]) -> list[Page]:
-    """The ``count`` pages of one listing of the matters ``ids`` (a department's, a part of the full list).
+                   context: Callable[[int], Callable[[Catalogue, str], dict[str, Any]]],
+                   titles_only: bool = False) -> list[Page]:
+    """The ``count`` pages of one listing of the matters ``ids`` (a category's, a department's, a part of
+    the full list); ``titles_only``: it shows no duty text, which makes a page cheaper to render.
 
     Every page depends on all the listing's matters: one added or moved shifts the pages.
     """
-    return [Page(address(number), template, context(number), ids, len(ids) if count == 1 else per_page)
-            for number in range(1, count + 1)]
+    shown = len(ids) if count == 1 else per_page
+    cost = 1 + shown // 10 if titles_only else shown
+    return [Page(address(number), template, context(number), ids, cost) for number in range(1, count + 1)]
 
 
 def _page_of(matters: tuple[Matter, ...], number: int, count: int, per_page: int,
@@ -307,13 +311,18 @@ def _home(books: Catalogue, root: str) -> dict[str, Any]:
     }
 
 
-def _category(category: Category, books: Catalogue, root: str) -> dict[str, Any]:
+def _category(category: Category, number: int, books: Catalogue, root: str) -> dict[str, Any]:
     matters = books.by_category[category.slug]
+    shown, paging = _page_of(matters, number, books.listing.category_pages_for(len(matters)),
+                             books.listing.category_per_page, partial(urls.category, category.slug))
+    title = category.name if number == 1 else f"{category.name}（第 {number} 页）"
     return {
-        **_meta(category.name, f"{category.ordinal}、{category.name}：{len(matters)} 项配合履职事项及对应上级部门。",
+        **_meta(title, f"{category.ordinal}、{category.name}：{len(matters)} 项配合履职事项及对应上级部门。",
                 category.name, "home", ((books.content.site.title, urls.HOME),)),
         "category": category,
-        "matters": [(matter, [books.departments[name] for name in matter.departments]) for matter in matters],
+        "matter_count": len(matters),
+        "paging": paging,
+        "matters": [(matter, [books.departments[name] for name in matter.departments]) for matter in shown],
         **_neighbours(books.content.categories, category),
     }
 

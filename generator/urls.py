@@ -26,8 +26,9 @@ XLSX_DOWNLOAD = DOWNLOADS + "qingdan.xlsx"
 NAV = (HOME, DEPARTMENTS, FULL_LIST, SEARCH)  # the main navigation's targets, in its order
 
 
-def category(slug: str) -> str:
-    return f"categories/{slug}/index.html"
+def category(slug: str, page: int = 1) -> str:
+    """A category's index of matters; a long one is split, and ``page`` 2 on live below the first."""
+    return f"categories/{slug}/index.html" if page == 1 else f"categories/{slug}/page-{page}/index.html"
 
 
 def department(slug: str, page: int = 1) -> str:

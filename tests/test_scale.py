@@ -24,8 +24,9 @@ from generator.incremental import IncrementalSite
 from generator.matter_file import file_name
 from generator.render import Listing, group_matters, pages
 
-# At 150 matters: the list splits, and so do 4 of 32 departments and the longest parts of the list.
-SMALL = Listing(threshold=20, per_page=10, part_per_page=15)
+# At 150 matters: the list splits, and so do 4 of 32 departments, the longest parts of the list and the
+# longest categories.
+SMALL = Listing(threshold=20, per_page=10, part_per_page=15, category_per_page=25)
 
 
 synth = load_synth()
@@ -123,6 +124,35 @@ def test_long_department_listings_are_paginated(small_site, synthetic):
             assert following == ([addresses[number]] if number < count else [])
             assert len(page.articles) <= SMALL.per_page
         assert shown == [f"matter-{matter.number}" for matter in matters]
+
+
+def test_long_category_indexes_are_paginated(small_site, synthetic):
+    content = load_valid_content(synthetic(150))
+    by_category, _ = group_matters(content)
+    paged = 0
+    for category in content.categories:
+        matters = by_category[category.slug]
+        count = SMALL.category_pages_for(len(matters))
+        addresses = [urls.category(category.slug, number) for number in range(1, count + 1)]
+        assert not (small_site / urls.category(category.slug, count + 1)).exists()
+        shown = []
+        for number, path in enumerate(addresses, start=1):
+            page = parse(small_site, path)
+            listed = [target(path, link["href"]) for link in page.links if not link["href"].startswith("#")]
+            titles = [address for address in listed if address.startswith("matters/")]
+            assert len(titles) <= SMALL.category_per_page
+            shown += titles
+            own = [address for address in listed if address.startswith(f"categories/{category.slug}/")]
+            if count == 1:
+                assert own == []
+                continue
+            assert set(own) == set(addresses)
+            following = [target(path, link["href"]) for link in page.links
+                         if link.get("rel") == "next" and target(path, link["href"]) in addresses]
+            assert following == ([addresses[number]] if number < count else [])
+        assert shown == [urls.matter(matter.id) for matter in matters]
+        paged += count > 1
+    assert 0 < paged < len(content.categories)
 
 
 def test_a_long_full_list_is_split_by_category(small_site, synthetic):
