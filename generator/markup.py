@@ -15,9 +15,9 @@ matter page, the department pages and the full list. The extension here:
 Most duty texts are one plain paragraph or one plain numbered list. For those
 (no character any Markdown rule reacts to) the renderer builds the element
 tree Python-Markdown's parser would build and runs the rest of its pipeline
-(our tree processors, its serializer and postprocessors): the same HTML,
-several times faster (``_Shortcut``; the tests compare both ways on every
-text of the content and on generated edge cases).
+(our tree processors, its serializer and postprocessors): the same HTML in
+about a third of the time (``_Shortcut``; the tests compare both ways on
+every text of the content and on generated edge cases).
 
 Each text is converted once per build, whatever page shows it: links are
 written against a placeholder root, and the per-page variants (the page's

@@ -8,13 +8,14 @@ workers, see ``parallel``), each a list of tasks:
 2. convert the Markdown texts and take their plain lines for search, a
    share per task;
 3. for a sharded search index, index the matters' text, a run of matters
-   per task; then render and write the pages, a share per task, and the
-   downloads (the longest tasks first, so that the shares of pages even out
-   the end), while a worker of its own joins and writes the search index.
+   per task; then render and write the pages, a share per task (the longest
+   first, so that the shares even out the end), while a worker of its own
+   joins and writes the search index.
 
 Meanwhile a worker of its own reads the git history (it mostly waits for
 ``git``) and another compiles the templates, from the start of the build
-to the rendering.
+to the rendering; once the content is valid, another writes the downloads
+(they need no HTML), filling the gaps the stages leave between them.
 
 Workers write their files straight into the stage folder, which replaces
 the output folder only when everything succeeded (``writer.staged``). With
@@ -69,19 +70,21 @@ def produce(content_dir: Path, out_dir: Path, templates: Path, static: Path, job
           parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled):
         content = load_valid_content(content_dir, partial(_read_matters, jobs))
         jobs = jobs if len(content.matters) >= PARALLEL_FROM else 1
-        markdown = MarkdownRenderer(content.departments)
-        if cache is not None:
-            markdown.remember(cache.markdown(markdown_key(content.departments)))
-            cache.forget_build()  # from here on the folder changes: a failure must not look up to date
-        plain = PlainLines(markdown)
-        _convert(content, markdown, plain, jobs)
-        with staged(out_dir) as stage:
+        with (staged(out_dir) as stage,
+              parallel.Background(partial(_write_downloads, content, stage), fork=jobs > 1) as downloads):
+            markdown = MarkdownRenderer(content.departments)
+            if cache is not None:
+                markdown.remember(cache.markdown(markdown_key(content.departments)))
+                cache.forget_build()  # from here on the folder changes: a failure must not look up to date
+            plain = PlainLines(markdown)
+            _convert(content, markdown, plain, jobs)
             site_pages = pages(content, listing)
             books = catalogue(content, history.result(), markdown, listing)
             written = _write(environment(templates, compiled.result()), books, site_pages, plain, stage, jobs)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
-    return Built(content, markdown.convert_all(matter_texts(content)), len(site_pages), written + len(assets))
+            written += downloads.result() + len(assets)
+    return Built(content, markdown.convert_all(matter_texts(content)), len(site_pages), written)
 
 
 def _read_matters(jobs: int, paths: list[Path], folder_label: str) -> list[tuple[Matter | None, list[ContentError]]]:
@@ -111,7 +114,7 @@ def _convert_share(markdown: MarkdownRenderer, plain: PlainLines,
 
 def _write(env: Environment, books: Catalogue, site_pages: list[Page], plain: PlainLines, stage: Path,
            jobs: int) -> int:
-    """Stage 3: the search index, the downloads and every page written; the number of files.
+    """Stage 3: the search index and every page written; the number of files.
 
     A sharded search index is made first, in runs of matters on every core;
     a worker of its own then joins and writes it while the pages are
@@ -123,9 +126,8 @@ def _write(env: Environment, books: Catalogue, site_pages: list[Page], plain: Pl
     payload = search_payload(books.content, plain=plain)
     search = single_index(payload) or partial(_sharded_index, payload, _index_runs(payload, jobs))
     with parallel.Background(partial(_write_search, search, stage), fork=jobs > 1) as search_files:
-        tasks = [partial(_write_downloads, books.content, stage)]
-        tasks += [partial(_write_pages, env, books, share, stage)
-                  for share in _weighted_split(site_pages, jobs * SHARDS_PER_JOB)]
+        tasks = [partial(_write_pages, env, books, share, stage)
+                 for share in _weighted_split(site_pages, jobs * SHARDS_PER_JOB)]
         return sum(parallel.run(tasks, jobs)) + search_files.result()
 
 
