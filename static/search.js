@@ -1,24 +1,6 @@
 //# allFunctionsCalledOnLoad
-/*
- * Client-side search of the 履职事项清单: exact substring matching, without
- * word segmentation (segmenters cut index and query differently). Text and
- * query are folded alike: NFKC + lower case, a character with its combining
- * marks at a time, as generator/search.py does for the tests.
- *
- * - Space-separated terms (half- or full-width) are ANDed.
- * - A term of two or more characters is looked for in titles, departments
- *   (names and aliases: 住建局 finds 青山区住房和城乡建设局) and duty texts;
- *   one character only in titles and departments.
- * - Ranking: the title equal to the query, the whole query as one phrase in
- *   the title, more terms in the title, then in the departments, the number.
- *
- * The core (no DOM) also runs in Node for the tests. The page part draws the
- * results of window.SEARCH_INDEX with text nodes and <mark>s only: query and
- * content are never parsed as HTML. A sharded index (format 2, see
- * generator/search.py) matches duty texts by the positions of their bigrams,
- * loaded per query, and loads the texts only for the snippets shown. Line 1:
- * Chromium compiles all functions on load, not in the first search.
- */
+/* Client-side search of the 履职事项清单; how it works: docs/search.md. Line 1: Chromium compiles
+ * all functions on load, not in the first search. Kept short: readers download this file. */
 (function () {
   "use strict";
 
