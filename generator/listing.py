@@ -36,11 +36,16 @@ class Listing:
 
     def part_pages_for(self, count: int) -> int:
         """How many pages a category's part of a split full list takes."""
-        return 1 if count <= self.part_per_page else math.ceil(count / self.part_per_page)
+        return _pages(count, self.part_per_page)
 
     def category_pages_for(self, count: int) -> int:
         """How many pages a category's index of ``count`` matters takes."""
-        return 1 if count <= self.category_per_page else math.ceil(count / self.category_per_page)
+        return _pages(count, self.category_per_page)
+
+
+def _pages(count: int, per_page: int) -> int:
+    """Pages of ``per_page`` for ``count`` matters; one page however short."""
+    return max(1, math.ceil(count / per_page))
 
 
 @dataclass(frozen=True)

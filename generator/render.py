@@ -184,8 +184,29 @@ def _list_pages(content: Content, listing: Listing, by_category: dict[str, tuple
     return parts
 
 
+@dataclass(frozen=True)
+class Slot:
+    """Which page of a listing of matters split into ``count`` pages of ``per_page`` a page is."""
+
+    number: int  # 1-based
+    count: int
+    per_page: int
+    address: Callable[[int], str]  # the path of page n
+
+    def of(self, matters: tuple[Matter, ...]) -> tuple[tuple[Matter, ...], Paging | None]:
+        """The listing's ``matters`` this page shows, and where it sits among the pages (None: one page)."""
+        if self.count == 1:
+            return matters, None
+        return (matters[(self.number - 1) * self.per_page:self.number * self.per_page],
+                Paging(self.number, tuple(self.address(n) for n in range(1, self.count + 1))))
+
+    def title(self, name: str) -> str:
+        """The page's title: ``name``, with its page number from the second page on."""
+        return name if self.number == 1 else f"{name}（第 {self.number} 页）"
+
+
 def _split_listing(ids: frozenset[str], count: int, per_page: int, address: Callable[[int], str], template: str,
-                   context: Callable[[int], Callable[[Catalogue, str], dict[str, Any]]],
+                   context: Callable[[Slot], Callable[[Catalogue, str], dict[str, Any]]],
                    titles_only: bool = False) -> list[Page]:
     """The ``count`` pages of one listing of the matters ``ids`` (a category's, a department's, a part of
     the full list); ``titles_only``: it shows no duty text, which makes a page cheaper to render.
@@ -194,16 +215,8 @@ def _split_listing(ids: frozenset[str], count: int, per_page: int, address: Call
     """
     shown = len(ids) if count == 1 else per_page
     cost = 1 + shown // 10 if titles_only else shown
-    return [Page(address(number), template, context(number), ids, cost) for number in range(1, count + 1)]
-
-
-def _page_of(matters: tuple[Matter, ...], number: int, count: int, per_page: int,
-             address: Callable[[int], str]) -> tuple[tuple[Matter, ...], Paging | None]:
-    """The matters page ``number`` of a listing in ``count`` pages shows, and where it sits (None: one page)."""
-    if count == 1:
-        return matters, None
-    return (matters[(number - 1) * per_page:number * per_page],
-            Paging(number, tuple(address(n) for n in range(1, count + 1))))
+    return [Page(address(number), template, context(Slot(number, count, per_page, address)), ids, cost)
+            for number in range(1, count + 1)]
 
 
 def render_pages(content: Content, selected: Iterable[Page] | None = None,
@@ -311,13 +324,11 @@ def _home(books: Catalogue, root: str) -> dict[str, Any]:
     }
 
 
-def _category(category: Category, number: int, books: Catalogue, root: str) -> dict[str, Any]:
+def _category(category: Category, slot: Slot, books: Catalogue, root: str) -> dict[str, Any]:
     matters = books.by_category[category.slug]
-    shown, paging = _page_of(matters, number, books.listing.category_pages_for(len(matters)),
-                             books.listing.category_per_page, partial(urls.category, category.slug))
-    title = category.name if number == 1 else f"{category.name}（第 {number} 页）"
+    shown, paging = slot.of(matters)
     return {
-        **_meta(title, f"{category.ordinal}、{category.name}：{len(matters)} 项配合履职事项及对应上级部门。",
+        **_meta(slot.title(category.name), f"{category.ordinal}、{category.name}：{len(matters)} 项配合履职事项及对应上级部门。",
                 category.name, "home", ((books.content.site.title, urls.HOME),)),
         "category": category,
         "matter_count": len(matters),
@@ -337,13 +348,11 @@ def _department_index(books: Catalogue, root: str) -> dict[str, Any]:
     }
 
 
-def _department(department: Department, number: int, books: Catalogue, root: str) -> dict[str, Any]:
+def _department(department: Department, slot: Slot, books: Catalogue, root: str) -> dict[str, Any]:
     matters = books.by_department[department.slug]
-    shown, paging = _page_of(matters, number, books.listing.pages_for(len(matters)), books.listing.per_page,
-                             partial(urls.department, department.slug))
-    title = department.name if number == 1 else f"{department.name}（第 {number} 页）"
+    shown, paging = slot.of(matters)
     return {
-        **_meta(title, f"{department.name}在兴胜镇配合履职事项清单中的 {len(matters)} 项事项："
+        **_meta(slot.title(department.name), f"{department.name}在兴胜镇配合履职事项清单中的 {len(matters)} 项事项："
                 f"本部门职责与镇的配合职责。", "上级部门", "departments",
                 ((books.content.site.title, urls.HOME), ("上级部门", urls.DEPARTMENTS))),
         "department": department,
@@ -391,13 +400,11 @@ def _list_index(books: Catalogue, root: str) -> dict[str, Any]:
     }
 
 
-def _list_part(category: Category, number: int, books: Catalogue, root: str) -> dict[str, Any]:
+def _list_part(category: Category, slot: Slot, books: Catalogue, root: str) -> dict[str, Any]:
     matters = books.by_category[category.slug]
-    shown, paging = _page_of(matters, number, books.listing.part_pages_for(len(matters)),
-                             books.listing.part_per_page, partial(urls.list_part, category.slug))
-    title = f"全部清单：{category.ordinal}、{category.name}" + (f"（第 {number} 页）" if number > 1 else "")
+    shown, paging = slot.of(matters)
     return {
-        **_meta(title, f"{books.content.site.title}全文的第{category.ordinal}部分：{category.name}，"
+        **_meta(slot.title(f"全部清单：{category.ordinal}、{category.name}"), f"{books.content.site.title}全文的第{category.ordinal}部分：{category.name}，"
                 f"{len(matters)} 项事项，可打印。", "全部清单", "list",
                 ((books.content.site.title, urls.HOME), ("全部清单", urls.FULL_LIST))),
         "groups": [(category, [books.view(matter, root, flat=True) for matter in shown])],

@@ -27,19 +27,23 @@ NAV = (HOME, DEPARTMENTS, FULL_LIST, SEARCH)  # the main navigation's targets, i
 
 
 def category(slug: str, page: int = 1) -> str:
-    """A category's index of matters; a long one is split, and ``page`` 2 on live below the first."""
-    return f"categories/{slug}/index.html" if page == 1 else f"categories/{slug}/page-{page}/index.html"
+    """A category's index of matters (a long one is split)."""
+    return _paged(f"categories/{slug}", page)
 
 
 def department(slug: str, page: int = 1) -> str:
-    """A department's page; a long one is split, and ``page`` 2 on live below the first."""
-    return f"departments/{slug}/index.html" if page == 1 else f"departments/{slug}/page-{page}/index.html"
+    """A department's page (a long one is split)."""
+    return _paged(f"departments/{slug}", page)
 
 
 def list_part(category_slug: str, page: int = 1) -> str:
-    """One category's part of the full list, once the list is too long for one page; a long part is
-    split too, and ``page`` 2 on live below the first."""
-    return f"list/{category_slug}/index.html" if page == 1 else f"list/{category_slug}/page-{page}/index.html"
+    """One category's part of the full list, once the list is too long for one page (a long part is split)."""
+    return _paged(f"list/{category_slug}", page)
+
+
+def _paged(folder: str, page: int) -> str:
+    """Page ``page`` of a listing split into pages: the first is the folder's page, the others below it."""
+    return f"{folder}/index.html" if page == 1 else f"{folder}/page-{page}/index.html"
 
 
 def is_full_list(path: str) -> bool:
