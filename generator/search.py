@@ -62,10 +62,8 @@ import math
 import operator
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import unescape
-from itertools import compress
 from pathlib import Path
 
 from generator.markup import MarkdownRenderer
@@ -270,25 +268,13 @@ def posting_part(bodies: Sequence[str], start: int = 0) -> PostingPart:
     """The postings of the folded bodies of matters ``start``, ``start + 1``, …: a build's workers
     each make the part of a run of matters, and ``join_postings`` puts the parts together.
 
-    Built with as few Python steps per occurrence as possible (dicts made
-    from zips, repeats found by ``str.find``): at 10,000 matters there are
-    three million occurrences.
+    ``bigrams`` does it on arrays with numpy, imported here only: a list
+    small enough for a single index file never needs postings, and its
+    build does not pay for the import.
     """
-    found: dict[str, list] = {}  # bigram -> [index, positions, index, positions, ...]
-    for index, body in enumerate(bodies, start):
-        for gram, positions in _positions(body).items():
-            entries = found.get(gram)
-            if entries is None:
-                found[gram] = [index, positions]
-            else:
-                entries += (index, positions)
-    part: PostingPart = {}
-    for gram, entries in found.items():
-        indices = entries[0::2]
-        gaps = map(operator.sub, indices[1:], indices[:-1])
-        rest = "".join(map(";{}:{}".format, gaps, entries[3::2]))
-        part[gram] = (indices[0], indices[-1], f":{entries[1]}{rest}")
-    return part
+    from generator import bigrams
+
+    return bigrams.posting_part(bodies, start)
 
 
 class PostingRuns:
@@ -330,30 +316,6 @@ def join_postings(parts: Iterable[PostingPart]) -> dict[str, str]:
             pieces.setdefault(gram, []).append(f"{first - last.get(gram, -1)}{rest}")
             last[gram] = final
     return {gram: ";".join(texts) for gram, texts in pieces.items()}
-
-
-def _positions(body: str) -> dict[str, int | str]:
-    """Each bigram of ``body`` without a space: its position, or its encoded positions if it repeats."""
-    grams = list(map(operator.add, body, body[1:]))
-    places: dict[str, int | str] = dict(zip(reversed(grams), range(len(grams) - 1, -1, -1)))  # first places
-    if len(places) < len(grams):
-        counts = Counter(grams)
-        find = body.find
-        for gram in compress(counts, map((1).__lt__, counts.values())):  # the repeated ones
-            at = places[gram]
-            steps = [at]
-            for _ in range(counts[gram] - 1):
-                following = find(gram, at + 1)
-                steps.append(following - at)
-                at = following
-            places[gram] = ",".join(map(str, steps))
-    for space in SPACE.finditer(body):
-        at = space.start()
-        if at < len(grams):
-            places.pop(grams[at], None)
-        if at:
-            places.pop(grams[at - 1], None)
-    return places
 
 
 def shard_of(gram: str, count: int) -> int:

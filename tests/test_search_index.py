@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from generator import bigrams
 from generator import search as search_module
 from generator.check import load_valid_content
 from generator.markup import MarkdownRenderer, matter_texts
@@ -234,6 +236,43 @@ def test_shards_hold_every_bigram_position_and_nothing_else(content: Content, sh
 def test_bigram_postings_encode_gaps_and_steps() -> None:
     postings = bigram_postings(["ab ab", "", "xabab\nab"])
     assert postings == {"ab": "1:0,3;2:1,2,3", "ba": "3:2", "xa": "3:0"}  # gaps from index -1
+
+
+def reference_places(bodies: list[str]) -> dict[str, dict[int, list[int]]]:
+    """Every bigram without a space, by matter index and place: one step per character."""
+    places: dict[str, dict[int, list[int]]] = {}
+    for index, body in enumerate(bodies):
+        for at in range(len(body) - 1):
+            if not (body[at].isspace() or body[at + 1].isspace()):
+                places.setdefault(body[at:at + 2], {}).setdefault(index, []).append(at)
+    return places
+
+
+def random_bodies(seed: int) -> list[str]:
+    """Bodies of a few characters (some repeating a lot), spaces of several kinds, characters beyond
+    U+FFFF, empty bodies (gaps of many digits) and long ones (places of many digits)."""
+    generator = random.Random(seed)
+    alphabet = ["低", "保", "ab", "a", "\U0001F600", "\U00020000", "1", " ", "\n", "\u3000", "\x85", "\u2028", "x"]
+    bodies = []
+    for _ in range(generator.randint(1, 400)):
+        size = generator.choice([0, 0, 1, 2, 5, 30, 300, 3000])
+        bodies.append("".join(generator.choice(alphabet) for _ in range(size))[:size])
+    return bodies
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_postings_of_random_bodies_hold_every_place(seed: int) -> None:
+    bodies = random_bodies(seed)
+    postings = bigram_postings(bodies)
+    assert {gram: decode(posting) for gram, posting in postings.items()} == reference_places(bodies)
+    cut = len(bodies) // 3
+    parts = [posting_part(bodies[:cut]), posting_part(bodies[cut:], cut)]
+    assert join_postings(parts) == postings
+
+
+def test_the_postings_leave_out_exactly_the_characters_search_splits_terms_on() -> None:
+    every_character = "".join(map(chr, range(0x110000)))
+    assert bigrams.SPACE_CODES.tolist() == [ord(space) for space in search_module.SPACE.findall(every_character)]
 
 
 class ReferenceLines(HTMLParser):
