@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-# str.isspace (what search.SPACE matches): no such character lies above U+3000.
+# What str.split() splits on, as search.query_terms and search.js split a query: none lies above U+3000.
 SPACE_CODES = np.array([code for code in range(0x3001) if chr(code).isspace()], dtype=np.uint32)
 CODE_BITS = 21  # a code point fits in 21 bits: two make one 42-bit number
 

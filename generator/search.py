@@ -82,7 +82,6 @@ SHARD_ABOVE_BYTES = 500_000  # the single index's JSON; ~150 KB gzip for this ki
 SHARD_BYTES = 16_000  # postings per shard file before gzip: one to two KB over the wire
 CHUNK_BYTES = 8_000  # duty text per text file before gzip: one file per few matters shown
 FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
-SPACE = re.compile(r"\s")  # exactly str.isspace: what separates query terms
 FIELD_SEPARATOR = "\n"  # never inside a query term, so no match spans two fields
 # Elements that end a line of text (any other tag is left out, its text kept).
 BLOCK_TAG = re.compile(r"</?(?:p|li|h[1-6]|br|div|blockquote|pre|tr|td|th|dt|dd|ul|ol|table)\b[^>]*>")
