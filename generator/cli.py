@@ -5,10 +5,24 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator import i18n
 from generator.errors import ContentErrors
+from generator.i18n import N_, _, ngettext
+
+# argparse's own words (usage, errors), translated through our catalogue; see _translate_argparse.
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"), N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"), N_("ambiguous option: %(option)s could match %(matches)s"),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    i18n.use_language(_language_option(argv))
+    _translate_argparse()
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
@@ -18,19 +32,44 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except ContentErrors as failure:
         print(failure.report(), file=sys.stderr)
-        print(f"{len(failure.errors)} error(s).", file=sys.stderr)
+        count = len(failure.errors)
+        print(ngettext("{count} error.", "{count} errors.", count).format(count=count), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
 
 
+def _language_option(argv: list[str]) -> str | None:
+    """The value of ``--lang`` wherever it stands, read before the parser is made in that language."""
+    for index, word in enumerate(argv):
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+        if word == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
+def _translate_argparse() -> None:
+    """Make argparse's usage and error words follow the chosen language.
+
+    argparse looks its words up through the module-level names ``_`` and
+    ``ngettext`` it imported from ``gettext``; pointing them at ours is the
+    documented way its messages are localised (it has no hook of its own).
+    """
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator",
-                                     description="Build and check the 履职事项清单 site.")
+                                     description=_("Build and check the 履职事项清单 site."))
     commands = parser.add_subparsers(metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                        help="content folder (default: content/)")
+                        help=_("content folder (default: content/)"))
+    for where, default in ((parser, None), (common, argparse.SUPPRESS)):  # before or after COMMAND
+        where.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
+                           help=_("language of messages: zh (default) or en; also the LVZHI_LANG variable"))
 
     check = commands.add_parser("check", parents=[common], help="validate the content and report every problem")
     check.set_defaults(run=_check)

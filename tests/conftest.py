@@ -27,6 +27,29 @@ def copy_content(target: Path, matters: int | None = 0) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Tests read messages in English, the code's own words; tests/test_i18n.py checks the Chinese.
+
+    Set for this process and for the commands a test starts (through LVZHI_LANG).
+    """
+    from generator import i18n
+
+    monkeypatch.setenv(i18n.ENVIRONMENT_VARIABLE, "en")
+    i18n.use_language("en")
+    yield
+    i18n.use_language("en")
+
+
+def load_script(name: str) -> ModuleType:
+    """``scripts/<name>.py``, which is not a package."""
+    spec = importlib.util.spec_from_file_location(f"script_{name}", REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A private copy of the committed content that a test may break."""
