@@ -1,41 +1,68 @@
 """Load stage: read ``content/`` into the model, collecting every shape error.
 
-The loader checks what it needs to build values (syntax, required fields,
-types); cross-references and consistency are ``validate``'s job.
+The loader checks what it needs to build values (the file itself, its
+encoding, YAML syntax, known and required fields, types); cross-references
+and consistency are ``validate``'s job. Nothing a keeper can put in the
+folder makes it raise or hang: a file that is not a regular file (a folder,
+a pipe, a link leading out of the content folder or to nothing) is reported
+without being opened, and a file whose name looks like a matter's but is
+not read as one is reported too, so that no matter is dropped in silence.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import matter_file
+from generator import matter_file, source_text
 from generator.errors import ContentError, display_path
+from generator.excerpt import excerpt, short_repr
+from generator.i18n import N_, _
 from generator.model import Category, Content, Department, Matter, Site, Where
 from generator.yaml_source import LinedDict, LinedList, load_yaml
 
 SITE_FILE = "site.yml"
 CATEGORIES_FILE = "categories.yml"
 DEPARTMENTS_FILE = "departments.yml"
+SETTINGS_FILES = (SITE_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE)
 MATTERS_DIR = "matters"
+MATTER_SUFFIX = ".md"
 SITE_FIELDS = ("title", "town", "district", "city", "issuer", "version", "revision_note")
+# Every key site.yml may hold (required or optional): anything else is reported as unknown.
+SITE_KEYS = (*SITE_FIELDS, "description")
+CATEGORY_KEYS = ("name", "ordinal", "slug")
+DEPARTMENT_KEYS = ("name", "slug", "level", "aliases")
+MATTER_KEYS = matter_file.KEY_ORDER
+# Names that look like a matter file's but are not read as one: another case of ``.md``, another
+# Markdown extension, a ``.txt`` added by Windows, or a numbered name without an extension.
+MARKDOWN_SUFFIX = re.compile(r"\.(?:md|markdown|mdown|mkd)(?:\.txt)?$", re.IGNORECASE)
+NUMBERED_NAME = re.compile(r"^\d+-[^.]+$")
 
-TYPE_NAMES = {str: "text", int: "a whole number", list: "a list"}
+TYPE_NAMES = {str: N_("text"), int: N_("a whole number"), list: N_("a list")}
 
 # Reads matter files: (paths, the matters folder as messages show it) → each file's matter or None, and its
 # errors, in the paths' order. The build passes one that reads on every core.
 MatterReader = Callable[[list[Path], str], list[tuple[Matter | None, list[ContentError]]]]
+
+BLANK_SITE = Site("", "", "", "", "", "", "")  # stands in for an unusable site.yml while the rest is validated
 
 
 @dataclass(frozen=True)
 class Loaded:
     """What the loader could read, and what it could not."""
 
-    content: Content | None
+    content: Content | None  # None when site.yml is unusable
     errors: list[ContentError]
+    # Settings files that could not be read as a whole (missing, empty, not UTF-8, bad YAML): what they
+    # define is unknown, so checks against it would only echo their error.
+    unusable: frozenset[str] = frozenset()
+    partial: Content | None = None  # everything that was read, a blank Site standing in for an unusable one
 
 
 class _Reader:
@@ -50,13 +77,14 @@ class _Reader:
 
     def field(self, data: LinedDict, key: str, kind: type, required: bool = True) -> Any:
         value = data.get(key)
-        if value is None or value == "" or value == []:
+        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
             if required:
-                self.error(data.line_of(key), f"missing or empty field '{key}'",
-                           f"add '{key}: …' ({TYPE_NAMES[kind]})")
+                self.error(data.line_of(key), _("missing or empty field '{key}'").format(key=key),
+                           _("add '{key}: …' ({kind})").format(key=key, kind=_(TYPE_NAMES[kind])))
             return None
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            self.error(data.line_of(key), f"field '{key}' should be {TYPE_NAMES[kind]}, not {value!r}")
+            self.error(data.line_of(key), _("field '{key}' should be {kind}, not {value}").format(
+                key=key, kind=_(TYPE_NAMES[kind]), value=short_repr(value)))
             return None
         if kind is list:
             return self.text_list(value, key)
@@ -66,54 +94,93 @@ class _Reader:
         items = []
         for value, line in zip(values, values.item_lines):
             if not isinstance(value, str) or not value.strip():
-                self.error(line, f"every item of '{key}' should be non-empty text, not {value!r}")
+                self.error(line, _("every item of '{key}' should be non-empty text, not {value}").format(
+                    key=key, value=short_repr(value)))
                 return None
             items.append(value.strip())
         return items
 
-    def mapping(self, data: Any, line: int, what: str) -> LinedDict | None:
+    def mapping(self, data: Any, line: int, message: str) -> LinedDict | None:
+        """``data`` if it is a mapping; else None, and ``message`` is reported."""
         if isinstance(data, LinedDict):
             return data
-        self.error(line, f"{what} should be a mapping of 'key: value' lines")
+        self.error(line, message)
         return None
+
+    def known_keys(self, data: LinedDict, known: tuple[str, ...]) -> None:
+        """Report every key not in ``known``: a misspelt key would lose its value in silence."""
+        for key in data:
+            name = str(key)
+            if name in known:
+                continue
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            self.error(data.line_of(name), _("unknown field '{key}'").format(key=excerpt(name)),
+                       _("did you mean '{known}'?").format(known=close[0]) if close
+                       else _("the fields are: {known}").format(known=", ".join(known)))
 
 
 def load_content(content_dir: Path, read_matters: MatterReader | None = None) -> Loaded:
     """Read everything under ``content_dir``; ``content`` is None only when site.yml is unusable."""
     errors: list[ContentError] = []
-    site = _load_site(content_dir / SITE_FILE, errors)
-    categories = _load_list(content_dir / CATEGORIES_FILE, _category, errors)
-    departments = _load_list(content_dir / DEPARTMENTS_FILE, _department, errors)
+    unusable: set[str] = set()
+    site = _load_site(content_dir / SITE_FILE, errors, unusable)
+    categories = _load_list(content_dir / CATEGORIES_FILE, _category, errors, unusable)
+    departments = _load_list(content_dir / DEPARTMENTS_FILE, _department, errors, unusable)
     matters = _load_matters(content_dir / MATTERS_DIR, errors, read_matters or read_matter_files)
-    content = None
-    if site is not None:
-        content = Content(site, tuple(categories), tuple(departments),
-                          tuple(sorted(matters, key=lambda matter: (matter.number, matter.id))))
-    return Loaded(content, errors)
+    partial = Content(site or BLANK_SITE, tuple(categories), tuple(departments),
+                      tuple(sorted(matters, key=lambda matter: (matter.number, matter.id))))
+    return Loaded(partial if site is not None else None, errors, frozenset(unusable), partial)
 
 
 def where(path: str, data: LinedDict) -> Where:
     return Where(path, data.line, tuple(data.key_lines.items()))
 
 
-def _read_yaml_file(path: Path, errors: list[ContentError]) -> Any:
+# --- settings ---------------------------------------------------------------
+
+EMPTY_HINTS = {
+    SITE_FILE: N_("write the site's settings in it: title, town, district, city, issuer, version, revision_note"),
+    CATEGORIES_FILE: N_("list the categories in it, each starting with '- name: …'"),
+    DEPARTMENTS_FILE: N_("list the departments in it, each starting with '- name: …'"),
+}
+
+
+def _read_yaml_file(path: Path, errors: list[ContentError], unusable: set[str]) -> Any:
+    """The YAML data of a settings file, or None (with its error) when the file cannot be used at all."""
     label = display_path(path)
-    if not path.is_file():
-        errors.append(ContentError(label, 1, "file is missing", f"create {path.name}"))
+    raw, problem = read_regular_file(path, path.parent)
+    if raw is None:
+        if problem is None:
+            problem = (_("file is missing"), _("create {name}").format(name=path.name))
+        errors.append(ContentError(label, 1, *problem))
+        unusable.add(path.name)
         return None
-    data, yaml_errors = load_yaml(path.read_text(encoding="utf-8"), label)
-    errors.extend(yaml_errors)
+    decoded = source_text.decode(raw, label)
+    if decoded.text is None:
+        errors.extend(decoded.errors)
+        unusable.add(path.name)
+        return None
+    data, yaml_errors = load_yaml(decoded.text, label)
+    if yaml_errors:
+        errors.extend(yaml_errors)
+        unusable.add(path.name)
+        return None
+    if data is None:
+        errors.append(ContentError(label, 1, _("{name} is empty").format(name=path.name), _(EMPTY_HINTS[path.name])))
+        unusable.add(path.name)
     return data
 
 
-def _load_site(path: Path, errors: list[ContentError]) -> Site | None:
-    data = _read_yaml_file(path, errors)
+def _load_site(path: Path, errors: list[ContentError], unusable: set[str]) -> Site | None:
+    data = _read_yaml_file(path, errors, unusable)
     if data is None:
         return None
     reader = _Reader(display_path(path), errors)
-    data = reader.mapping(data, 1, path.name)
+    data = reader.mapping(data, 1, _("{name} should be a mapping of 'key: value' lines").format(name=path.name))
     if data is None:
+        unusable.add(path.name)
         return None
+    reader.known_keys(data, SITE_KEYS)
     values = {key: reader.field(data, key, str) for key in SITE_FIELDS}
     description = reader.field(data, "description", str, required=False) or ""
     if any(value is None for value in values.values()):
@@ -121,17 +188,21 @@ def _load_site(path: Path, errors: list[ContentError]) -> Site | None:
     return Site(**values, description=description, where=where(reader.path, data))
 
 
-def _load_list(path: Path, build, errors: list[ContentError]) -> list:
-    data = _read_yaml_file(path, errors)
+def _load_list(path: Path, build: Callable[[_Reader, LinedDict, int], Any], errors: list[ContentError],
+               unusable: set[str]) -> list:
+    data = _read_yaml_file(path, errors, unusable)
     if data is None:
         return []
     reader = _Reader(display_path(path), errors)
     if not isinstance(data, LinedList):
-        reader.error(1, f"{path.name} should be a list of entries, each starting with '- name: …'")
+        reader.error(1, _("{name} should be a list of entries, each starting with '- name: …'").format(
+            name=path.name))
+        unusable.add(path.name)
         return []
     built = []
     for position, (entry, line) in enumerate(zip(data, data.item_lines), start=1):
-        entry = reader.mapping(entry, line, f"entry {position}")
+        entry = reader.mapping(entry, line, _("entry {position} should be a mapping of 'key: value' lines").format(
+            position=position))
         value = build(reader, entry, position) if entry is not None else None
         if value is not None:
             built.append(value)
@@ -139,6 +210,7 @@ def _load_list(path: Path, build, errors: list[ContentError]) -> list:
 
 
 def _category(reader: _Reader, entry: LinedDict, position: int) -> Category | None:
+    reader.known_keys(entry, CATEGORY_KEYS)
     name, ordinal, slug = (reader.field(entry, key, str) for key in ("name", "ordinal", "slug"))
     if None in (name, ordinal, slug):
         return None
@@ -146,6 +218,7 @@ def _category(reader: _Reader, entry: LinedDict, position: int) -> Category | No
 
 
 def _department(reader: _Reader, entry: LinedDict, position: int) -> Department | None:
+    reader.known_keys(entry, DEPARTMENT_KEYS)
     name, slug, level = (reader.field(entry, key, str) for key in ("name", "slug", "level"))
     aliases = reader.field(entry, "aliases", list, required=False) or []
     if None in (name, slug, level):
@@ -153,10 +226,12 @@ def _department(reader: _Reader, entry: LinedDict, position: int) -> Department 
     return Department(name, slug, level, tuple(aliases), where(reader.path, entry))
 
 
+# --- matter files -------------------------------------------------------------
+
 def _load_matters(folder: Path, errors: list[ContentError], read_matters: MatterReader) -> list[Matter]:
     if not folder.is_dir():
-        errors.append(ContentError(display_path(folder), 1, "folder of matters is missing",
-                                   "import the official table with 'python -m generator import FILE'"))
+        errors.append(ContentError(display_path(folder), 1, _("folder of matters is missing"),
+                                   _("import the official table with 'python -m generator import FILE'")))
         return []
     matters = []
     folder_label = display_path(folder)  # once: resolving every file's path is slow at scale
@@ -167,14 +242,25 @@ def _load_matters(folder: Path, errors: list[ContentError], read_matters: Matter
     return matters
 
 
+def is_matter_name(name: str) -> bool:
+    """Whether the loader looks at a folder entry of this name: a matter file, or one that looks like it.
+
+    Hidden names (an editor's lock or swap file) are not.
+    """
+    if name.startswith("."):
+        return False
+    return name.endswith(MATTER_SUFFIX) or bool(MARKDOWN_SUFFIX.search(name) or NUMBERED_NAME.match(name))
+
+
 def matter_paths(folder: Path) -> list[Path]:
-    """The matter files of ``folder`` (every name ending in ``.md``), in the order they are read.
+    """The entries of ``folder`` the loader reads or reports (see ``is_matter_name``), in the order read.
 
     Sorted by name, as ``sorted(folder.glob("*.md"))`` sorts them, but without
-    comparing 10,000 path objects.
+    comparing 10,000 path objects. They may be anything (a folder, a pipe, a
+    dangling link): ``load_matter`` finds out before it opens one.
     """
     with os.scandir(folder) as entries:
-        names = sorted(entry.name for entry in entries if entry.name.endswith(".md"))
+        names = sorted(entry.name for entry in entries if is_matter_name(entry.name))
     return [folder / name for name in names]
 
 
@@ -187,33 +273,109 @@ def read_matter_files(paths: list[Path], folder_label: str) -> list[tuple[Matter
     return read
 
 
+def read_regular_file(path: Path, inside: Path) -> tuple[bytes | None, tuple[str, str] | None]:
+    """The bytes of ``path`` if it is a regular file (or a link to one within ``inside``).
+
+    Otherwise None and (message, suggestion) saying what it is, or None for
+    the message when nothing is there at all. The type is checked before the
+    file is opened, and it is opened without blocking: a named pipe would
+    wait for a writer forever.
+    """
+    try:
+        link = stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return None, None
+    except OSError as error:
+        return None, _cannot_read(error)
+    if link:
+        refused = _link_problem(path, inside)
+        if refused is not None:
+            return None, refused
+    try:
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            return None, _not_a_file(status.st_mode)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):  # replaced since the stat
+                return None, _not_a_file(os.fstat(file.fileno()).st_mode)
+            return file.read(), None
+    except OSError as error:
+        return None, _cannot_read(error)
+
+
+def _link_problem(path: Path, inside: Path) -> tuple[str, str] | None:
+    """Why the link ``path`` is not read, or None: it must lead to something inside ``inside``."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # nothing there, or a loop of links
+        return (_("the link leads to nothing (its target {target} does not exist)").format(
+                    target=excerpt(os.readlink(path), 80)), _("remove the link or put the file in its place"))
+    try:
+        target.relative_to(inside.resolve())
+    except ValueError:
+        return (_("the link leads outside the content folder (to {target})").format(target=excerpt(target, 80)),
+                _("put the file itself in the content folder: content outside it is not published"))
+    return None
+
+
+def _not_a_file(mode: int) -> tuple[str, str]:
+    if stat.S_ISDIR(mode):
+        return (_("this is a folder, not a matter file"),
+                _("a matter is a text file; rename the folder so that its name does not end in .md"))
+    return (_("this is not a regular file (a pipe, socket or device)"), _("remove it: only text files are read"))
+
+
+def _cannot_read(error: OSError) -> tuple[str, str]:
+    return (_("the file cannot be read: {reason}").format(reason=error.strerror or error),
+            _("check the file's permissions"))
+
+
 def load_matter(path: Path, errors: list[ContentError], label: str = "") -> Matter | None:
     """Read one matter file; on a shape error, record it and return None.
 
-    ``label`` is the path as messages show it (default: computed from ``path``).
+    ``label`` is the path as messages show it (default: computed from
+    ``path``). Raises FileNotFoundError only when nothing at all is at
+    ``path`` (it was removed since it was listed).
     """
     label = label or display_path(path)
-    raw = path.read_bytes()
     reader = _Reader(label, errors)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        reader.error(raw[:error.start].count(b"\n") + 1, "file is not UTF-8 text", "save it as UTF-8")
+    if not path.name.endswith(MATTER_SUFFIX):
+        reader.error(1, _("the name does not end in '.md', so this file is not read as a matter"),
+                     _("rename it to {name}").format(name=_matter_name(path.name)))
         return None
-    parts = matter_file.split(text)
+    raw, problem = read_regular_file(path, path.parent.parent)
+    if raw is None:
+        if problem is None:
+            raise FileNotFoundError(path)
+        reader.error(1, *problem)
+        return None
+    decoded = source_text.decode(raw, label)
+    if decoded.text is None:
+        errors.extend(decoded.errors)
+        return None
+    parts = matter_file.split(decoded.text)
     if parts is None:
-        reader.error(1, "no front matter", "start the file with '---', the fields, and '---' again")
+        reader.error(1, _("no front matter"), _("start the file with '---', the fields, and '---' again"))
         return None
     data, yaml_errors = load_yaml(parts.front_matter, label, parts.front_matter_line)
     errors.extend(yaml_errors)
-    data = reader.mapping(data, parts.front_matter_line, "the front matter") if not yaml_errors else None
+    if yaml_errors:
+        return None
+    data = reader.mapping(data, parts.front_matter_line, _("the front matter should be a mapping of 'key: value' lines"))
     if data is None:
         return None
     return _build_matter(reader, data, parts, path, hashlib.sha256(raw).hexdigest())
 
 
+def _matter_name(name: str) -> str:
+    """``101-x.MD``, ``101-x.md.txt``, ``101-x`` → ``101-x.md``."""
+    return MARKDOWN_SUFFIX.sub("", name) + MATTER_SUFFIX
+
+
 def _build_matter(reader: _Reader, data: LinedDict, parts: matter_file.MatterText,
                   path: Path, digest: str) -> Matter | None:
+    reader.known_keys(data, MATTER_KEYS)
     fields = {
         "id": reader.field(data, "id", str),
         "number": reader.field(data, "number", int),
