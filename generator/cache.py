@@ -102,8 +102,15 @@ def matters_on_disk(content_dir: Path, known: dict[str, tuple[Stat, str]]) -> li
     """
     hashes = []
     for path in matter_paths(content_dir / MATTERS_DIR):
+        try:
+            status = os.stat(path)
+        except OSError:  # a dangling link: the build reports it
+            hashes.append((path.name, ""))
+            continue
         recorded = known.get(path.name)
-        if recorded is not None and recorded[0] == _stat(os.stat(path)):
+        if not stat.S_ISREG(status.st_mode):  # a folder or a pipe (reading it would block): the build reports it
+            hashes.append((path.name, ""))
+        elif recorded is not None and recorded[0] == _stat(status):
             hashes.append((path.name, recorded[1]))
         else:
             hashes.append((path.name, hashlib.sha256(path.read_bytes()).hexdigest()))
@@ -218,6 +225,8 @@ def _version(distribution: str) -> str:
 
 
 def _read(path: Path) -> bytes:
+    if not path.is_file():  # missing, or a folder or a pipe (reading that would block): the loader reports it
+        return b"\0missing"
     try:
         return path.read_bytes()
     except OSError:

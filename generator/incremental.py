@@ -46,10 +46,13 @@ from jinja2 import meta
 
 from generator import urls
 from generator.build import theme_dir
+from generator.check import settings_first
 from generator.downloads import download_files
 from generator.errors import ContentError, display_path
+from generator.i18n import _, ngettext
 from generator.history import NO_HISTORY, History, load_history
-from generator.loader import CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE, load_content, load_matter
+from generator.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE, is_matter_name, load_content,
+                              load_matter)
 from generator.markup import MarkdownRenderer
 from generator.model import Category, Content, Department, Matter, Site
 from generator.names import with_section_departments
@@ -97,11 +100,14 @@ class Changes:
 
     def describe(self, shown: int = 3) -> str:
         """A short list of what changed, for the terminal."""
-        labels = [*(["settings"] if self.settings else []), *(f"{MATTERS_DIR}/{n}" for n in sorted(self.matters)),
+        labels = [*([_("settings")] if self.settings else []), *(f"{MATTERS_DIR}/{n}" for n in sorted(self.matters)),
                   *(f"templates/{n}" for n in sorted(self.templates)), *(f"static/{n}" for n in sorted(self.static)),
-                  *(["git history"] if self.history else [])]
-        more = f" and {len(labels) - shown} more" if len(labels) > shown else ""
-        return ", ".join(labels[:shown]) + more
+                  *([_("git history")] if self.history else [])]
+        listed = ", ".join(labels[:shown])
+        if len(labels) <= shown:
+            return listed
+        more = len(labels) - shown
+        return ngettext("{listed} and {count} more", "{listed} and {count} more", more).format(listed=listed, count=more)
 
 
 @dataclass(frozen=True)
@@ -118,9 +124,12 @@ class Update:
 
     def summary(self) -> str:
         if self.errors:
-            return f"{self.changes.describe()}: {len(self.errors)} error(s), the site is not updated."
-        return (f"{self.changes.describe()}: {len(self.written)} file(s) written, {len(self.deleted)} deleted "
-                f"in {self.seconds:.2f} s.")
+            return ngettext("{changes}: {count} error, the site is not updated.",
+                            "{changes}: {count} errors, the site is not updated.", len(self.errors)).format(
+                changes=self.changes.describe(), count=len(self.errors))
+        return _("{changes}: {written} file(s) written, {deleted} deleted in {seconds:.2f} s.").format(
+            changes=self.changes.describe(), written=len(self.written), deleted=len(self.deleted),
+            seconds=self.seconds)
 
 
 @dataclass(eq=False)
@@ -204,6 +213,7 @@ class IncrementalSite:
         self._files: dict[str, _MatterFile] = {}
         self._settings: tuple[Site, tuple[Category, ...], tuple[Department, ...]] | None = None
         self._settings_errors: list[ContentError] = []
+        self._unusable: frozenset[str] = frozenset()  # settings files that could not be read (the loader's)
         self._markdown: MarkdownRenderer | None = None
         self._env = environment(self.templates_dir)
         self._history = NO_HISTORY
@@ -271,7 +281,7 @@ class IncrementalSite:
                 self._reload_matter(name)
         content, loader_errors, records = self._assemble()
         guessed, early = self._speculate(changes, content, records, log)
-        errors = _validate(content, loader_errors)
+        errors = _validate(content, loader_errors, self._unusable, self.content_dir)
         if errors:
             self._owed |= early
             self.errors = errors
@@ -339,16 +349,18 @@ class IncrementalSite:
     def _reload_all(self) -> None:
         """Read every content file again: the settings changed, and they shape how every matter reads."""
         loaded = load_content(self.content_dir)
-        folder = self.content_dir / MATTERS_DIR
-        labels = {display_path(folder / name): name for name in self._inputs.matters}
+        folder_label = display_path(self.content_dir / MATTERS_DIR)  # as the loader labels the files (links unresolved)
+        labels = {f"{folder_label}/{name}": name for name in self._inputs.matters}
         by_file: dict[str, list[ContentError]] = defaultdict(list)
         self._settings_errors = []
         for error in loaded.errors:
             (by_file[labels[error.path]] if error.path in labels else self._settings_errors).append(error)
-        content = loaded.content
+        # What was read even if site.yml is unusable (a blank site stands in): every file's errors are reported.
+        content = loaded.partial
         matters = {matter.path.name: matter for matter in content.matters} if content is not None else {}
         self._files = {name: _MatterFile(matters.get(name), tuple(by_file[name])) for name in self._inputs.matters}
         self._settings = (content.site, content.categories, content.departments) if content is not None else None
+        self._unusable = loaded.unusable
         self._markdown = None
 
     def _reload_matter(self, name: str) -> None:
@@ -358,7 +370,8 @@ class IncrementalSite:
             return
         errors: list[ContentError] = []
         try:
-            matter = load_matter(self.content_dir / MATTERS_DIR / name, errors)
+            folder = self.content_dir / MATTERS_DIR
+            matter = load_matter(folder / name, errors, f"{display_path(folder)}/{name}")
         except FileNotFoundError:  # removed since the scan; the next scan forgets it
             self._files.pop(name, None)
             return
@@ -506,7 +519,7 @@ def scan(content_dir: Path, templates_dir: Path, static_dir: Path) -> Inputs:
     if folder.is_dir():
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.endswith(".md") and (signature := _signature(entry)) is not None:
+                if is_matter_name(entry.name) and (signature := _entry_signature(entry)) is not None:
                     matters[entry.name] = signature
     return Inputs(settings, matters, _tree(templates_dir, hidden=True), _tree(static_dir, hidden=False))
 
@@ -518,6 +531,19 @@ def _signature(path: Path | os.DirEntry) -> Signature | None:
     except OSError:
         return None
     return (status.st_mtime_ns, status.st_size, status.st_ino) if stat.S_ISREG(status.st_mode) else None
+
+
+def _entry_signature(entry: os.DirEntry) -> Signature | None:
+    """A matter file's signature; for anything else the loader will report (a folder, a pipe, a dangling
+    link), one of the entry itself, so that it is read (and reported) like a file. None once it is gone."""
+    signature = _signature(entry)
+    if signature is not None:
+        return signature
+    try:
+        status = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    return (status.st_mtime_ns, -1, status.st_ino)
 
 
 def _tree(folder: Path, hidden: bool) -> dict[str, Signature]:
@@ -538,12 +564,13 @@ def _differing(old: dict[str, Signature], new: dict[str, Signature]) -> frozense
     return frozenset(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
 
 
-def _validate(content: Content | None, loader_errors: list[ContentError]) -> tuple[ContentError, ...]:
+def _validate(content: Content | None, loader_errors: list[ContentError], unusable: frozenset[str],
+              content_dir: Path) -> tuple[ContentError, ...]:
     """The errors ``load_valid_content`` would raise, in its order."""
     errors = list(loader_errors)
     if content is not None:
-        errors.extend(validate(content, all_matters_loaded=not loader_errors))
-    return tuple(sorted(errors))
+        errors.extend(validate(content, all_matters_loaded=not loader_errors, unusable=unusable))
+    return tuple(settings_first(sorted(errors), content_dir, unusable))
 
 
 def _affected(old: _Plan, new: _Plan) -> set[str]:
@@ -599,7 +626,7 @@ def template_error(error: jinja2.TemplateError, templates_dir: Path) -> ContentE
     if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
         return ContentError(display_path(Path(error.filename)), error.lineno, error.message or str(error))
     if isinstance(error, jinja2.TemplateNotFound):
-        return ContentError(display_path(templates_dir), 0, f"template not found: {error.name}")
+        return ContentError(display_path(templates_dir), 0, _("template not found: {name}").format(name=error.name))
     folder = str(templates_dir.resolve())
     frames = [frame for frame in traceback.extract_tb(error.__traceback__)
               if str(Path(frame.filename).resolve()).startswith(folder)]

@@ -14,14 +14,21 @@ terminal shows too, so that the page being edited and the home page both say
 what is wrong. The downloads and the full list are produced when first asked
 for after a change: at 10,000 matters they take seconds, which an edit should
 not wait for.
+
+The server stops cleanly, removing its temporary folder, on Ctrl-C and on
+SIGTERM or SIGHUP too (a process manager, a container, ``kill``, a closed
+terminal), whatever the signal dispositions it inherited.
 """
 from __future__ import annotations
 
 import gc
 import mimetypes
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -33,6 +40,7 @@ from tornado.ioloop import PeriodicCallback
 
 from generator import urls
 from generator.build import theme_dir
+from generator.i18n import _
 from generator.incremental import IncrementalSite, Update
 
 POLL_SECONDS = 0.2  # how often the sources are stat-ed, at least
@@ -41,6 +49,7 @@ MAX_POLL_SECONDS = 2.0
 HISTORY_EVERY = 10  # polls between checks of the git commit (a subprocess)
 OPEN_DELAY_SECONDS = 0.5
 TEXT_TYPES = ("text/", "application/javascript", "application/json")
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -54,24 +63,45 @@ def serve(content_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
           out: TextIO = sys.stdout) -> int:
     """Build, serve and follow the sources until interrupted; 1 if the port cannot be used."""
     templates, static = theme_dir(content_dir, "templates"), theme_dir(content_dir, "static")
-    with tempfile.TemporaryDirectory(prefix="lvzhi-serve-") as folder:
+    with tempfile.TemporaryDirectory(prefix="lvzhi-serve-") as folder, _stopped_by(STOP_SIGNALS):
         site = IncrementalSite(content_dir, Path(folder) / "site", templates, static, defer=deferred)
-        print(f"Building {content_dir} …", file=out, flush=True)
+        print(_("Building {folder} …").format(folder=content_dir), file=out, flush=True)
         first = site.update()
-        _report(first, out, f"Built {len(first.written)} files in {first.seconds:.2f} s.")
+        _report(first, out, _("Built {count} files in {seconds:.2f} s.").format(
+            count=len(first.written), seconds=first.seconds))
         gc.collect()
         gc.freeze()  # the content stays in memory for the session: keep the collector from walking it again
         watched = (content_dir, templates, static)
         server = Server(app=site_app(site), watcher=_Rebuilder(site, watched, lambda update: _report(update, out)))
-        print(f"Serving http://{host}:{port}/ … (Ctrl-C to stop)", file=out, flush=True)
+        print(_("Serving http://{host}:{port}/ … (Ctrl-C to stop)").format(host=host, port=port), file=out, flush=True)
         try:
             server.serve(port=port, host=host, debug=False,
                          open_url_delay=OPEN_DELAY_SECONDS if open_browser else None)
         except OSError as error:  # the port is taken, or the host is not ours
-            print(f"error: cannot serve on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+            print(_("error: cannot serve on {host}:{port}: {reason}").format(
+                host=host, port=port, reason=error.strerror or error), file=sys.stderr)
             return 1
-    print("Stopped.", file=out, flush=True)
+    print(_("Stopped."), file=out, flush=True)
     return 0
+
+
+@contextmanager
+def _stopped_by(signals: Iterable[int]) -> Iterator[None]:
+    """Within the block, ``signals`` stop the server as Ctrl-C does (livereload then returns, and the
+    temporary folder is removed); before, their default would end the process without any cleanup."""
+
+    def interrupt(number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = {number: signal.signal(number, interrupt) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _report(update: Update, out: TextIO, summary: str = "") -> None:

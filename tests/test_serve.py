@@ -1,4 +1,9 @@
-"""``serve``: a real server on a loopback port follows edits, shows content errors, and stops cleanly on Ctrl-C."""
+"""``serve``: a real server on a loopback port follows edits, shows content errors, and stops cleanly.
+
+The server is stopped with SIGTERM, or with SIGINT after resetting its
+disposition in the child: a shell starts background jobs with SIGINT
+ignored, and the tests must pass however the suite was started.
+"""
 from __future__ import annotations
 
 import io
@@ -68,14 +73,27 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def default_sigint() -> None:
+    """In the child before it runs Python: Ctrl-C as a terminal would deliver it, whatever was inherited."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
-def server(content: Path):
+def temporary(tmp_path: Path) -> Path:
+    """The server's temporary directory (TMPDIR), to see that it leaves nothing behind."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def server(content: Path, temporary: Path):
     """``python -m generator serve`` in a subprocess, working in the content's parent folder."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--content", "content", "--port", str(port)],
-        cwd=content.parent, env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=content.parent, env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temporary)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_for(lambda: answers(base) or process.poll() is not None, STARTUP_SECONDS, "the server to answer")
@@ -87,7 +105,7 @@ def server(content: Path):
             process.communicate()
 
 
-def test_serve_follows_edits_shows_errors_and_stops_cleanly(server, content):
+def test_serve_follows_edits_shows_errors_and_stops_cleanly_on_sigterm(server, content, temporary):
     process, base = server
     matter = next((content / "matters").glob("006-*.md"))
     page = base + urls.matter("qian-shu-nong-cun-tu-di-cheng")
@@ -118,12 +136,43 @@ def test_serve_follows_edits_shows_errors_and_stops_cleanly(server, content):
     last.unlink()
     wait_for(lambda: fetch(last_page)[0] == 404, CHANGE_SECONDS, "the deleted matter's page to go")
 
+    assert list(temporary.glob("lvzhi-serve-*"))
+    process.send_signal(signal.SIGTERM)  # as a process manager or a container stops it
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Traceback" not in out + err
+    assert "Stopped." in out
+    assert not list(temporary.iterdir())  # its temporary folder is gone
+    assert f"Serving http://127.0.0.1:{base.split(':')[-1].rstrip('/')}/" in out
+    assert f"content/matters/{matter.name}:5: unknown category '经济发'" in out  # the terminal has it too
+
+
+def test_serve_stops_cleanly_on_ctrl_c(server, temporary):
+    process, base = server
+    assert list(temporary.glob("lvzhi-serve-*"))
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=10)
     assert process.returncode in (0, 130)
     assert "Traceback" not in out + err
-    assert f"Serving http://127.0.0.1:{base.split(':')[-1].rstrip('/')}/" in out
-    assert f"content/matters/{matter.name}:5: unknown category '经济发'" in out  # the terminal has it too
+    assert not list(temporary.iterdir())
+
+
+def test_a_settings_file_in_gbk_shows_the_error_page_not_the_last_good_site(content, tmp_path):
+    site = IncrementalSite(content, tmp_path / "out", defer=deferred)
+    assert not site.update().errors
+    app = site_app(site)
+    assert request(app, "/")[0] == "200 OK"
+    settings = content / "site.yml"
+    settings.write_bytes(settings.read_text(encoding="utf-8").encode("gbk"))
+    update = site.update()
+    assert [str(error) for error in update.errors] == [
+        f"{settings.as_posix()}:2: the file is not UTF-8 text (it looks like GBK/GB18030) (save it as UTF-8 text)"]
+    for path in ("/", "/matters/qian-shu-nong-cun-tu-di-cheng.html"):
+        status, _, body = request(app, path)
+        assert status.startswith("500") and "site.yml:2: the file is not UTF-8 text" in body.decode("utf-8")
+    settings.write_bytes(settings.read_bytes().decode("gbk").encode("utf-8"))
+    assert not site.update().errors
+    assert request(app, "/")[0] == "200 OK"
 
 
 def request(app, path: str) -> tuple[str, dict[str, str], bytes]:
