@@ -79,7 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.set_defaults(run=_import)
 
     diff = commands.add_parser("diff", parents=[common],
-                               help="summarise the content changes between two git revisions")
+                               help="summarise the content changes between two git revisions",
+                               description=_("A matter that cannot be read at one of the revisions (broken YAML, a "
+                                             "link leading out of the content folder) is named in a warning and left "
+                                             "out of the summary: it is reported neither as removed nor as added, "
+                                             "and the exit status stays 0. Settings that cannot be read are an "
+                                             "error (exit status 1)."))
     diff.add_argument("base", nargs="?", metavar="BASE",
                       help="the older revision (default: where this branch left main, or HEAD)")
     diff.add_argument("head", nargs="?", metavar="HEAD", help="the newer revision (default: the working tree)")

@@ -9,6 +9,7 @@ built from a plain folder must still build, silently.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import subprocess
 import tarfile
@@ -17,8 +18,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from generator.changes import Change, diff_content, empty_content
-from generator.errors import ContentError, ContentErrors
-from generator.loader import MATTERS_DIR, Loaded, load_content
+from generator.errors import ContentError, ContentErrors, display_path
+from generator.i18n import _
+from generator.loader import MATTERS_DIR, Loaded, load_content, matter_paths
 from generator.model import Content
 from generator.names import with_section_departments
 
@@ -63,6 +65,11 @@ class Side:
     errors: tuple[ContentError, ...]
     label: str  # the revision, or "working tree"
     missing: bool = False  # no content folder at all: compared as empty content
+    # Matter files that are there but could not be read (bad YAML, a link leading out): their paths as
+    # messages show them, and the ids their names carry. Such a matter is not compared at all: it was
+    # not deleted, nor added on the other side.
+    unreadable: tuple[str, ...] = ()
+    unreadable_ids: frozenset[str] = frozenset()
 
 
 # --- running git -----------------------------------------------------------
@@ -74,7 +81,7 @@ def run_git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
         result = subprocess.run(["git", *GIT_OPTIONS, "-C", str(repo), *args], input=stdin,
                                 capture_output=True, check=False)
     except OSError as error:
-        raise GitError(f"cannot run git: {error}") from error
+        raise GitError(_("cannot run git: {reason}").format(reason=error)) from error
     if result.returncode != 0:
         lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
         # git's verdict is its "fatal:" line; hints about what to do follow it.
@@ -87,7 +94,7 @@ def _toplevel(path: Path) -> Path:
     """The top folder of the git checkout holding ``path``; GitError, with git's reason, otherwise."""
     folder = path if path.is_dir() else path.parent
     if not folder.is_dir():
-        raise GitError(f"{path} does not exist")
+        raise GitError(_("{path} does not exist").format(path=path))
     return Path(run_git(folder, "rev-parse", "--show-toplevel").decode("utf-8").strip()).resolve()
 
 
@@ -114,7 +121,7 @@ def _commit(repo: Path, revision: str) -> str:
             raise GitError(revision)  # an option, not a revision
         return run_git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
     except GitError:
-        raise GitError(f"unknown revision '{revision}'") from None
+        raise GitError(_("unknown revision '{revision}'").format(revision=revision)) from None
 
 
 def default_base(repo: Path) -> str:
@@ -132,24 +139,65 @@ def default_base(repo: Path) -> str:
 # --- content at a revision -------------------------------------------------
 
 
-def _extract(repo: Path, tree: str, folder: Path) -> None:
-    """Write the files of ``tree`` (``REV:content`` or a tree id) into ``folder``."""
+def _extract(repo: Path, tree: str, folder: Path) -> list[str]:
+    """Write the files of ``tree`` (``REV:content`` or a tree id) into ``folder``.
+
+    Links leading out of the tree (to an absolute path, or up through ``..``)
+    are not written, as the loader does not read them in a working tree
+    either: their names (relative to the tree) are returned.
+    """
     archive = run_git(repo, "archive", "--format=tar", tree)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
-            tar.extractall(folder, filter="data")
-        else:  # git's own archive of our own repository
-            tar.extractall(folder)
+    refused: list[str] = []
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            members = [member for member in tar.getmembers() if _stays_inside(member)]
+            refused = [member.name for member in tar.getmembers() if not _stays_inside(member)]
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+                tar.extractall(folder, members=members, filter="data")
+            else:  # git's own archive of our own repository
+                tar.extractall(folder, members=members)
+    except (tarfile.TarError, OSError) as error:
+        raise GitError(_("cannot unpack {tree}: {reason}").format(tree=tree, reason=error)) from error
+    return refused
 
 
-def _load(folder: Path, label: str, shown_as: str | None = None) -> Side:
-    """Load (not validate: an old revision may predate today's rules) one side's content."""
+def _stays_inside(member: tarfile.TarInfo) -> bool:
+    """Whether a member of git's archive, and what it links to, stay within the archive's folder."""
+    names = [member.name]
+    if member.issym():
+        names.append(posixpath.join(posixpath.dirname(member.name), member.linkname))
+    elif member.islnk():
+        names.append(member.linkname)
+    return not any(posixpath.isabs(name) or posixpath.normpath(name).split("/")[0] == ".." for name in names)
+
+
+def _load(folder: Path, label: str, shown_as: str | None = None, refused: tuple[str, ...] = ()) -> Side:
+    """Load (not validate: an old revision may predate today's rules) one side's content.
+
+    ``refused`` are files of the revision that were not extracted (links leading out of it).
+    """
     loaded: Loaded = load_content(folder)
-    errors = loaded.errors
+    errors = list(loaded.errors)
+    errors += [ContentError(f"{folder.as_posix()}/{name}", 1, _("a link leading outside the content folder is not read"),
+                            _("put the file itself in the content folder")) for name in refused]
     if shown_as is not None:
         errors = [_relabel(error, folder, shown_as) for error in errors]
+    unread = _unread_matters(folder, loaded, refused)
+    shown = f"{shown_as}/{MATTERS_DIR}" if shown_as is not None else display_path(folder / MATTERS_DIR)
+    ids = frozenset(match["id"] for name in unread if (match := MATTER_FILE.match(name)))
     content = with_section_departments(loaded.content) if loaded.content is not None else None
-    return Side(content, tuple(errors), label)
+    return Side(content, tuple(errors), label, unreadable=tuple(f"{shown}/{name}" for name in unread),
+                unreadable_ids=ids)
+
+
+def _unread_matters(folder: Path, loaded: Loaded, refused: tuple[str, ...]) -> list[str]:
+    """Names of the matter files in ``folder`` that the loader could not read, or that were not extracted."""
+    matters = folder / MATTERS_DIR
+    present = {path.name for path in matter_paths(matters)} if matters.is_dir() else set()
+    read = {matter.path.name for matter in loaded.partial.matters} if loaded.partial is not None else set()
+    not_extracted = {PurePosixPath(name).name for name in refused
+                     if PurePosixPath(name).parent == PurePosixPath(MATTERS_DIR)}
+    return sorted((present - read) | not_extracted)
 
 
 def _relabel(error: ContentError, folder: Path, shown_as: str) -> ContentError:
@@ -166,21 +214,21 @@ def read_side(content_dir: Path, revision: str | None) -> Side:
     Raises GitError, with git's reason, for an unknown revision or a folder outside any checkout.
     """
     if revision is None:
-        return _load(content_dir, "working tree")
+        return _load(content_dir, _("working tree"))
     repo = _toplevel(content_dir)
     relative = content_path_in_repo(repo, content_dir)
     if relative is None:
-        raise GitError(f"{content_dir} is not inside the git checkout {repo}")
+        raise GitError(_("{folder} is not inside the git checkout {repo}").format(folder=content_dir, repo=repo))
     commit = _commit(repo, revision)
     shown_as = f"{revision}:{relative}"
     with tempfile.TemporaryDirectory(prefix="lvzhi-rev-") as temporary:
         folder = Path(temporary)
         try:
-            _extract(repo, f"{commit}:{relative}", folder)
+            refused = _extract(repo, f"{commit}:{relative}", folder)
         except GitError:
-            missing = ContentError(shown_as, 1, "the content folder does not exist at this revision")
+            missing = ContentError(shown_as, 1, _("the content folder does not exist at this revision"))
             return Side(None, (missing,), revision, missing=True)
-        return _load(folder, revision, shown_as)
+        return _load(folder, revision, shown_as, tuple(refused))
 
 
 def compare(content_dir: Path, base: str | None = None, head: str | None = None) -> tuple[Change, list[str]]:
@@ -188,7 +236,9 @@ def compare(content_dir: Path, base: str | None = None, head: str | None = None)
     working tree), and warnings about files that could not be read.
 
     A side without a content folder counts as empty; a side whose content
-    cannot be loaded at all raises ContentErrors.
+    cannot be loaded at all raises ContentErrors. A matter file that cannot
+    be read on one side is left out of both (a warning says so): it was not
+    deleted, and the other side's version was not added.
     """
     if base is None:
         base = default_base(_toplevel(content_dir))
@@ -200,8 +250,20 @@ def compare(content_dir: Path, base: str | None = None, head: str | None = None)
         raise ContentErrors([*old.errors, *new.errors])
     old_content = old.content or empty_content(new.content.site)  # type: ignore[union-attr]
     new_content = new.content or empty_content(old_content.site)
+    left_out = old.unreadable_ids | new.unreadable_ids
+    old_content, new_content = _without(old_content, left_out), _without(new_content, left_out)
     warnings = [str(error) for side in (old, new) for error in side.errors]
+    warnings += [_("{path}: this matter cannot be read at {revision}, so it is left out of the comparison "
+                   "(neither removed nor added)").format(path=path, revision=side.label)
+                 for side in (old, new) for path in side.unreadable]
     return diff_content(old_content, new_content), warnings
+
+
+def _without(content: Content, ids: frozenset[str]) -> Content:
+    """``content`` without the matters of ``ids``."""
+    if not ids:
+        return content
+    return replace(content, matters=tuple(matter for matter in content.matters if matter.id not in ids))
 
 
 # --- history ---------------------------------------------------------------
