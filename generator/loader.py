@@ -321,8 +321,8 @@ def _link_problem(path: Path, inside: Path) -> tuple[str, str] | None:
 
 def _not_a_file(mode: int) -> tuple[str, str]:
     if stat.S_ISDIR(mode):
-        return (_("this is a folder, not a matter file"),
-                _("a matter is a text file; rename the folder so that its name does not end in .md"))
+        return (_("this is a folder, not a text file"),
+                _("rename or remove the folder: a text file is expected under this name"))
     return (_("this is not a regular file (a pipe, socket or device)"), _("remove it: only text files are read"))
 
 

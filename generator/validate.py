@@ -219,5 +219,6 @@ def _check_layout(matter: Matter) -> Iterator[ContentError]:
 
 def _did_you_mean(close: list[str], where: str) -> str:
     if close:
-        return _("did you mean {names}?").format(names=_(" or ").join(f"'{excerpt(name)}'" for name in close))
+        quoted = (_("'{name}'").format(name=excerpt(name)) for name in close)
+        return _("did you mean {names}?").format(names=_(" or ").join(quoted))
     return _("see {file}").format(file=where)
