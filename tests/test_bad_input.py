@@ -445,3 +445,29 @@ def test_diff_over_a_gbk_site_yml(repo: Path, content: Path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == (
         "main:content/site.yml:2: the file is not UTF-8 text (it looks like GBK/GB18030) (save it as UTF-8 text)")
+
+
+# --- serve's incremental engine meets the same entries -----------------------------------------------------
+
+
+def test_serve_reports_entries_that_are_not_matter_files_and_forgets_them_when_gone(content: Path, tmp_path: Path):
+    from generator.incremental import IncrementalSite
+
+    site = IncrementalSite(content, tmp_path / "out")
+    assert not site.update().errors
+    matters = content / "matters"
+    os.mkfifo(matters / "006-pipe.md")
+    (matters / "007-folder.md").mkdir()
+    (matters / "008-gone.md").symlink_to("nowhere.md")
+    Path(SECOND).rename(SECOND.replace(".md", ".MD"))
+    with time_bound():
+        update = site.update()
+    assert [f"{error.path}:{error.line}" for error in update.errors] == [
+        "content/matters/002-she-qu-gong-zuo-zhe-zhao-pin.MD:1", "content/matters/006-pipe.md:1",
+        "content/matters/007-folder.md:1", "content/matters/008-gone.md:1"]
+    for name in ("006-pipe.md", "008-gone.md"):
+        (matters / name).unlink()
+    (matters / "007-folder.md").rmdir()
+    Path(SECOND.replace(".md", ".MD")).rename(SECOND)
+    with time_bound():
+        assert site.update().errors == ()
