@@ -86,7 +86,7 @@ def run_git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
         lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
         # git's verdict is its "fatal:" line; hints about what to do follow it.
         message = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else "")
-        raise GitError(message.removeprefix("fatal: ") or f"git {args[0]} failed")
+        raise GitError(message.removeprefix("fatal: ") or _("git {command} failed").format(command=args[0]))
     return result.stdout
 
 
@@ -178,7 +178,8 @@ def _load(folder: Path, label: str, shown_as: str | None = None, refused: tuple[
     """
     loaded: Loaded = load_content(folder)
     errors = list(loaded.errors)
-    errors += [ContentError(f"{folder.as_posix()}/{name}", 1, _("a link leading outside the content folder is not read"),
+    errors += [ContentError(f"{folder.as_posix()}/{name}", 1,
+                            _("a link leading outside the content folder is not read"),
                             _("put the file itself in the content folder")) for name in refused]
     if shown_as is not None:
         errors = [_relabel(error, folder, shown_as) for error in errors]
@@ -367,12 +368,12 @@ def list_revisions(repo_root: Path, content_dir: Path, limit: int = REVISION_LIM
 
 
 def _summaries(repo: Path, relative: str, commits: list[tuple[list[str], list[str]]]) -> list[ListRevision]:
-    fulls = [fields[0] for fields, _ in commits]
+    fulls = [fields[0] for fields, _files in commits]
     trees = _trees(repo, [f"{full}{parent}:{relative}" for full in fulls for parent in ("", "^")])
     cache: dict[str, Content | None] = {}
     revisions = []
     with tempfile.TemporaryDirectory(prefix="lvzhi-history-") as temporary:
-        for (full, short, date, subject), _ in commits:
+        for (full, short, date, subject), _files in commits:
             new = _tree_content(repo, trees.get(f"{full}:{relative}"), Path(temporary), cache)
             old = _tree_content(repo, trees.get(f"{full}^:{relative}"), Path(temporary), cache)
             if new is None and old is None:

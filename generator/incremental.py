@@ -107,7 +107,8 @@ class Changes:
         if len(labels) <= shown:
             return listed
         more = len(labels) - shown
-        return ngettext("{listed} and {count} more", "{listed} and {count} more", more).format(listed=listed, count=more)
+        return ngettext("{listed} and {count} more", "{listed} and {count} more", more).format(
+            listed=listed, count=more)
 
 
 @dataclass(frozen=True)

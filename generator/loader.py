@@ -371,7 +371,8 @@ def load_matter(path: Path, errors: list[ContentError], label: str = "") -> Matt
     errors.extend(yaml_errors)
     if yaml_errors:
         return None
-    data = reader.mapping(data, parts.front_matter_line, _("the front matter should be a mapping of 'key: value' lines"))
+    data = reader.mapping(data, parts.front_matter_line,
+                          _("the front matter should be a mapping of 'key: value' lines"))
     if data is None:
         return None
     return _build_matter(reader, data, parts, path, hashlib.sha256(raw).hexdigest())

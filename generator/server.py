@@ -73,7 +73,8 @@ def serve(content_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
         gc.freeze()  # the content stays in memory for the session: keep the collector from walking it again
         watched = (content_dir, templates, static)
         server = Server(app=site_app(site), watcher=_Rebuilder(site, watched, lambda update: _report(update, out)))
-        print(_("Serving http://{host}:{port}/ … (Ctrl-C to stop)").format(host=host, port=port), file=out, flush=True)
+        print(_("Serving http://{host}:{port}/ … (Ctrl-C to stop)").format(host=host, port=port), file=out,
+              flush=True)
         try:
             server.serve(port=port, host=host, debug=False,
                          open_url_delay=OPEN_DELAY_SECONDS if open_browser else None)
