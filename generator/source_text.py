@@ -62,24 +62,25 @@ def _not_utf8(raw: bytes) -> str:
 
 
 def control_characters(text: str, label: str) -> list[ContentError]:
-    """One error for each of the first lines holding a control character, then one counting the rest."""
+    """One error for each of the first lines holding a control character, then one counting the rest
+    (at the first line not shown): a file full of them should not bury the report."""
     errors: list[ContentError] = []
-    lines_with = 0
+    hidden: list[int] = []  # lines not reported one by one
     for number, line in enumerate(text.split("\n"), start=1):
         found = CONTROL.search(line)
         if found is None:
             continue
-        lines_with += 1
-        if lines_with <= SHOWN_PER_FILE:
+        if len(errors) < SHOWN_PER_FILE:
             errors.append(ContentError(
                 label, number,
                 _("invisible control character U+{code:04X} in column {column}").format(
                     code=ord(found.group()), column=found.start() + 1),
                 _("delete it: it has no place in the text (it may come from copying or converting)")))
-    if lines_with > SHOWN_PER_FILE:
-        more = lines_with - SHOWN_PER_FILE
+        else:
+            hidden.append(number)
+    if hidden:
         errors.append(ContentError(
-            label, 1, ngettext("control characters on {count} more line",
-                               "control characters on {count} more lines", more).format(count=more),
-            _("search the file for them and delete them")))
+            label, hidden[0], ngettext("control characters on {count} more line",
+                                       "control characters on {count} more lines", len(hidden)).format(
+                count=len(hidden)), _("search the file for them and delete them")))
     return errors

@@ -195,7 +195,7 @@ CASES = [
          [f"{FIRST}:15: invisible control character U+001B in column 4 "
           "(delete it: it has no place in the text (it may come from copying or converting))"]),
     Case("control characters on many lines are counted", control_on_many_lines,
-         [f"{FIRST}:1: control characters on 3 more lines (search the file for them and delete them)"],
+         [f"{FIRST}:24: control characters on 3 more lines (search the file for them and delete them)"],
          contains=True),
     Case("a line separator would shift the lines", lambda c: replace_once(FIRST, "title: 开展", "title: 开\u2028展"),
          [f"{FIRST}:4: invisible control character U+2028 in column 9 "
