@@ -21,10 +21,10 @@ def load_valid_content(content_dir: Path, read_matters: MatterReader | None = No
     loaded = load_content(content_dir, read_matters)
     errors = list(loaded.errors)
     if loaded.partial is not None:
-        errors.extend(validate(loaded.partial, all_matters_loaded=not loaded.errors, unusable=loaded.unusable))
+        errors.extend(validate(loaded.partial, all_matters_loaded=not loaded.errors, gaps=loaded.gaps))
     if errors or loaded.content is None:
         failure = ContentErrors(errors)
-        failure.errors = settings_first(failure.errors, content_dir, loaded.unusable)
+        failure.errors = settings_first(failure.errors, content_dir, loaded.gaps.files)
         raise failure
     return with_section_departments(loaded.content)
 

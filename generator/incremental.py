@@ -51,8 +51,8 @@ from generator.downloads import download_files
 from generator.errors import ContentError, display_path
 from generator.i18n import _, ngettext
 from generator.history import NO_HISTORY, History, load_history
-from generator.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE, is_matter_name, load_content,
-                              load_matter)
+from generator.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE, Gaps, is_matter_name,
+                              load_content, load_matter)
 from generator.markup import MarkdownRenderer
 from generator.model import Category, Content, Department, Matter, Site
 from generator.names import with_section_departments
@@ -214,7 +214,7 @@ class IncrementalSite:
         self._files: dict[str, _MatterFile] = {}
         self._settings: tuple[Site, tuple[Category, ...], tuple[Department, ...]] | None = None
         self._settings_errors: list[ContentError] = []
-        self._unusable: frozenset[str] = frozenset()  # settings files that could not be read (the loader's)
+        self._gaps = Gaps()  # what the settings could not define (the loader's)
         self._markdown: MarkdownRenderer | None = None
         self._env = environment(self.templates_dir)
         self._history = NO_HISTORY
@@ -282,7 +282,7 @@ class IncrementalSite:
                 self._reload_matter(name)
         content, loader_errors, records = self._assemble()
         guessed, early = self._speculate(changes, content, records, log)
-        errors = _validate(content, loader_errors, self._unusable, self.content_dir)
+        errors = _validate(content, loader_errors, self._gaps, self.content_dir)
         if errors:
             self._owed |= early
             self.errors = errors
@@ -361,7 +361,7 @@ class IncrementalSite:
         matters = {matter.path.name: matter for matter in content.matters} if content is not None else {}
         self._files = {name: _MatterFile(matters.get(name), tuple(by_file[name])) for name in self._inputs.matters}
         self._settings = (content.site, content.categories, content.departments) if content is not None else None
-        self._unusable = loaded.unusable
+        self._gaps = loaded.gaps
         self._markdown = None
 
     def _reload_matter(self, name: str) -> None:
@@ -565,13 +565,13 @@ def _differing(old: dict[str, Signature], new: dict[str, Signature]) -> frozense
     return frozenset(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
 
 
-def _validate(content: Content | None, loader_errors: list[ContentError], unusable: frozenset[str],
+def _validate(content: Content | None, loader_errors: list[ContentError], gaps: Gaps,
               content_dir: Path) -> tuple[ContentError, ...]:
     """The errors ``load_valid_content`` would raise, in its order."""
     errors = list(loader_errors)
     if content is not None:
-        errors.extend(validate(content, all_matters_loaded=not loader_errors, unusable=unusable))
-    return tuple(settings_first(sorted(errors), content_dir, unusable))
+        errors.extend(validate(content, all_matters_loaded=not loader_errors, gaps=gaps))
+    return tuple(settings_first(sorted(errors), content_dir, gaps.files))
 
 
 def _affected(old: _Plan, new: _Plan) -> set[str]:

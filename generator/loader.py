@@ -54,14 +54,26 @@ BLANK_SITE = Site("", "", "", "", "", "", "")  # stands in for an unusable site.
 
 
 @dataclass(frozen=True)
+class Gaps:
+    """What the settings would define but do not, because of an error already reported.
+
+    Checking the matters against a definition that is missing for that
+    reason would only echo the error, once for every matter (100 "unknown
+    category" for one empty categories.yml), and hide the file at fault.
+    """
+
+    files: frozenset[str] = frozenset()  # settings files that could not be read at all (missing, empty, bad YAML)
+    categories: frozenset[str] = frozenset()  # names of category entries that could not be built
+    departments: frozenset[str] = frozenset()  # names and aliases of department entries that could not be built
+
+
+@dataclass(frozen=True)
 class Loaded:
     """What the loader could read, and what it could not."""
 
     content: Content | None  # None when site.yml is unusable
     errors: list[ContentError]
-    # Settings files that could not be read as a whole (missing, empty, not UTF-8, bad YAML): what they
-    # define is unknown, so checks against it would only echo their error.
-    unusable: frozenset[str] = frozenset()
+    gaps: Gaps = Gaps()
     partial: Content | None = None  # everything that was read, a blank Site standing in for an unusable one
 
 
@@ -123,13 +135,16 @@ def load_content(content_dir: Path, read_matters: MatterReader | None = None) ->
     """Read everything under ``content_dir``; ``content`` is None only when site.yml is unusable."""
     errors: list[ContentError] = []
     unusable: set[str] = set()
+    unbuilt_categories: set[str] = set()
+    unbuilt_departments: set[str] = set()
     site = _load_site(content_dir / SITE_FILE, errors, unusable)
-    categories = _load_list(content_dir / CATEGORIES_FILE, _category, errors, unusable)
-    departments = _load_list(content_dir / DEPARTMENTS_FILE, _department, errors, unusable)
+    categories = _load_list(content_dir / CATEGORIES_FILE, _category, errors, unusable, unbuilt_categories)
+    departments = _load_list(content_dir / DEPARTMENTS_FILE, _department, errors, unusable, unbuilt_departments)
     matters = _load_matters(content_dir / MATTERS_DIR, errors, read_matters or read_matter_files)
     partial = Content(site or BLANK_SITE, tuple(categories), tuple(departments),
                       tuple(sorted(matters, key=lambda matter: (matter.number, matter.id))))
-    return Loaded(partial if site is not None else None, errors, frozenset(unusable), partial)
+    gaps = Gaps(frozenset(unusable), frozenset(unbuilt_categories), frozenset(unbuilt_departments))
+    return Loaded(partial if site is not None else None, errors, gaps, partial)
 
 
 def where(path: str, data: LinedDict) -> Where:
@@ -189,7 +204,9 @@ def _load_site(path: Path, errors: list[ContentError], unusable: set[str]) -> Si
 
 
 def _load_list(path: Path, build: Callable[[_Reader, LinedDict, int], Any], errors: list[ContentError],
-               unusable: set[str]) -> list:
+               unusable: set[str], unbuilt: set[str]) -> list:
+    """The entries of a list file that could be built; the names (and aliases) of those that could not
+    are added to ``unbuilt``."""
     data = _read_yaml_file(path, errors, unusable)
     if data is None:
         return []
@@ -206,7 +223,16 @@ def _load_list(path: Path, build: Callable[[_Reader, LinedDict, int], Any], erro
         value = build(reader, entry, position) if entry is not None else None
         if value is not None:
             built.append(value)
+        elif entry is not None:
+            unbuilt.update(_spellings(entry))
     return built
+
+
+def _spellings(entry: LinedDict) -> list[str]:
+    """The name and aliases an entry gives, as far as they are text."""
+    aliases = entry.get("aliases")
+    spellings = [entry.get("name"), *(aliases if isinstance(aliases, list) else [])]
+    return [spelling.strip() for spelling in spellings if isinstance(spelling, str) and spelling.strip()]
 
 
 def _category(reader: _Reader, entry: LinedDict, position: int) -> Category | None:

@@ -10,23 +10,23 @@ from generator import matter_file
 from generator.errors import ContentError
 from generator.excerpt import excerpt
 from generator.i18n import N_, _
-from generator.loader import CATEGORIES_FILE, DEPARTMENTS_FILE
+from generator.loader import CATEGORIES_FILE, DEPARTMENTS_FILE, Gaps
 from generator.model import DEPARTMENT_LEVELS, TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING, Content, Matter
-from generator.names import DepartmentNames, heading_names
+from generator.names import HEADING_JOINER, DepartmentNames, fold, heading_names
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_HINT = N_("use lower-case ASCII letters, digits and hyphens, e.g. 'civil-affairs'")
 
 
-def validate(content: Content, all_matters_loaded: bool = True,
-             unusable: frozenset[str] = frozenset()) -> list[ContentError]:
+def validate(content: Content, all_matters_loaded: bool = True, gaps: Gaps = Gaps()) -> list[ContentError]:
     """All consistency errors of ``content``, in file and line order.
 
     When some matter files could not be loaded, gaps in the numbering are not
-    reported: they would only echo the loader's errors. Likewise when
-    categories.yml or departments.yml could not be read at all (``unusable``,
-    from the loader), the matters' categories or departments are not checked:
-    every matter would be reported for the one broken file.
+    reported: they would only echo the loader's errors. Likewise for the
+    settings the loader could not read (``gaps``): when categories.yml or
+    departments.yml could not be read at all, the matters' categories or
+    departments are not checked, and a category or department whose entry
+    could not be built is not reported as unknown in every matter naming it.
     """
     names = DepartmentNames(content.departments)
     errors = [
@@ -35,10 +35,33 @@ def validate(content: Content, all_matters_loaded: bool = True,
         *_check_numbers(content.matters, all_matters_loaded),
         *_check_duplicate_ids(content.matters),
     ]
-    check_categories, check_departments = CATEGORIES_FILE not in unusable, DEPARTMENTS_FILE not in unusable
+    known = _Known(gaps, names)
     for matter in content.matters:
-        errors.extend(_check_matter(matter, content, names, check_categories, check_departments))
+        errors.extend(_check_matter(matter, content, known))
     return sorted(errors)
+
+
+class _Known:
+    """The department names, and what may be checked against the settings (see ``Gaps``)."""
+
+    def __init__(self, gaps: Gaps, names: DepartmentNames):
+        self.names = names
+        self.categories = CATEGORIES_FILE not in gaps.files
+        self.departments = DEPARTMENTS_FILE not in gaps.files
+        self._unbuilt_categories = gaps.categories
+        self._unbuilt_departments = {fold(name) for name in gaps.departments}
+
+    def unbuilt_category(self, name: str) -> bool:
+        return name in self._unbuilt_categories
+
+    def unbuilt_department(self, name: str) -> bool:
+        return fold(name) in self._unbuilt_departments
+
+    def unbuilt_heading(self, names: str) -> bool:
+        """Whether every name of a heading is known or an unbuilt department's, and one is unbuilt."""
+        parts = names.split(HEADING_JOINER)
+        return (any(self.unbuilt_department(part) for part in parts)
+                and all(self.names.resolve(part) or self.unbuilt_department(part) for part in parts))
 
 
 def _duplicates(values: Iterable[tuple[str, object]]) -> Iterator[tuple[str, object]]:
@@ -114,14 +137,13 @@ def _check_duplicate_ids(matters: tuple[Matter, ...]) -> Iterator[ContentError]:
                            _("ids are used in URLs and must be unique; give the new matter a new id"))
 
 
-def _check_matter(matter: Matter, content: Content, names: DepartmentNames, check_categories: bool,
-                  check_departments: bool) -> Iterator[ContentError]:
+def _check_matter(matter: Matter, content: Content, known: _Known) -> Iterator[ContentError]:
     yield from _check_identity(matter)
-    if check_categories:
+    if known.categories and not known.unbuilt_category(matter.category):
         yield from _check_category(matter, content)
-    if check_departments:
-        yield from _check_listed_departments(matter, names)
-    yield from _check_sections(matter, names, check_departments)
+    if known.departments:
+        yield from _check_listed_departments(matter, known)
+    yield from _check_sections(matter, known)
 
 
 def _check_identity(matter: Matter) -> Iterator[ContentError]:
@@ -145,10 +167,12 @@ def _check_category(matter: Matter, content: Content) -> Iterator[ContentError]:
                                difflib.get_close_matches(matter.category, known, n=3, cutoff=0.6), CATEGORIES_FILE))
 
 
-def _check_listed_departments(matter: Matter, names: DepartmentNames) -> Iterator[ContentError]:
-    line = matter.where.line_of("departments")
+def _check_listed_departments(matter: Matter, known: _Known) -> Iterator[ContentError]:
+    names, line = known.names, matter.where.line_of("departments")
     for name in matter.departments:
         canonical = names.resolve(name)
+        if canonical is None and known.unbuilt_department(name):
+            continue
         if canonical is None:
             yield ContentError(matter.where.path, line, _("unknown department '{name}'").format(name=excerpt(name)),
                                _did_you_mean(names.suggest(name), DEPARTMENTS_FILE))
@@ -160,9 +184,10 @@ def _check_listed_departments(matter: Matter, names: DepartmentNames) -> Iterato
                            _("department '{name}' is listed twice").format(name=excerpt(name)), _("list it once"))
 
 
-def _check_sections(matter: Matter, names: DepartmentNames, check_names: bool) -> Iterator[ContentError]:
-    """The body's sections; whether their headings name the matter's departments only if ``check_names``."""
-    path = matter.where.path
+def _check_sections(matter: Matter, known: _Known) -> Iterator[ContentError]:
+    """The body's sections; whether their headings name the matter's departments only if departments.yml
+    could be read."""
+    path, names, check_names = matter.where.path, known.names, known.departments
     yield from _check_layout(matter)
     covered: Counter[str] = Counter()
     listed = {names.resolve(name) for name in matter.departments}
@@ -175,6 +200,8 @@ def _check_sections(matter: Matter, names: DepartmentNames, check_names: bool) -
             continue
         named = heading_names(section.heading)
         resolved = names.resolve_heading(named)
+        if resolved is None and known.unbuilt_heading(named):
+            continue
         if resolved is None:
             yield ContentError(path, section.line, _("heading '{heading}' names no known department").format(
                 heading=excerpt(section.heading)), _did_you_mean(names.suggest(named), DEPARTMENTS_FILE))

@@ -271,6 +271,13 @@ CASES = [
     Case("an empty departments.yml names itself, not every matter", lambda c: write(c / "departments.yml", ""),
          ["content/departments.yml:1: departments.yml is empty "
           "(list the departments in it, each starting with '- name: …')"]),
+    Case("a department entry without its level names that entry only",
+         lambda c: replace_once(c / "departments.yml", "  slug: discipline-inspection\n  level: 区级\n",
+                                "  slug: discipline-inspection\n"),
+         ["content/departments.yml:7: missing or empty field 'level' (add 'level: …' (text))"]),
+    Case("a category entry without its slug names that entry only",
+         lambda c: replace_once(c / "categories.yml", "  slug: party-building\n", ""),
+         ["content/categories.yml:2: missing or empty field 'slug' (add 'slug: …' (text))"]),
     Case("a departments.yml that is not a list", lambda c: write(c / "departments.yml", "name: 青山区民政局\n"),
          ["content/departments.yml:1: departments.yml should be a list of entries, each starting with '- name: …'"]),
     Case("a gbk site.yml", lambda c: gbk(c / "site.yml"),
