@@ -1,23 +1,32 @@
 """Turn one cell of the official table into structured duties and Markdown.
 
-The cells carry broken HTML (``<p>`` without structure, ``<ol>`` never
-closed, list items without ``<li>``) and lists flattened into runs such as
-``1.… 2.…``. We cut the text at markers that can only start a block (a list
-number, ``（1）``, a department heading, ``履职保障：``) when they stand at
-the start of a fragment or after white space, and keep every character of
-the text between them. Anything odd is reported as a warning, never mended.
+The portal's cells (markup cells) carry broken HTML (``<p>`` without
+structure, ``<ol>`` never closed, list items without ``<li>``) and lists
+flattened into runs such as ``1.… 2.…``; a workbook's or Word table's cells
+(plain cells) carry lines. Either is cut into fragments (the text between
+tags, or the lines), and each fragment at markers that can only start a
+block (a list number, ``（1）``, a department heading, ``履职保障：``) when
+they stand at its start or after white space; every character of the text
+between them is kept. A fragment that is nothing but a department's name is
+a heading too (the form a heading added by the importer has in the site's
+own downloads). Anything odd is reported as a warning, never mended.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
+
+from generator.table_readers.model import Cell
 
 GUARANTEE_LABEL = "履职保障："
 TAG = re.compile(r"<[^>]*>")
 SENTENCE_GAP = re.compile(r"(?<=[。；])\s+")
 LATIN_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 WHITESPACE = re.compile(r"\s+")
+# Between two of these a line break is layout only (Chinese needs no space); elsewhere it is a space.
+WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 # A department heading resolver: given a heading's name part (e.g.
 # "青山区农牧局、青山区消防救援大队"), the canonical names or None.
@@ -46,7 +55,7 @@ class UpperCell:
     warnings: list[str]
 
 
-def parse_upper_cell(cell: str, heading_pattern: str, resolve: HeadingResolver) -> UpperCell:
+def parse_upper_cell(cell: Cell, heading_pattern: str, resolve: HeadingResolver) -> UpperCell:
     """Split the upper departments' cell into one section per heading plus 履职保障."""
     warnings: list[str] = []
     blocks = list(_blocks(cell, heading_pattern, resolve, warnings))
@@ -71,7 +80,7 @@ def parse_upper_cell(cell: str, heading_pattern: str, resolve: HeadingResolver) 
     return UpperCell(sections, guarantee or [], warnings)
 
 
-def parse_town_cell(cell: str) -> tuple[list[Block], list[str]]:
+def parse_town_cell(cell: Cell) -> tuple[list[Block], list[str]]:
     """The town's duties: no department headings, no 履职保障."""
     warnings: list[str] = []
     blocks = list(_blocks(cell, None, None, warnings))
@@ -81,17 +90,38 @@ def parse_town_cell(cell: str) -> tuple[list[Block], list[str]]:
     return [block for block in blocks if block.kind not in ("guarantee", "heading")], warnings
 
 
-def plain_text(cell: str) -> str:
+def plain_text(cell: Cell) -> str:
     """The cell's text without tags, white space folded: what fidelity compares."""
-    return WHITESPACE.sub(" ", TAG.sub(" ", cell)).strip()
+    return " ".join(text for text, _inside_ol in fragments(cell))
 
 
-def _fragments(cell: str) -> Iterator[tuple[str, bool]]:
+def single_line(cell: Cell) -> str:
+    """The cell's text on one line (a title): a line break between Chinese characters is dropped,
+    any other white space becomes one space."""
+    joined = ""
+    for text, _inside_ol in fragments(cell):
+        gap = "" if joined and WIDE.match(joined[-1]) and WIDE.match(text[0]) else " "
+        joined = f"{joined}{gap}{text}" if joined else text
+    return joined
+
+
+def fragments(cell: Cell) -> Iterator[tuple[str, bool]]:
+    """Yield (text, inside_ol): a markup cell's text between tags, or a plain cell's lines."""
+    if not cell.markup:
+        for line in cell.text.split("\n"):
+            text = WHITESPACE.sub(" ", line).strip()
+            if text:
+                yield text, False
+        return
+    yield from _markup_fragments(cell.text)
+
+
+def _markup_fragments(cell: str) -> Iterator[tuple[str, bool]]:
     """Yield (text, inside_ol) between tags; an ``<ol>`` lasts until the next ``<p>``."""
     inside_ol = False
     position = 0
     for tag in TAG.finditer(cell + "<end>"):
-        text = WHITESPACE.sub(" ", cell[position:tag.start()]).strip()
+        text = WHITESPACE.sub(" ", html.unescape(cell[position:tag.start()])).strip()
         if text:
             yield text, inside_ol
         name = tag.group().lower()
@@ -113,10 +143,15 @@ def _marker_regex(heading_pattern: str | None) -> re.Pattern[str]:
     return re.compile(r"(?:^|(?<=\s))(?:" + "|".join(alternatives) + ")")
 
 
-def _blocks(cell: str, heading_pattern: str | None, resolve: HeadingResolver | None,
+def _blocks(cell: Cell, heading_pattern: str | None, resolve: HeadingResolver | None,
             warnings: list[str]) -> Iterator[Block]:
     markers = _marker_regex(heading_pattern)
-    for text, inside_ol in _fragments(cell):
+    bare_heading = re.compile(rf"(?P<names>{heading_pattern})(?:职责)?") if heading_pattern else None
+    for text, inside_ol in fragments(cell):
+        if bare_heading and bare_heading.fullmatch(text):
+            departments = resolve(bare_heading.fullmatch(text)["names"]) if resolve else None
+            yield Block("heading", text, departments=departments or ())
+            continue
         found = list(markers.finditer(text))
         lead = text[:found[0].start()].strip() if found else text
         if lead:
