@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from generator.i18n import _
 from generator.table_readers.model import Cell
 
 GUARANTEE_LABEL = "履职保障："
@@ -66,17 +67,18 @@ def parse_upper_cell(cell: Cell, heading_pattern: str, resolve: HeadingResolver)
             guarantee = []
         elif guarantee is not None:
             if block.kind == "heading":
-                warnings.append(f"department heading {block.text!r} after {GUARANTEE_LABEL}")
+                warnings.append(_("department heading {heading} after {label}").format(
+                    heading=repr(block.text), label=GUARANTEE_LABEL))
             guarantee.append(block)
         elif block.kind == "heading":
             sections.append(Section(block.text, block.departments))
         else:
             if not sections:
-                warnings.append("duties before any department heading")
+                warnings.append(_("duties before any department heading"))
                 sections.append(Section(None, ()))
             sections[-1].blocks.append(block)
     if guarantee is None:
-        warnings.append(f"no {GUARANTEE_LABEL} in the upper departments' duties")
+        warnings.append(_("no {label} in the upper departments' duties").format(label=GUARANTEE_LABEL))
     return UpperCell(sections, guarantee or [], warnings)
 
 
@@ -84,10 +86,13 @@ def parse_town_cell(cell: Cell) -> tuple[list[Block], list[str]]:
     """The town's duties: no department headings, no 履职保障."""
     warnings: list[str] = []
     blocks = list(_blocks(cell, None, None, warnings))
+    kept = []
     for block in blocks:
-        if block.kind in ("guarantee", "heading"):
-            warnings.append(f"unexpected {block.kind} in the town's duties")
-    return [block for block in blocks if block.kind not in ("guarantee", "heading")], warnings
+        if block.kind == "guarantee":  # kept as text: the town's duties have no 履职保障 of their own
+            warnings.append(_("{label} in the town's duties").format(label=GUARANTEE_LABEL))
+            block = Block("para", GUARANTEE_LABEL)
+        kept.append(block)
+    return kept, warnings
 
 
 def plain_text(cell: Cell) -> str:
@@ -161,7 +166,7 @@ def _blocks(cell: Cell, heading_pattern: str | None, resolve: HeadingResolver | 
             body = text[match.end():end].strip()
             yield from _marker_blocks(match, body, resolve, warnings)
     for word in sorted(set(LATIN_WORD.findall(plain_text(cell)))):
-        warnings.append(f"Latin word {word!r} inside Chinese text")
+        warnings.append(_("Latin word {word} inside Chinese text").format(word=repr(word)))
 
 
 def _lead_blocks(text: str, inside_ol: bool, warnings: list[str]) -> Iterator[Block]:
@@ -170,7 +175,8 @@ def _lead_blocks(text: str, inside_ol: bool, warnings: list[str]) -> Iterator[Bl
         yield Block("para", text)
         return
     items = SENTENCE_GAP.split(text)
-    warnings.append(f"{len(items)} list item(s) without numbers, starting {items[0][:12]!r}")
+    warnings.append(_("{count} list item(s) without numbers, starting {start}").format(
+        count=len(items), start=repr(items[0][:12])))
     for item in items:
         yield Block("bullet", item)
 
@@ -188,7 +194,7 @@ def _marker_blocks(match: re.Match[str], body: str, resolve: HeadingResolver | N
             yield Block("para", body)
     elif match["item"]:
         if " " in body:
-            warnings.append(f"item {match['item']} runs on after a gap: {body[:24]!r}")
+            warnings.append(_("item {number} runs on after a gap: {text}").format(number=match["item"], text=repr(body[:24])))
         yield Block("item", body, number=int(match["item"]))
     else:
         yield Block("subitem", match["sub"] + body)
@@ -252,5 +258,6 @@ def _check_numbering(blocks: list[Block], warnings: list[str]) -> None:
         if starts_run:
             expected = 1
         if block.number != expected:
-            warnings.append(f"list numbering goes to {block.number} where {expected} was expected")
+            warnings.append(_("list numbering goes to {number} where {expected} was expected").format(
+                number=block.number, expected=expected))
         expected = block.number + 1

@@ -111,6 +111,7 @@ class _Rows:
     def parse(self, table: RawTable) -> SourceTable:
         for raw in table.rows:
             self._row(raw)
+        self._check_gaps()
         categories = self.categories or self._column_categories()
         if self.errors:
             raise ContentErrors(self.errors)
@@ -203,12 +204,19 @@ class _Rows:
         if earlier is not None:
             self._error(raw, _("matter number {number} is used twice (also at {place})").format(
                 number=number, place=f"{earlier.path}:{earlier.line}"), _("every matter has its own number"))
-            return
-        expected = len(self.numbers) + 1
-        self.numbers[number] = raw
-        if number != expected:
-            self._error(raw, _("matter number {number} where {expected} was expected").format(
-                number=number, expected=expected), _("the numbers run 1, 2, 3 … without gaps"))
+        else:
+            self.numbers[number] = raw
+
+    def _check_gaps(self) -> None:
+        """Numbers run 1, 2, 3 …: each missing one is reported at the row that follows the gap."""
+        used = sorted(self.numbers)
+        expected = 1
+        for number in used:
+            if number > expected:
+                missing = f"{expected}" if number == expected + 1 else f"{expected}–{number - 1}"
+                self._error(self.numbers[number], _("there is no matter number {missing} before {number}").format(
+                    missing=missing, number=number), _("the numbers run 1, 2, 3 … without gaps"))
+            expected = number + 1
 
     def _category(self, raw: RawRow, number: int) -> str | None:
         from_column = WHITESPACE.sub("", plain_text(self._cell(raw, CATEGORY)))
