@@ -167,9 +167,9 @@ class _Rows:
         return raw.cells[index] if index is not None and index < len(raw.cells) else EMPTY
 
     def _matter(self, raw: RawRow, number: int) -> None:
+        self._check_number(raw, number)
         if not self._cells_fit(raw, number):
             return
-        self._check_number(raw, number)
         for field in TEXT_FIELDS:
             if self._cell(raw, field).empty:
                 self._error(raw, _("matter {number}: the cell {column} is empty").format(
@@ -194,9 +194,13 @@ class _Rows:
                 _("the list's columns are {names}").format(names="、".join(COLUMN_HEADERS[f] for f in REQUIRED)))
             return False
         for index in stray:
-            name = extra.get(index) or _("column {number}").format(number=index + 1)
-            self._error(raw, _("matter {number}: text in the column {name}, which the list does not have").format(
-                number=number, name=name), _("move the text into one of the list's columns, or delete it"))
+            if index in extra:
+                message = _("matter {number}: text in the column {name}, which the list does not have").format(
+                    number=number, name=extra[index])
+            else:
+                message = _("matter {number}: text in column {column}, outside the list's columns").format(
+                    number=number, column=index + 1)
+            self._error(raw, message, _("move the text into one of the list's columns, or delete it"))
         return False
 
     def _check_number(self, raw: RawRow, number: int) -> None:
