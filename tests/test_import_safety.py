@@ -263,7 +263,7 @@ def test_import_help_is_chinese_by_default():
     result = subprocess.run([sys.executable, "-m", "generator", "import", "--help"], cwd=REPO, capture_output=True,
                             text=True, timeout=TIME_BOUND, env={**os.environ, "LVZHI_LANG": "zh"})
     assert result.returncode == 0
-    assert "--allow-removals" in result.stdout and "不在表中" in result.stdout
+    assert "--allow-removals" in result.stdout and "允许导入删除表中已没有的事项" in result.stdout
 
 
 def test_refusals_are_chinese_by_default(content, tmp_path):
