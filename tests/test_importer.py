@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TABLE, copy_content
+from generator import i18n
 from generator.check import load_valid_content
 from generator.errors import ContentErrors
 from generator.importer import import_table
@@ -40,6 +41,7 @@ def sentences(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> tuple[Path, object]:
+    i18n.use_language("en")  # module fixtures run before the autouse one that chooses English
     content = copy_content(tmp_path_factory.mktemp("import") / "content")
     report = import_table(TABLE, content)
     return content, report
@@ -167,3 +169,23 @@ def test_unknown_department_stops_the_import(empty_content, tmp_path):
     assert re.search(r"revised\.txt:9: matter 3: cannot place department '\S+'", report)
     assert "did you mean 青山区关工委" in report
     assert list((empty_content / "matters").iterdir()) == []
+
+
+def test_keepers_notes_survive_a_reimport_and_a_stale_heading_note_goes(empty_content, tmp_path):
+    """Notes are editorial (the table has none): a re-import keeps them, except the note that a
+    heading was added once the table gives that heading itself."""
+    import_table(TABLE, empty_content)
+    matter_49 = next((empty_content / "matters").glob("049-*.md"))
+    text = matter_49.read_text(encoding="utf-8")
+    assert "为整理时所加" in text
+    matter_1 = next((empty_content / "matters").glob("001-*.md"))
+    matter_1.write_text(matter_1.read_text(encoding="utf-8").replace(
+        "guarantee: 业务培训及指导。\n", "guarantee: 业务培训及指导。\nnotes:\n- 整理者的说明。\n", 1), encoding="utf-8")
+    table = TABLE.read_text(encoding="utf-8")
+    with_heading = table.replace("<p>其他行业主管部门按照", "<p>其他行业主管部门职责：</p> <p>其他行业主管部门按照", 1)
+    assert with_heading != table
+    report = import_table(revise(with_heading, tmp_path), empty_content)
+    assert "- 整理者的说明。" in matter_1.read_text(encoding="utf-8")
+    revised_49 = matter_49.read_text(encoding="utf-8")
+    assert "为整理时所加" not in revised_49 and "### 其他行业主管部门职责：" in revised_49
+    assert sorted(report.changed) == [matter_49.name]
