@@ -32,6 +32,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from generator import duty_text, matter_file
@@ -83,7 +84,9 @@ class Draft:
     town: str
     notes: tuple[str, ...]
 
+    @cached_property
     def text(self) -> str:
+        """The matter file's text (made once: the plan and the staging copy both need it)."""
         fields = {
             "id": self.matter_id, "number": self.row.number, "title": self.row.title,
             "category": self.row.category, "departments": list(self.departments), "guarantee": self.guarantee,
@@ -321,7 +324,7 @@ def _plan(drafts: list[Draft], existing: tuple[Matter, ...], folder: Path, repor
     plan = _Plan()
     old_by_id = {matter.id: matter for matter in existing}
     for draft in sorted(drafts, key=lambda draft: draft.file_name):
-        name, text = draft.file_name, draft.text()
+        name, text = draft.file_name, draft.text
         old = old_by_id.get(draft.matter_id)
         target = folder / name
         if old is None:
@@ -360,7 +363,7 @@ def _validated(content_dir: Path, drafts: list[Draft]) -> Content:
             if (content_dir / name).is_file():
                 shutil.copyfile(content_dir / name, staging / name)
         for draft in drafts:
-            (staging / MATTERS_DIR / draft.file_name).write_text(draft.text(), encoding="utf-8", newline="\n")
+            (staging / MATTERS_DIR / draft.file_name).write_text(draft.text, encoding="utf-8", newline="\n")
         try:
             return load_valid_content(staging)
         except ContentErrors as failure:

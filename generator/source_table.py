@@ -103,6 +103,7 @@ class _Rows:
         self.columns: dict[str, int] = dict(DEFAULT_COLUMNS)
         self.extra: list[_Column] = []  # columns of the header that the list does not have
         self.header_seen = False
+        self.partial: tuple[RawRow, dict[str, int], list[_Column]] | None = None  # a header awaiting its second row
         self.categories: list[SourceCategory] = []
         self.rows: list[SourceRow] = []
         self.numbers: dict[int, RawRow] = {}
@@ -111,6 +112,7 @@ class _Rows:
     def parse(self, table: RawTable) -> SourceTable:
         for raw in table.rows:
             self._row(raw)
+        self._no_partial_header()
         self._check_gaps()
         categories = self.categories or self._column_categories()
         if self.errors:
@@ -124,15 +126,16 @@ class _Rows:
         filled = [(index, cell) for index, cell in enumerate(raw.cells) if not cell.empty]
         if not filled:
             return
-        if is_header(raw.cells):
+        if is_header(raw.cells) or self.partial is not None and not self._numbered(raw):
             self._header(raw)
             return
+        self._no_partial_header()
         first = WHITESPACE.sub("", plain_text(filled[0][1]))
         number = self._cell(raw, NUMBER)
         number_text = WHITESPACE.sub("", plain_text(number))
         if number_text.isdigit():
             self._matter(raw, int(number_text))
-        elif len(filled) == 1 and CATEGORY_ROW.match(first):
+        elif CATEGORY_ROW.match(first) and all(index == self.columns.get(CATEGORY) for index, _cell in filled[1:]):
             match = CATEGORY_ROW.match(first)
             self.categories.append(SourceCategory(match[1], match[2], raw.line, raw.path))
         elif len(filled) == 1 and NOTE_ROW.match(first):
@@ -144,23 +147,38 @@ class _Rows:
                         _("expected a header, category, matter or note row"))
 
     def _header(self, raw: RawRow) -> None:
-        columns: dict[str, int] = {}
-        extra: list[_Column] = []
+        """Read the columns from a header row, or from two (a merged 职责 over 上级部门职责 and 配合职责)."""
+        columns, extra = ({}, []) if self.partial is None else (dict(self.partial[1]), list(self.partial[2]))
         for index, cell in enumerate(raw.cells):
             header = WHITESPACE.sub("", plain_text(cell))
-            if not header:
-                continue
-            field = _column_field(header)
-            if field is None or field in columns:
-                extra.append(_Column(None, header, index))
-            else:
+            field = _column_field(header) if header else None
+            if field is not None and field not in columns:
                 columns[field] = index
-        missing = [COLUMN_HEADERS[field] for field in REQUIRED if field not in columns]
-        if missing:
-            self._error(raw, _("the header has no column {names}").format(names="、".join(missing)),
-                        _("the list's columns are {names}").format(names="、".join(COLUMN_HEADERS.values())))
+            elif header and columns.get(field) != index and index not in columns.values():
+                extra.append(_Column(None, header, index))
+        extra = [column for column in extra if column.index not in columns.values()]
+        if any(field not in columns for field in REQUIRED):
+            if self.partial is None:
+                self.partial = (raw, columns, extra)
+                return
+            self._no_partial_header()
             return
-        self.columns, self.extra, self.header_seen = columns, extra, True
+        self.columns, self.extra, self.header_seen, self.partial = columns, extra, True, None
+
+    def _numbered(self, raw: RawRow) -> bool:
+        index = self.partial[1].get(NUMBER) if self.partial else self.columns.get(NUMBER)
+        cell = raw.cells[index] if index is not None and index < len(raw.cells) else EMPTY
+        return WHITESPACE.sub("", plain_text(cell)).isdigit()
+
+    def _no_partial_header(self) -> None:
+        """A header row that lacked columns and was not completed by the row below it is an error."""
+        if self.partial is None:
+            return
+        raw, columns, _extra = self.partial
+        self.partial = None
+        missing = [COLUMN_HEADERS[field] for field in REQUIRED if field not in columns]
+        self._error(raw, _("the header has no column {names}").format(names="、".join(missing)),
+                    _("the list's columns are {names}").format(names="、".join(COLUMN_HEADERS.values())))
 
     def _cell(self, raw: RawRow, field: str) -> Cell:
         index = self.columns.get(field)

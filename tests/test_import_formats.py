@@ -170,3 +170,25 @@ def test_an_edited_workbook_cell_changes_only_that_matter(site_content, tmp_path
     changed = [name for name in before if before[name] != after[name]]
     assert report.changed == changed and len(changed) == 1 and changed[0].startswith("001-")
     assert "3. 新增的一项配合职责。" in after[changed[0]].decode("utf-8")
+
+
+def test_xlsx_with_a_header_of_two_rows(plain, reference, tmp_path):
+    """序号 and the other headers merged down two rows, 职责 merged across the two duty columns above them."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "事项名称", "对应上级部门", "职责", None, "类别"])
+    sheet.append([None, None, None, "上级部门职责", "苏木乡镇（街道）配合职责", None])
+    for column in (1, 2, 3, 6):
+        sheet.merge_cells(start_row=1, start_column=column, end_row=2, end_column=column)
+    sheet.merge_cells("D1:E1")
+    previous = None
+    for matter in plain.rows:
+        if matter.category != previous:
+            sheet.append([f"{matter.ordinal}、{matter.category}"])
+            previous = matter.category
+        sheet.append([matter.number, matter.title, matter.departments, "\n".join(matter.upper),
+                      "\n".join(matter.town), matter.category])
+    workbook.save(tmp_path / "two-row-header.xlsx")
+    assert imported(tmp_path / "two-row-header.xlsx", tmp_path / "content") == reference
