@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -39,12 +40,18 @@ def run_import(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProce
                           env={**os.environ, "PYTHONPATH": str(REPO)})
 
 
-@pytest.fixture
-def content(tmp_path) -> Path:
+@pytest.fixture(scope="module")
+def imported_once(tmp_path_factory) -> Path:
     """The committed settings and the fixture's 100 matters, imported (not the committed content/)."""
-    folder = copy_content(tmp_path / "content")
+    folder = copy_content(tmp_path_factory.mktemp("imported") / "content")
     import_table(TABLE, folder)
     return folder
+
+
+@pytest.fixture
+def content(imported_once, tmp_path) -> Path:
+    """A private copy of ``imported_once`` that the test may change."""
+    return Path(shutil.copytree(imported_once, tmp_path / "content"))
 
 
 def table_text() -> str:
