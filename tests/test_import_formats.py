@@ -192,3 +192,14 @@ def test_xlsx_with_a_header_of_two_rows(plain, reference, tmp_path):
                       "\n".join(matter.town), matter.category])
     workbook.save(tmp_path / "two-row-header.xlsx")
     assert imported(tmp_path / "two-row-header.xlsx", tmp_path / "content") == reference
+
+
+def test_the_sites_own_csv_imported_back_changes_no_byte(site_content, tmp_path):
+    from generator.downloads import download_files
+    from generator.urls import CSV_DOWNLOAD
+
+    table = tmp_path / "qingdan.csv"
+    table.write_bytes(download_files(load_valid_content(site_content))[CSV_DOWNLOAD])
+    before = matter_files(site_content)
+    report = import_table(table, site_content)
+    assert matter_files(site_content) == before and report.unchanged == len(before)

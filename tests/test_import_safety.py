@@ -107,6 +107,8 @@ REFUSALS = [
      "there is no matter number 3 before 4", 10),
     ("header without the duty columns", lambda tmp: write(tmp / "cols.txt", "序号\t事项名称\t对应上级部门\n1\t标题\t青山区关工委\n"),
      "the header has no column 上级部门职责、苏木乡镇（街道）配合职责", 1),
+    ("unbalanced quote in comma-separated text", lambda tmp: write(tmp / "list.csv", "序号,事项名称\n1,\"标题\n"),
+     "the comma-separated text cannot be read", 2),
     ("missing file", lambda tmp: tmp / "no-such-table.xlsx", "no such file", 1),
     ("a directory", lambda tmp: tmp, "this is a folder, not a table file", 1),
     ("a FIFO", lambda tmp: (os.mkfifo(tmp / "fifo.txt"), tmp / "fifo.txt")[1], "this is not a regular file", 1),
