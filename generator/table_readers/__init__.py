@@ -2,7 +2,7 @@
 
 The pipeline: ``read_table_file`` recognises the format from the bytes (a zip
 holding ``xl/`` is a workbook, one holding ``word/`` a Word document, text
-with ``<table`` a web page, other text a tab-separated dump), never from the
+with ``<table`` a web page, other text a tab- or comma-separated table), never from the
 file's name, and hands it to that format's reader (``xlsx_file``,
 ``docx_file``, ``html_page``, ``text_file``). Each reader returns the same
 ``model.RawTable``; ``source_table`` finds the list's rows in it.
