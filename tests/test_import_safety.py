@@ -123,6 +123,9 @@ REFUSALS = [
      "old Excel or Word file", 1),
     ("neither UTF-8 nor GB18030", lambda tmp: write(tmp / "list.txt", "序号\n1\t".encode() + b"\xff\xff\x80\n"),
      "neither UTF-8 nor GB18030", 2),
+    ("damaged byte in UTF-8 text", lambda tmp: write(tmp / "damaged.txt", TABLE.read_bytes().replace(
+        "社区工作者招聘".encode(), "社区工作者招聘".encode()[:-1] + b"\xff", 1)),
+     "the text is UTF-8 but a byte of it is damaged", 8),
     ("unknown department", lambda tmp: write(tmp / "dept.txt", table_text().replace("\t青山区关工委\t", "\t青山区某某委\t", 1)),
      "matter 3: cannot place department", 9),
     ("unknown category", lambda tmp: write(tmp / "cat.txt", table_text().replace("一、党的建设", "一、党的建设工作", 1)),

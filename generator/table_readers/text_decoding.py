@@ -8,8 +8,8 @@ from __future__ import annotations
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import _
 
-ENCODINGS = ("utf-8-sig", "gb18030")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF8_EVIDENCE = 3  # non-ASCII characters decoded as UTF-8 before a bad byte
 
 
 def decode_text(data: bytes, label: str) -> str:
@@ -19,12 +19,29 @@ def decode_text(data: bytes, label: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    first_failure: UnicodeDecodeError | None = None
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as error:
-            first_failure = first_failure or error
-    line = data[:first_failure.start].count(b"\n") + 1 if first_failure else 1
-    raise ContentErrors([ContentError(label, line, _("the text is neither UTF-8 nor GB18030 (GBK)"),
-                                      _("save the table as UTF-8 text, or as an Excel workbook (.xlsx)"))])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if _clearly_utf8(data[:error.start]):
+            raise _refusal(label, data, error.start, _("the text is UTF-8 but a byte of it is damaged"),
+                           _("save the table again, or correct this line")) from None
+        first_failure = error
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    raise _refusal(label, data, first_failure.start,
+                   _("the text is neither UTF-8 nor GB18030 (GBK)"),
+                   _("save the table as UTF-8 text, or as an Excel workbook (.xlsx)"))
+
+
+def _clearly_utf8(prefix: bytes) -> bool:
+    """Whether the text before a bad byte already held Chinese in UTF-8: then GB18030 would only
+    turn the whole file into wrong characters, and the bad byte is damage to report."""
+    text = prefix.decode("utf-8", errors="ignore")
+    return sum(1 for character in text if ord(character) > 0x7F) >= UTF8_EVIDENCE
+
+
+def _refusal(label: str, data: bytes, position: int, message: str, suggestion: str) -> ContentErrors:
+    line = data[:position].count(b"\n") + 1
+    return ContentErrors([ContentError(label, line, message, suggestion)])
