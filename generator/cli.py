@@ -80,7 +80,16 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     imp = _command(commands, "import", common, _("import the official table into the content folder"))
-    imp.add_argument("table", type=Path, metavar="FILE", help=_("the official table (tab-separated text)"))
+    imp.description = _("Read the official table (an Excel workbook, a Word document with a table, a saved web "
+                        "page or tab-separated text) and write one matter file per row. Nothing is written "
+                        "unless the whole new list passes check.")
+    imp.add_argument("table", type=Path, metavar="FILE",
+                     help=_("the official table: .xlsx, .docx, a web page or text (the format is read from "
+                            "the file, not its name)"))
+    imp.add_argument("--dry-run", action="store_true",
+                     help=_("show what would change in the list, write nothing"))
+    imp.add_argument("--allow-removals", action="store_true",
+                     help=_("let the import remove matters that are not in the table"))
     imp.set_defaults(run=_import)
 
     diff = _command(commands, "diff", common, _("summarise the content changes between two git revisions"))
@@ -122,15 +131,26 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from generator.diff_format import render, use_colour
     from generator.importer import import_table
 
-    report = import_table(args.table, args.content)
+    report = import_table(args.table, args.content, dry_run=args.dry_run, allow_removals=args.allow_removals)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for title, names in (("added", report.added), ("removed", report.removed), ("changed", report.changed)):
+        print(_("warning: {message}").format(message=warning), file=sys.stderr)
+    if args.dry_run:
+        sys.stdout.write(render(report.change, "text", colour=use_colour(sys.stdout)))
+        if report.removed and not args.allow_removals:
+            print(ngettext("This import removes {count} matter: it needs --allow-removals.",
+                           "This import removes {count} matters: it needs --allow-removals.",
+                           len(report.removed)).format(count=len(report.removed)))
+        print(_("Dry run of {file}: {summary}. Nothing was written.").format(
+            file=args.table, summary=report.summary()))
+        return 0
+    for label, names in ((_("added: {file}"), report.added), (_("removed: {file}"), report.removed),
+                         (_("changed: {file}"), report.changed)):
         for name in names:
-            print(f"{title}: {name}")
-    print(f"Imported {args.table}: {report.summary()}.")
+            print(label.format(file=name))
+    print(_("Imported {file}: {summary}.").format(file=args.table, summary=report.summary()))
     return 0
 
 

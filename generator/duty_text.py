@@ -1,23 +1,33 @@
 """Turn one cell of the official table into structured duties and Markdown.
 
-The cells carry broken HTML (``<p>`` without structure, ``<ol>`` never
-closed, list items without ``<li>``) and lists flattened into runs such as
-``1.… 2.…``. We cut the text at markers that can only start a block (a list
-number, ``（1）``, a department heading, ``履职保障：``) when they stand at
-the start of a fragment or after white space, and keep every character of
-the text between them. Anything odd is reported as a warning, never mended.
+The portal's cells (markup cells) carry broken HTML (``<p>`` without
+structure, ``<ol>`` never closed, list items without ``<li>``) and lists
+flattened into runs such as ``1.… 2.…``; a workbook's or Word table's cells
+(plain cells) carry lines. Either is cut into fragments (the text between
+tags, or the lines), and each fragment at markers that can only start a
+block (a list number, ``（1）``, a department heading, ``履职保障：``) when
+they stand at its start or after white space; every character of the text
+between them is kept. A fragment that is nothing but a department's name is
+a heading too (the form a heading added by the importer has in the site's
+own downloads). Anything odd is reported as a warning, never mended.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
+
+from generator.i18n import _
+from generator.table_readers.model import Cell
 
 GUARANTEE_LABEL = "履职保障："
 TAG = re.compile(r"<[^>]*>")
 SENTENCE_GAP = re.compile(r"(?<=[。；])\s+")
 LATIN_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 WHITESPACE = re.compile(r"\s+")
+# Between two of these a line break is layout only (Chinese needs no space); elsewhere it is a space.
+WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 # A department heading resolver: given a heading's name part (e.g.
 # "青山区农牧局、青山区消防救援大队"), the canonical names or None.
@@ -46,7 +56,7 @@ class UpperCell:
     warnings: list[str]
 
 
-def parse_upper_cell(cell: str, heading_pattern: str, resolve: HeadingResolver) -> UpperCell:
+def parse_upper_cell(cell: Cell, heading_pattern: str, resolve: HeadingResolver) -> UpperCell:
     """Split the upper departments' cell into one section per heading plus 履职保障."""
     warnings: list[str] = []
     blocks = list(_blocks(cell, heading_pattern, resolve, warnings))
@@ -57,41 +67,66 @@ def parse_upper_cell(cell: str, heading_pattern: str, resolve: HeadingResolver) 
             guarantee = []
         elif guarantee is not None:
             if block.kind == "heading":
-                warnings.append(f"department heading {block.text!r} after {GUARANTEE_LABEL}")
+                warnings.append(_("department heading {heading} after {label}").format(
+                    heading=repr(block.text), label=GUARANTEE_LABEL))
             guarantee.append(block)
         elif block.kind == "heading":
             sections.append(Section(block.text, block.departments))
         else:
             if not sections:
-                warnings.append("duties before any department heading")
+                warnings.append(_("duties before any department heading"))
                 sections.append(Section(None, ()))
             sections[-1].blocks.append(block)
     if guarantee is None:
-        warnings.append(f"no {GUARANTEE_LABEL} in the upper departments' duties")
+        warnings.append(_("no {label} in the upper departments' duties").format(label=GUARANTEE_LABEL))
     return UpperCell(sections, guarantee or [], warnings)
 
 
-def parse_town_cell(cell: str) -> tuple[list[Block], list[str]]:
+def parse_town_cell(cell: Cell) -> tuple[list[Block], list[str]]:
     """The town's duties: no department headings, no 履职保障."""
     warnings: list[str] = []
     blocks = list(_blocks(cell, None, None, warnings))
+    kept = []
     for block in blocks:
-        if block.kind in ("guarantee", "heading"):
-            warnings.append(f"unexpected {block.kind} in the town's duties")
-    return [block for block in blocks if block.kind not in ("guarantee", "heading")], warnings
+        if block.kind == "guarantee":  # kept as text: the town's duties have no 履职保障 of their own
+            warnings.append(_("{label} in the town's duties").format(label=GUARANTEE_LABEL))
+            block = Block("para", GUARANTEE_LABEL)
+        kept.append(block)
+    return kept, warnings
 
 
-def plain_text(cell: str) -> str:
+def plain_text(cell: Cell) -> str:
     """The cell's text without tags, white space folded: what fidelity compares."""
-    return WHITESPACE.sub(" ", TAG.sub(" ", cell)).strip()
+    return " ".join(text for text, _inside_ol in fragments(cell))
 
 
-def _fragments(cell: str) -> Iterator[tuple[str, bool]]:
+def single_line(cell: Cell) -> str:
+    """The cell's text on one line (a title): a line break between Chinese characters is dropped,
+    any other white space becomes one space."""
+    joined = ""
+    for text, _inside_ol in fragments(cell):
+        gap = "" if joined and WIDE.match(joined[-1]) and WIDE.match(text[0]) else " "
+        joined = f"{joined}{gap}{text}" if joined else text
+    return joined
+
+
+def fragments(cell: Cell) -> Iterator[tuple[str, bool]]:
+    """Yield (text, inside_ol): a markup cell's text between tags, or a plain cell's lines."""
+    if not cell.markup:
+        for line in cell.text.split("\n"):
+            text = WHITESPACE.sub(" ", line).strip()
+            if text:
+                yield text, False
+        return
+    yield from _markup_fragments(cell.text)
+
+
+def _markup_fragments(cell: str) -> Iterator[tuple[str, bool]]:
     """Yield (text, inside_ol) between tags; an ``<ol>`` lasts until the next ``<p>``."""
     inside_ol = False
     position = 0
     for tag in TAG.finditer(cell + "<end>"):
-        text = WHITESPACE.sub(" ", cell[position:tag.start()]).strip()
+        text = WHITESPACE.sub(" ", html.unescape(cell[position:tag.start()])).strip()
         if text:
             yield text, inside_ol
         name = tag.group().lower()
@@ -113,10 +148,15 @@ def _marker_regex(heading_pattern: str | None) -> re.Pattern[str]:
     return re.compile(r"(?:^|(?<=\s))(?:" + "|".join(alternatives) + ")")
 
 
-def _blocks(cell: str, heading_pattern: str | None, resolve: HeadingResolver | None,
+def _blocks(cell: Cell, heading_pattern: str | None, resolve: HeadingResolver | None,
             warnings: list[str]) -> Iterator[Block]:
     markers = _marker_regex(heading_pattern)
-    for text, inside_ol in _fragments(cell):
+    bare_heading = re.compile(rf"(?P<names>{heading_pattern})(?:职责)?") if heading_pattern else None
+    for text, inside_ol in fragments(cell):
+        if bare_heading and bare_heading.fullmatch(text):
+            departments = resolve(bare_heading.fullmatch(text)["names"]) if resolve else None
+            yield Block("heading", text, departments=departments or ())
+            continue
         found = list(markers.finditer(text))
         lead = text[:found[0].start()].strip() if found else text
         if lead:
@@ -126,7 +166,7 @@ def _blocks(cell: str, heading_pattern: str | None, resolve: HeadingResolver | N
             body = text[match.end():end].strip()
             yield from _marker_blocks(match, body, resolve, warnings)
     for word in sorted(set(LATIN_WORD.findall(plain_text(cell)))):
-        warnings.append(f"Latin word {word!r} inside Chinese text")
+        warnings.append(_("Latin word {word} inside Chinese text").format(word=repr(word)))
 
 
 def _lead_blocks(text: str, inside_ol: bool, warnings: list[str]) -> Iterator[Block]:
@@ -135,7 +175,8 @@ def _lead_blocks(text: str, inside_ol: bool, warnings: list[str]) -> Iterator[Bl
         yield Block("para", text)
         return
     items = SENTENCE_GAP.split(text)
-    warnings.append(f"{len(items)} list item(s) without numbers, starting {items[0][:12]!r}")
+    warnings.append(_("{count} list item(s) without numbers, starting {start}").format(
+        count=len(items), start=repr(items[0][:12])))
     for item in items:
         yield Block("bullet", item)
 
@@ -153,7 +194,7 @@ def _marker_blocks(match: re.Match[str], body: str, resolve: HeadingResolver | N
             yield Block("para", body)
     elif match["item"]:
         if " " in body:
-            warnings.append(f"item {match['item']} runs on after a gap: {body[:24]!r}")
+            warnings.append(_("item {number} runs on after a gap: {text}").format(number=match["item"], text=repr(body[:24])))
         yield Block("item", body, number=int(match["item"]))
     else:
         yield Block("subitem", match["sub"] + body)
@@ -217,5 +258,6 @@ def _check_numbering(blocks: list[Block], warnings: list[str]) -> None:
         if starts_run:
             expected = 1
         if block.number != expected:
-            warnings.append(f"list numbering goes to {block.number} where {expected} was expected")
+            warnings.append(_("list numbering goes to {number} where {expected} was expected").format(
+                number=block.number, expected=expected))
         expected = block.number + 1
