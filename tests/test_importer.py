@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, TABLE, copy_content
+from conftest import TABLE, copy_content
 from generator.check import load_valid_content
 from generator.errors import ContentErrors
 from generator.importer import import_table
@@ -51,13 +51,6 @@ def test_import_writes_100_matters_in_the_official_categories(imported):
     assert len(content.matters) == 100 and len(report.added) == 100
     assert Counter(matter.category for matter in content.matters) == EXPECTED_COUNTS
     assert [matter.number for matter in content.matters] == list(range(1, 101))
-
-
-def test_committed_content_is_what_the_importer_writes(imported):
-    content_dir, _ = imported
-    written = {path.name: path.read_bytes() for path in (content_dir / "matters").iterdir()}
-    committed = {path.name: path.read_bytes() for path in (CONTENT / "matters").iterdir()}
-    assert written == committed
 
 
 def test_every_sentence_of_every_cell_survives(imported):
