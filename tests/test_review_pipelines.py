@@ -101,9 +101,21 @@ def test_gitlab_keeps_the_build_cache_and_the_whole_history():
 def test_docs_name_the_runner_label_and_keep_upload_artifact_v3():
     docs = (REPO / "docs" / "reviewing.md").read_text(encoding="utf-8")
     assert "runs-on:" in docs and "Forgejo" in docs and "docker" in docs
-    assert "upload-artifact@v4" not in docs.replace("`actions/upload-artifact@v4` fails", "")
+    assert "`actions/upload-artifact@v3`" in docs and "you may switch" not in docs
     assert "36024" in docs and "35706" in docs
     assert "gitlab-ci-local" in docs and "--force-shell-executor" in docs
+
+
+def test_keepers_guide_is_linked_and_quotes_what_the_comment_says():
+    """The guide explains the comment in the comment's own words, so the two cannot drift apart."""
+    from generator import diff_format, review_report
+
+    assert "(docs/keepers-guide.md)" in (REPO / "README.md").read_text(encoding="utf-8")
+    guide = (REPO / "docs" / "keepers-guide.md").read_text(encoding="utf-8")
+    quoted = [review_report.TITLE.removeprefix("## "), "内容检查未通过", "比较范围", "原文：", "修改后：",
+              diff_format.NO_CHANGE, "本次修订：修改 1 项", "修订说明: "]
+    assert [text for text in quoted if text not in guide] == []
+    assert "内容检查未通过" in review_report.comment_body(review_report.Report(["a:1: b"], None))
 
 
 def test_browser_test_dependencies_include_libatomic():
