@@ -43,9 +43,9 @@ class Posted:
 def publish(review: Review, body: str) -> Posted:
     """Edit the pull request's summary comment (the one with MARKER), or post it if there is none.
 
-    ``body`` must contain MARKER, so that the next push finds this comment again.
+    ``body`` must start with MARKER, so that the next push finds this comment again.
     """
-    if MARKER not in body:
+    if not body.startswith(MARKER):
         raise ValueError("the comment body must carry the marker")
     existing = find_comment(review)
     if existing is None:
@@ -57,7 +57,10 @@ def publish(review: Review, body: str) -> Posted:
 
 
 def find_comment(review: Review) -> int | None:
-    """The id of the first comment that carries MARKER, or None.
+    """The id of the first comment that starts with MARKER, or None.
+
+    Starts with, not contains: a reviewer's reply quoting the summary carries
+    the marker too, behind "> ".
 
     Pages are read until one comes back empty: a server may cap the page size
     below the one asked for (Gitea's MAX_RESPONSE_ITEMS), so a short page does
@@ -71,7 +74,7 @@ def find_comment(review: Review) -> int | None:
             raise CommentError(f"GET {review.comments_url}: expected a list of comments")
         fresh = [comment for comment in comments if isinstance(comment, dict) and comment.get("id") not in seen]
         for comment in fresh:
-            if MARKER in str(comment.get("body", "")) and not comment.get("system", False):
+            if str(comment.get("body", "")).startswith(MARKER) and not comment.get("system", False):
                 return int(comment["id"])
         seen.update(comment.get("id") for comment in fresh)
         if not fresh:

@@ -183,7 +183,8 @@ def test_gitlab_posts_a_note_then_edits_the_same_note(repo, forge):
     thread = "gitlab:42!3"
     for index in range(60):  # discussion before the pipeline's first run: the note list has two pages
         state.add(thread, f"意见 {index}")
-    state.add(thread, f"合并请求已更新 {MARKER}", system=True)  # GitLab's own notes are never edited
+    state.add(thread, f"{MARKER}合并请求已更新", system=True)  # GitLab's own notes are never edited
+    state.add(thread, f"> {MARKER}\n> ## 清单修订摘要\n\n同意。")  # nor a reply that quotes the summary
     code, log, err, summary = run_comment(repo, gitlab_env(url))
     assert (code, err) == (0, "")
     assert api_calls(state) == [("GET", "/api/v4/projects/42/merge_requests/3/notes")] * 3 + [
@@ -205,11 +206,11 @@ def test_gitlab_posts_a_note_then_edits_the_same_note(repo, forge):
     assert api_calls(state)[-1] == ("PUT", f"/api/v4/projects/42/merge_requests/3/notes/{posted['id']}")
     assert ("POST", "/api/v4/projects/42/merge_requests/3/notes") not in api_calls(state)
     assert state.requests[-1].body == {"body": summary}
-    marked = [note for note in state.threads[thread] if MARKER in note["body"] and not note["system"]]
+    marked = [note for note in state.threads[thread] if note["body"].startswith(MARKER) and not note["system"]]
     assert [note["id"] for note in marked] == [posted["id"]]
     assert shown(marked[0]["body"], town_line(matter(repo, 11))) and ADDED not in marked[0]["body"]
     assert f"Updated the summary comment {posted['id']} on pull request 3." in log
-    assert len(state.threads[thread]) == 62
+    assert len(state.threads[thread]) == 63
 
 
 def test_gitea_posts_a_comment_then_edits_the_same_comment(repo, forge, tmp_path):
@@ -325,3 +326,19 @@ def test_no_ci_variables_no_pull_request():
     review = review_from_environment({"PATH": "/usr/bin"})
     assert review.system is None and not review.can_post
     assert not review_from_environment({"GITLAB_CI": "true", "REVIEW_TOKEN": TOKEN}).can_post  # a branch pipeline
+
+
+# --- the comment's text -------------------------------------------------------------
+
+
+def test_errors_come_first_as_written_and_a_long_summary_is_cut_at_a_line():
+    from generator.review_report import BODY_LIMIT, CUT_NOTE, FOOTER, Report, comment_body
+
+    body = comment_body(Report(["content/a.md:3: 含有 ``` 的提示"], "本次修订：修改 1 项\n"))
+    assert body.index("内容检查未通过") < body.index("本次修订")
+    assert "\n````text\ncontent/a.md:3: 含有 ``` 的提示\n````\n" in body  # a fence longer than any inside
+    long = "本次修订：修改 1 项\n\n" + "".join(f"- 修改：第{index}条\n" for index in range(20_000))
+    cut = comment_body(Report([], long, base="abc1234", head="def5678", target="main"))
+    assert len(cut) <= BODY_LIMIT and cut.startswith(MARKER)
+    assert cut.endswith(f"\n\n{CUT_NOTE}\n\n{FOOTER}\n")
+    assert re.search(r"\n- 修改：第\d+条\n\n……", cut)
