@@ -1,7 +1,8 @@
 """The ``diff`` command: content changes between git revisions, in the list's own terms.
 
-One small git repository per module holds the committed content and a
-series of realistic revisions, each tagged; every test compares two tags
+One small git repository per module holds the official table as imported
+(not content/, which keepers revise: its text must not be pinned here) and
+a series of realistic revisions, each tagged; every test compares two tags
 (or a clone's working tree) and asserts the exact summary.
 """
 from __future__ import annotations
@@ -17,14 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TABLE, copy_content
 from generator import changes
 from generator.cli import main
+from generator.importer import import_table
 from generator.diff_format import render, use_colour
 from generator.loader import load_content
 from generator.model import Category, Department
 from generator.names import with_section_departments
 
-CONTENT = Path(__file__).parent.parent / "content"
 MATTERS = Path("content/matters")
 
 
@@ -88,10 +90,18 @@ def renumber_after(repo: Path, removed: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A repository with the committed content and one tagged revision per kind of change."""
+def official(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The list as the official table has it: the committed settings, the matters imported."""
+    folder = copy_content(tmp_path_factory.mktemp("official") / "content")
+    import_table(TABLE, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory, official: Path) -> Path:
+    """A repository with the official list and one tagged revision per kind of change."""
     root = tmp_path_factory.mktemp("list")
-    shutil.copytree(CONTENT, root / "content")
+    shutil.copytree(official, root / "content")
     (root / "README.md").write_text("清单\n", encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     for key, value in (("user.name", "审核测试"), ("user.email", "test@example.invalid"),
@@ -446,9 +456,9 @@ def test_unknown_revision_is_an_error(repo, monkeypatch, capsys):
     assert (code, out, err) == (1, "", "error: unknown revision 'no-such-tag'\n")
 
 
-def test_folder_outside_git_is_an_error(tmp_path, monkeypatch, capsys):
+def test_folder_outside_git_is_an_error(tmp_path, monkeypatch, capsys, official):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    shutil.copytree(CONTENT, tmp_path / "plain" / "content")
+    shutil.copytree(official, tmp_path / "plain" / "content")
     code, out, err = run_diff(tmp_path / "plain", monkeypatch, capsys)
     assert (code, out) == (1, "")
     assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
@@ -466,7 +476,7 @@ def test_unloadable_side_reports_path_and_line(clone, monkeypatch, capsys):
     assert "Traceback" not in err
 
 
-def test_revision_without_content_counts_as_empty(clone, monkeypatch, capsys):
+def test_revision_without_content_counts_as_empty(clone, monkeypatch, capsys, official):
     git(clone, "checkout", "-q", "--orphan", "empty")
     git(clone, "rm", "-rq", "--cached", "content")
     shutil.rmtree(clone / "content")
@@ -474,7 +484,7 @@ def test_revision_without_content_counts_as_empty(clone, monkeypatch, capsys):
     code, out, err = run_diff(clone, monkeypatch, capsys, "empty", "main")
     assert code == 0
     assert err == "warning: empty:content:1: the content folder does not exist at this revision\n"
-    categories, departments = len(load_content(CONTENT).content.categories), len(load_content(CONTENT).content.departments)
+    categories, departments = len(load_content(official).content.categories), len(load_content(official).content.departments)
     assert out.splitlines()[0] == (f"本次修订：新增 100 项；分类变更 {categories} 处；"
                                    f"部门变更 {departments} 处")
 
@@ -483,8 +493,8 @@ def test_revision_without_content_counts_as_empty(clone, monkeypatch, capsys):
 
 
 @pytest.fixture(scope="module")
-def content():
-    return with_section_departments(load_content(CONTENT).content)
+def content(official):
+    return with_section_departments(load_content(official).content)
 
 
 def with_matter(content, number: int, **fields):
