@@ -41,6 +41,11 @@ SECTION_SIMILARITY = 0.5
 # An unchanged run this short between two edits is folded into them: "[-甲的乙-]{+丙的丁+}"
 # reads better than "[-甲-]{+丙+}的[-乙-]{+丁+}".
 SHORT_EQUAL = 1
+# A changed line that keeps less than this share of its characters was rewritten, not corrected:
+# marks would outnumber the text, so it reads better as the old and the new line whole.
+REWRITE_KEPT = 0.5
+# So does a line cut into more than this many separate edits, however much of it is kept.
+REWRITE_EDITS = 3
 
 SUB_HEADING = re.compile(r"^(#{3,6})\s+(.*?)\s*$")
 ITEM_START = re.compile(r"^\s*(?:(?P<heading>#{1,6})\s+|(?P<bullet>[-*+])\s+|(?P<number>\d+[.)])\s+)")
@@ -214,6 +219,22 @@ def char_diff(old: str, new: str) -> tuple[TextOp, ...]:
         if j2 > j1:
             ops.append(TextOp(INSERT, new[j1:j2]))
     return _tidy(ops)
+
+
+def rewritten(ops: Sequence[TextOp]) -> bool:
+    """Whether a character diff is a rewrite: most of the line changed, or it changed in many places.
+
+    Inline marks help a reader spot a few changed characters; over a rewritten
+    sentence they interleave two texts until neither can be read
+    (``[-根据-]{+按照区+}民政局{+的+}核对[-情况-]{+结果+}…``), so the formats show
+    such a line as it was and as it is instead.
+    """
+    kept = sum(len(op.text) for op in ops if op.op == EQUAL)
+    old = kept + sum(len(op.text) for op in ops if op.op == DELETE)
+    new = kept + sum(len(op.text) for op in ops if op.op == INSERT)
+    edits = sum(1 for index, op in enumerate(ops)
+                if op.op != EQUAL and (index == 0 or ops[index - 1].op == EQUAL))
+    return kept < REWRITE_KEPT * max(old, new) or edits > REWRITE_EDITS
 
 
 def _tidy(ops: list[TextOp]) -> tuple[TextOp, ...]:

@@ -104,6 +104,18 @@ def _parser() -> argparse.ArgumentParser:
                       help=_("text for the terminal, markdown for a pull-request comment, json for tools"))
     diff.set_defaults(run=_diff)
 
+    comment = _command(commands, "comment", common,
+                       _("in a pull-request pipeline: check, summarise the change since the target branch, "
+                         "and post the summary on the pull request"))
+    comment.add_argument("--out", type=Path, default=Path("change-summary.md"), metavar="FILE",
+                         help=_("where to write the summary (default: change-summary.md)"))
+    comment.add_argument("--target", metavar="REV",
+                         help=_("compare with where HEAD left this branch or revision "
+                                "(default: the pull request's target branch, else main)"))
+    comment.add_argument("--changes-page", action="store_true",
+                         help=_("link the summary page of the built site (changes/index.html) from the comment"))
+    comment.set_defaults(run=_comment)
+
     build = _command(commands, "build", common, _("build the site into the output folder"))
     build.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
                        help=_("output folder, replaced only when the build succeeds (default: site/)"))
@@ -198,3 +210,12 @@ def _diff(args: argparse.Namespace) -> int:
         print(_("warning: {problem}").format(problem=warning), file=sys.stderr)
     sys.stdout.write(render(change, args.format, colour=use_colour(sys.stdout)))
     return 0
+
+
+def _comment(args: argparse.Namespace) -> int:
+    import os
+
+    from generator.review import Streams, run
+
+    return run(args.content, args.out, os.environ, Streams(sys.stdout, sys.stderr), args.target,
+               args.changes_page)

@@ -31,6 +31,7 @@ from generator.changes import (
     SectionChange,
     TextOp,
     ValueChange,
+    rewritten,
 )
 from generator.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING
 
@@ -46,8 +47,8 @@ SECTION_KIND = {ADDED: "（新增）", REMOVED: "（删除）", CHANGED: ""}
 ITEM_LABELS = {ADDED: "新增：", REMOVED: "删除：", CHANGED: "修改：", RENUMBERED: "编号变化："}
 ANSI = {DELETE: "\x1b[31m", INSERT: "\x1b[32m"}
 ANSI_RESET = "\x1b[0m"
-MARKDOWN_SPECIAL = "\\`*_[]|~"
-HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Escaped with a backslash, which reads better raw than an entity (``\\<b\\>``, not ``&lt;b&gt;``).
+MARKDOWN_SPECIAL = "\\`*_[]|~<>&"
 
 Rich = tuple[TextOp, ...]
 
@@ -86,16 +87,20 @@ def render(change: Change, form: str = "text", colour: bool = False) -> str:
 
 
 def summary_line(change: Change) -> str:
-    """``本次修订：新增 1 项，删除 1 项，修改 3 项``, or that nothing changed."""
+    """``本次修订：新增 1 项，修改 3 项``, or that nothing changed.
+
+    Only what happened is counted: 「新增 0 项，删除 0 项」 is noise a reviewer has to read past.
+    """
     if change.is_empty:
         return NO_CHANGE
     counts = change.counts()
-    line = f"本次修订：新增 {counts.added} 项，删除 {counts.removed} 项，修改 {counts.changed} 项"
+    matters = [f"{label} {count} 项" for label, count in
+               (("新增", counts.added), ("删除", counts.removed), ("修改", counts.changed)) if count]
     if counts.renumbered:
-        line += f"，另有 {counts.renumbered} 项仅编号变化"
+        matters.append(f"{'另有 ' if matters else ''}{counts.renumbered} 项仅编号变化")
     extras = [f"{label}变更 {count} 处" for label, count in
               (("分类", counts.categories), ("部门", counts.departments), ("站点设置", counts.site)) if count]
-    return "；".join([line, *extras])
+    return "本次修订：" + "；".join(part for part in ("，".join(matters), *extras) if part)
 
 
 def render_json(change: Change) -> str:
@@ -119,9 +124,18 @@ def _arrow(old: str, new: str) -> str:
     return f"{old} → {new}"
 
 
+def _edit(depth: int, name: str, old: str, new: str, ops: Rich) -> list[_Line]:
+    """``name：`` and the text with its changed characters marked; when it was rewritten
+    (``changes.rewritten``), the text as it was (原文) and as it is (修改后), unmarked."""
+    if rewritten(ops):
+        return [_line(depth, f"{name}原文：{old}"), _line(depth, f"{name}修改后：{new}")]
+    return [_line(depth, f"{name or '修改'}：", ops)]
+
+
 def outline(change: Change) -> list[OutlineGroup]:
     groups = [
-        OutlineGroup("站点设置", tuple(OutlineEntry(_value_text(SITE_LABELS[value.field], value)) for value in change.site)),
+        OutlineGroup("站点设置", tuple(OutlineEntry(line.text) for value in change.site
+                                   for line in _value_lines(SITE_LABELS[value.field], value))),
         OutlineGroup("分类", _category_entries(change)),
         OutlineGroup("部门", tuple(entry for department in change.departments
                            for entry in _department_entries(department))),
@@ -136,10 +150,10 @@ def outline(change: Change) -> list[OutlineGroup]:
     return [group for group in groups if group.entries]
 
 
-def _value_text(label: str, value: ValueChange) -> Rich:
+def _value_lines(label: str, value: ValueChange) -> list[_Line]:
     if value.ops:
-        return (*_plain(f"{label}："), *value.ops)
-    return _plain(f"{label}：{_arrow(value.old, value.new)}")
+        return _edit(0, label, value.old, value.new, value.ops)
+    return [_line(0, f"{label}：{_arrow(value.old, value.new)}")]
 
 
 def _category_entries(change: Change) -> tuple[OutlineEntry, ...]:
@@ -185,7 +199,7 @@ def _changed_matter(matter: MatterChange) -> OutlineEntry:
     if number:
         lines.append(_line(0, f"编号：第{number.old}项 → 第{number.new}项"))
     if title:
-        lines.append(_line(0, "标题：", title.ops))
+        lines.extend(_edit(0, "标题", title.old, title.new, title.ops))
     if category:
         lines.append(_line(0, f"分类：{_arrow(category.old, category.new)}"))
     for label, names in (("新增对应部门：", matter.departments_added), ("删除对应部门：", matter.departments_removed)):
@@ -212,15 +226,19 @@ def _section_label(section: SectionChange) -> str:
 def _section_lines(section: SectionChange) -> list[_Line]:
     lines = [_line(0, _section_label(section))]
     if section.heading:
-        lines.append(_line(1, "标题：", section.heading.ops))
-    lines.extend(_item_line(item) for item in section.items)
+        heading = section.heading
+        lines.extend(_edit(1, "标题", heading.old, heading.new, heading.ops))
+    for item in section.items:
+        lines.extend(_item_lines(item))
     return lines
 
 
-def _item_line(item: ItemChange) -> _Line:
-    if item.kind in (CHANGED, RENUMBERED):
-        return _line(1, ITEM_LABELS[item.kind], item.ops)
-    return _line(1, ITEM_LABELS[item.kind] + (item.new or item.old))
+def _item_lines(item: ItemChange) -> list[_Line]:
+    if item.kind == CHANGED:
+        return _edit(1, "", item.old, item.new, item.ops)
+    if item.kind == RENUMBERED:
+        return [_line(1, ITEM_LABELS[item.kind], item.ops)]
+    return [_line(1, ITEM_LABELS[item.kind] + (item.new or item.old))]
 
 
 def _renumbered_runs(matters: tuple[MatterChange, ...]) -> list[str]:
@@ -308,5 +326,4 @@ def _markdown_rich(text: Rich) -> str:
 
 def _escape(text: str) -> str:
     """Text shown as is, whatever Markdown or HTML it happens to contain."""
-    escaped = "".join(HTML_ESCAPES.get(char, char) for char in text)
-    return "".join(f"\\{char}" if char in MARKDOWN_SPECIAL else char for char in escaped)
+    return "".join(f"\\{char}" if char in MARKDOWN_SPECIAL else char for char in text)

