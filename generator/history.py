@@ -322,8 +322,8 @@ class _Side:
 
 
 def _compare_commits(repo: Path, relative: str, commits: list[_Commit]) -> list[tuple[_Commit, Change | Skipped]]:
-    """Each commit's change from its parent (an empty Change when the list did not change), or why it
-    could not be compared."""
+    """The commits that changed the list, each with its change from its parent, and those that could not
+    be compared, with why."""
     blobs = _batch(repo, [name for commit in commits for name in _names(commit, relative)])
     matters = PurePosixPath(relative) / MATTERS_DIR
     listed = {rev: _tree_entries(blobs.get(f"{rev}:{matters}"))
@@ -340,7 +340,8 @@ def _compare_commits(repo: Path, relative: str, commits: list[_Commit]) -> list[
 
 
 def _compare(reader: _Reader, commit: _Commit) -> Change | Skipped | None:
-    """The change ``commit`` made; Skipped when a file it changed cannot be read; None: no content either side."""
+    """The change ``commit`` made; Skipped when a file it changed cannot be read; None when it changed
+    nothing in the list (no content on either side, or only its form changed)."""
     new, old = reader.side(commit.full, commit.new), reader.side(commit.full + "^", commit.old)
     differing = {bad.oid for bad in old.unreadable} ^ {bad.oid for bad in new.unreadable}
     if differing:
@@ -350,7 +351,8 @@ def _compare(reader: _Reader, commit: _Commit) -> Change | Skipped | None:
         return None
     old_content = old.content or empty_content(new.content.site)  # type: ignore[union-attr]
     new_content = new.content or empty_content(old_content.site)
-    return diff_content(old_content, new_content)
+    change = diff_content(old_content, new_content)
+    return None if change.is_empty else change
 
 
 def _names(commit: _Commit, relative: str) -> list[str]:
@@ -420,7 +422,7 @@ class _Reader:
             files = [(f"{rev}:{self.folder / MATTERS_DIR / name}", oid, regular)
                      for name, (oid, regular) in self.listed[rev].items()]
         else:
-            files = [(name, *self.blobs[name], True) for name in (f"{rev}:{path}" for path in paths)
+            files = [(name, self.blobs[name][0], True) for name in (f"{rev}:{path}" for path in paths)
                      if name in self.blobs]
         matters, unreadable = [], list(base.unreadable)
         for name, oid, regular in files:
