@@ -98,7 +98,7 @@ class Skipped:
     """A revision left out of the history because a file it compares cannot be read."""
 
     commit: str  # the revision left out (short hash)
-    file: str  # the file, as git names it: ``abc1234:content/site.yml`` (``abc1234^:…`` for its parent's)
+    file: str  # the file, as git names it: ``abc1234:content/site.yml`` (in the revision or in its parent)
     reason: str
 
     def message(self) -> str:
@@ -233,6 +233,7 @@ def revision_views(history: History, limit: int = PAGE_LIMIT,
 class _Commit:
     full: str
     short: str
+    parent: str  # short hash of the first parent ("" for a root commit)
     date: str
     notes: tuple[str, ...]
     old: tuple[str, ...]  # matter files before the commit, by path in the repository
@@ -243,10 +244,10 @@ class _Commit:
 
 def _commits(repo: Path, relative: str) -> list[_Commit]:
     """One ``git log``: each commit with its note and the matter files it touched, on either side."""
-    records = log_commits(repo, relative, FIELD.join(("%H", "%h", "%cs", "%b")), "-M", "--name-status")
+    records = log_commits(repo, relative, FIELD.join(("%H", "%h", "%p", "%cs", "%b")), "-M", "--name-status")
     folder = PurePosixPath(relative)
     commits = []
-    for (full, short, date, body), tokens in records:
+    for (full, short, parents, date, body), tokens in records:
         old: list[str] = []
         new: list[str] = []
         renames: list[tuple[str, str]] = []
@@ -263,7 +264,8 @@ def _commits(repo: Path, relative: str) -> list[_Commit]:
             ids = [_matter_id(path, folder / MATTERS_DIR) for path in paths]
             if status.startswith("R") and ids[0] and ids[-1] and ids[0] != ids[-1]:
                 renames.append((ids[0], ids[-1]))
-        commits.append(_Commit(full, short, date, notes(body), tuple(old), tuple(new), whole, tuple(renames)))
+        commits.append(_Commit(full, short, parents.split(" ")[0], date, notes(body), tuple(old), tuple(new), whole,
+                               tuple(renames)))
     return commits
 
 
@@ -346,7 +348,8 @@ def _compare(reader: _Reader, commit: _Commit) -> Change | Skipped | None:
     differing = {bad.oid for bad in old.unreadable} ^ {bad.oid for bad in new.unreadable}
     if differing:
         bad = min((bad for bad in (*new.unreadable, *old.unreadable) if bad.oid in differing), key=lambda b: b.name)
-        return Skipped(commit.short, bad.name, bad.reason)
+        rev, _, path = bad.name.partition(":")
+        return Skipped(commit.short, f"{commit.parent if rev.endswith('^') else commit.short}:{path}", bad.reason)
     if new.content is None and old.content is None:
         return None
     old_content = old.content or empty_content(new.content.site)  # type: ignore[union-attr]
@@ -440,7 +443,10 @@ class _Reader:
         key = tuple(blob[0] if blob else None for blob in blobs)
         if key not in self.settings:
             self.settings[key] = self._load_settings(names, blobs)
-        return self.settings[key]
+        found = self.settings[key]  # loaded for another revision, maybe: name the files of this one
+        here = {name.rpartition("/")[2]: name for name in names}
+        return replace(found, unreadable=tuple(_Unreadable(here[bad.name.rpartition("/")[2]], bad.oid, bad.reason)
+                                               for bad in found.unreadable))
 
     def _load_settings(self, names: list[str], blobs: list[tuple[str, bytes] | None]) -> _Side:
         """The settings alone (a folder without matters); files that exist but cannot be read are named.
