@@ -45,9 +45,11 @@ SITE_LABELS = {
 PART_NAMES = {TOWN: TOWN_DUTIES_HEADING, GUARANTEE: "履职保障", NOTES: "整理说明"}
 ITEM_VERBS = {ADDED: "新增", REMOVED: "删除", CHANGED: "修改", RENUMBERED: "编号变化"}
 SECTION_KINDS = {ADDED: "（新增）", REMOVED: "（删除）", CHANGED: ""}
-# Below this share of kept characters a changed line is shown whole, before and after, instead of
-# marked inside: a rewritten sentence cut into a dozen marks cannot be read.
-KEPT_FOR_MARKS = 0.5
+# A changed line is shown whole, before and after, instead of marked inside, when less than this share
+# of it was kept or it was changed in more than MARKED_RUNS places: a rewritten sentence cut into a
+# dozen marks cannot be read.
+KEPT_FOR_MARKS = 0.6
+MARKED_RUNS = 3
 
 
 @dataclass(frozen=True)
@@ -288,5 +290,6 @@ def _item_view(item: ItemChange) -> ItemView:
 
 def _mostly_rewritten(item: ItemChange) -> bool:
     kept = sum(len(op.text) for op in item.ops if op.op == EQUAL)
-    return kept < KEPT_FOR_MARKS * max(len(item.old), len(item.new), 1)
+    runs = sum(1 for index, op in enumerate(item.ops) if op.op != EQUAL and (index == 0 or item.ops[index - 1].op == EQUAL))
+    return kept < KEPT_FOR_MARKS * max(len(item.old), len(item.new), 1) or runs > MARKED_RUNS
 
