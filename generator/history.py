@@ -154,7 +154,7 @@ def load_history(content_dir: Path) -> History:
     revisions = tuple(ListRevision(commit.date, commit.short, commit.notes, changes[commit.full])
                       for commit in commits if commit.full in changes)
     return History(_matter_revisions(commits, changes), revisions,
-                   tuple(skipped for _, skipped in compared if isinstance(skipped, Skipped)))
+                   tuple(skipped for _commit, skipped in compared if isinstance(skipped, Skipped)))
 
 
 def revision_summaries(repo: Path, relative: str) -> list[ListRevision]:
@@ -348,7 +348,7 @@ def _compare(reader: _Reader, commit: _Commit) -> Change | Skipped | None:
     differing = {bad.oid for bad in old.unreadable} ^ {bad.oid for bad in new.unreadable}
     if differing:
         bad = min((bad for bad in (*new.unreadable, *old.unreadable) if bad.oid in differing), key=lambda b: b.name)
-        rev, _, path = bad.name.partition(":")
+        rev, path = bad.name.split(":", 1)
         return Skipped(commit.short, f"{commit.parent if rev.endswith('^') else commit.short}:{path}", bad.reason)
     if new.content is None and old.content is None:
         return None
