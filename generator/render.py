@@ -150,7 +150,7 @@ def pages(content: Content, listing: Listing = Listing()) -> list[Page]:
         Page(urls.DEPARTMENTS, "departments.html", _department_index, every),
         Page(urls.SEARCH, "search.html", _search, every),  # lists the departments that have matters
         Page(urls.NOT_FOUND, "404.html", _not_found, frozenset()),
-        Page(urls.HISTORY, "history.html", _history, frozenset()),  # shows History.revisions only
+        Page(urls.HISTORY, "history.html", _history, every),  # History.revisions, linking the matters that have a page
     ]
     for category in content.categories:
         ids = frozenset(m.id for m in by_category[category.slug])
