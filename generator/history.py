@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from generator.change_view import ChangeView, Line, change_view, matter_phrase
-from generator.changes import Change, MatterChange, diff_content, empty_content
+from generator.changes import REMOVED, Change, MatterChange, diff_content, empty_content
 from generator.gitrev import (
     FIELD,
     GitError,
@@ -81,6 +81,7 @@ class MatterRevision:
     commit: str  # short hash: identity only, not shown
     change: str  # 「第11项 苏木乡镇（街道）配合职责 修改」
     notes: tuple[str, ...] = ()  # the revision's 修订说明
+    removed: bool = False  # the revision removed the matter from the list
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class History:
     def matter_revised(self, matter_id: str) -> str | None:
         """The date of the latest revision that changed this matter; None without one."""
         return max((revision.date for revision in self.of(matter_id)), default=None)
+
+    def listed(self) -> frozenset[str]:
+        """Ids of the matters in the list as its latest revision left it."""
+        return frozenset(matter_id for matter_id, revisions in self.matters.items()
+                         if revisions and not revisions[0].removed)
 
     def changed_matters(self, other: History) -> frozenset[str]:
         """Ids whose history differs between the two: the matter pages to render again."""
@@ -190,8 +196,9 @@ def _matter_revisions(commits: list[_Commit], changes: dict[str, Change]) -> dic
         for matter in change.matters:
             entries.setdefault(later_id.get(matter.id, matter.id), []).append(matter)
         for matter_id, found in entries.items():
+            removed = all(matter.kind == REMOVED for matter in found)
             history.setdefault(matter_id, []).append(
-                MatterRevision(commit.date, commit.short, matter_phrase(tuple(found)), commit.notes))
+                MatterRevision(commit.date, commit.short, matter_phrase(tuple(found)), commit.notes, removed))
     return {matter_id: tuple(revisions) for matter_id, revisions in sorted(history.items())}
 
 
@@ -209,10 +216,11 @@ class RevisionView:
     omitted: int  # lines beyond LINE_LIMIT, counted but not listed
 
 
-def history_page(history: History, pages: frozenset[str]) -> dict[str, object]:
-    """The 修订记录 page's variables; ``pages``: the ids of the matters that have a page (linked)."""
+def history_page(history: History) -> dict[str, object]:
+    """The 修订记录 page's variables. It links the matters that the latest revision left in the list:
+    the page depends on the history alone, so that editing a matter (in ``serve``) does not touch it."""
     return {"revisions": revision_views(history), "more": max(0, len(history.revisions) - PAGE_LIMIT),
-            "pages": pages}
+            "pages": history.listed()}
 
 
 def revision_views(history: History, limit: int = PAGE_LIMIT,

@@ -150,7 +150,7 @@ def pages(content: Content, listing: Listing = Listing()) -> list[Page]:
         Page(urls.DEPARTMENTS, "departments.html", _department_index, every),
         Page(urls.SEARCH, "search.html", _search, every),  # lists the departments that have matters
         Page(urls.NOT_FOUND, "404.html", _not_found, frozenset()),
-        Page(urls.HISTORY, "history.html", _history, every),  # History.revisions, linking the matters that have a page
+        Page(urls.HISTORY, "history.html", _history, frozenset()),  # shows History.revisions only
     ]
     for category in content.categories:
         ids = frozenset(m.id for m in by_category[category.slug])
@@ -435,7 +435,7 @@ def _history(books: Catalogue, root: str) -> dict[str, Any]:
     return {
         **_meta("修订记录", f"{books.content.site.title}历次修订的日期、说明和内容变化，按时间从新到旧排列。",
                 "修订记录", "history", ((books.content.site.title, urls.HOME),)),
-        **history_page(books.history, frozenset(books.positions)),
+        **history_page(books.history),
     }
 
 

@@ -177,3 +177,7 @@ def test_site_history_tells_each_matter_in_list_terms(repo):
     assert [r.commit for r in history.revisions] == [
         revision[name].commit for name in ("new-id", "edit-again", "renumber", "edit", "import")]
     assert all(r.notes == () for r in history.revisions)
+    # The 修订记录 page links the matters the latest revision left in the list.
+    listed = history.listed()
+    assert NEW_ID_1 in listed and IDS["72"] in listed and IDS["5"] not in listed and IDS["old-1"] not in listed
+    assert len(listed) == int(IDS["count"]) - 1

@@ -164,6 +164,14 @@ def test_history_page_tells_each_change_in_list_terms(site, repo):
     assert blocks[2].count("<li>新增<a href=") == 30 and "另有 " in blocks[2]  # the import, shortened
 
 
+def test_every_link_of_the_history_page_resolves(site):
+    folder = site / "history"
+    links = [link for link in re.findall(r'href="([^"#]+)', read(site, "history/index.html"))]
+    assert any(link.startswith("../matters/") for link in links)
+    for link in links:
+        assert (folder / link).resolve().is_file(), link
+
+
 def test_history_page_marks_changed_characters(site):
     block = revision_blocks(read(site, "history/index.html"))[1]
     hidden = '<span class="visually-hidden">'
