@@ -11,6 +11,7 @@ no such page.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -25,13 +26,14 @@ from generator.render import Catalogue, Page
 
 CHANGES_PAGE = "changes/index.html"
 SHORT = 7  # digits of a commit hash shown
+HASH = re.compile(r"[0-9a-f]{7,64}")
 
 
 @dataclass(frozen=True)
 class Review:
     """What the changes page compares and shows."""
 
-    base: str  # the revision as given (``main``, ``origin/main``, a hash)
+    base: str  # the revision as given (``main``, ``origin/main``), or its short hash when given a hash
     commit: str  # its commit, short
     change: Change
     warnings: tuple[str, ...]  # files of either side that could not be read
@@ -58,7 +60,8 @@ def review_changes(content_dir: Path, base: str) -> Review:
     """The change from ``base`` to the working tree, as ``diff BASE`` finds it."""
     commit = base_commit(content_dir, base)
     change, warnings = compare(content_dir, commit)
-    return Review(base, commit[:SHORT], change, tuple(warnings))
+    shown = commit[:SHORT] if HASH.fullmatch(base) else base  # CI passes whole hashes: show them short
+    return Review(shown, commit[:SHORT], change, tuple(warnings))
 
 
 def changes_page(review: Review) -> Page:

@@ -109,6 +109,14 @@ def test_links_lead_to_the_changed_matters_in_this_site(site, branch):
         assert target.is_file() and site.resolve() in target.parents, link
 
 
+def test_a_base_given_as_a_whole_hash_is_shown_short(branch, tmp_path):
+    # CI passes the merge base as a full hash (GitLab's CI_MERGE_REQUEST_DIFF_BASE_SHA).
+    full = git(branch["root"], "rev-parse", "main")
+    build(branch["content"], tmp_path / "site", changes_base=full)
+    html = page(tmp_path / "site")
+    assert f"与修订 {full[:7]}相比" in html and full not in html
+
+
 def test_no_page_without_the_option(branch, tmp_path):
     build(branch["content"], tmp_path / "site")
     assert (tmp_path / "site" / "index.html").is_file()
