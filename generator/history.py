@@ -14,11 +14,14 @@ finds it, and an optional note for readers from the commit message's
 shown; a commit that changes nothing in the list (a reformatted file, a
 change outside the content) is not a revision.
 
-Comparing every revision's whole content costs a full load per revision
-(about 13 s for 50 revisions of 100 matters; 0.2 s this way). A revision's
-change lies in the files it touched, so only those are read: one ``git log``
-lists them, one ``git cat-file --batch`` reads them, and matters no revision
-touched are never loaded. Only a revision that changes ``categories.yml`` or
+Each matter's page lists every revision that changed it, so every commit
+of the content folder is compared with its parent. Comparing every
+revision's whole content costs a full load per revision (about 13 s for 50
+revisions of 100 matters; 0.2 s this way). A revision's change lies in the
+files it touched, so only those are read: one ``git log`` lists them, one
+``git cat-file --batch`` reads them, and matters no revision touched are
+never loaded: the cost grows with the files the revisions touched, not with
+the size of the list. Only a revision that changes ``categories.yml`` or
 ``departments.yml`` (which can change how every matter reads) is compared in
 full (one more ``cat-file`` call). Each version of a file is parsed once,
 however many revisions share it.
