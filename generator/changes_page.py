@@ -15,14 +15,16 @@ import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from generator import urls
 from generator.change_view import change_view
 from generator.changes import Change
-from generator import urls
 from generator.gitrev import GitError, compare, repository_root, run_git
 from generator.i18n import _
-from generator.render import Catalogue, Page
+
+if TYPE_CHECKING:
+    from generator.render import Catalogue, Page
 
 CHANGES_PAGE = "changes/index.html"
 SHORT = 7  # digits of a commit hash shown
@@ -66,6 +68,8 @@ def review_changes(content_dir: Path, base: str) -> Review:
 
 def changes_page(review: Review) -> Page:
     """The page, for the render stage's list of pages; it depends on no single matter's text."""
+    from generator.render import Page  # here: ``build`` resolves the base before it knows it has to render
+
     return Page(CHANGES_PAGE, "changes.html", partial(_context, review), frozenset(),
                 cost=1 + len(review.change.matters) // 10)
 
