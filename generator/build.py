@@ -45,6 +45,7 @@ class BuildReport:
     files: int
     seconds: float
     unchanged: bool = False  # the folder already held this build: nothing was written
+    warnings: tuple[str, ...] = ()  # what the build left out and went on without (see ``stages.Built``)
 
     def summary(self) -> str:
         if self.unchanged:
@@ -55,27 +56,33 @@ class BuildReport:
 
 
 def build(content_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int = 1,
-          listing: Listing = Listing()) -> BuildReport:
+          listing: Listing = Listing(), changes_base: str | None = None) -> BuildReport:
     """Build the site from ``content_dir`` into ``out_dir``; ContentErrors (and no change on disk) if invalid.
 
     ``jobs`` processes share the work; ``cache_dir`` keeps what the next
-    build can reuse (None: no cache).
+    build can reuse (None: no cache); ``changes_base``: a git revision, to
+    add the page of what changed since it (GitError if there is no such commit).
     """
     started = time.perf_counter()
+    options = repr(listing)
+    if changes_base is not None:
+        from generator.changes_page import base_commit
+
+        options += f" changes-base={base_commit(content_dir, changes_base)}"
     templates, static = theme_dir(content_dir, "templates"), theme_dir(content_dir, "static")
     check_output_dir(out_dir, keep=[content_dir, Path.cwd(), templates, static, *([cache_dir] if cache_dir else [])])
     cache = BuildCache(cache_dir, out_dir) if cache_dir is not None else None
     with parallel.gc_paused():
-        others = cache.other_inputs(content_dir, templates, static, repr(listing)) if cache else ""
+        others = cache.other_inputs(content_dir, templates, static, options) if cache else ""
         if cache is not None and (record := cache.up_to_date(content_dir, others)) is not None:
             return BuildReport(out_dir, record.pages, record.files, time.perf_counter() - started, True)
         stats = matter_stats(content_dir) if cache is not None else {}
         from generator.stages import produce  # here: an up-to-date folder needs none of it
 
-        built = produce(content_dir, out_dir, templates, static, jobs, listing, cache)
+        built = produce(content_dir, out_dir, templates, static, jobs, listing, cache, changes_base)
         if cache is not None:
             _save(cache, others, stats, built)
-    return BuildReport(out_dir, built.pages, built.files, time.perf_counter() - started)
+    return BuildReport(out_dir, built.pages, built.files, time.perf_counter() - started, warnings=built.warnings)
 
 
 def _save(cache: BuildCache, others: str, stats: dict[str, Stat], built: Built) -> None:

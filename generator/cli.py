@@ -124,6 +124,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help=_("neither read nor write a cache"))
     build.add_argument("--jobs", type=_positive, default=None, metavar="N",
                        help=_("worker processes (default: one per CPU core; 1 builds in this process)"))
+    build.add_argument("--changes-base", metavar="REV",
+                       help=_("also write changes/index.html: what changed in the list since the git revision "
+                              "REV, as 'diff REV' shows it (for a pull request's preview site)"))
     build.set_defaults(run=_build)
 
     serve = _command(commands, "serve", common, _("preview the site, rebuilt and reloaded in the browser as you edit"))
@@ -175,15 +178,21 @@ def _positive(text: str) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.gitrev import GitError
     from generator.parallel import cpu_count
     from generator.writer import OutputError
 
     try:
         report = build(args.content, args.out, cache_dir=None if args.no_cache else args.cache_dir,
-                       jobs=args.jobs or cpu_count())
+                       jobs=args.jobs or cpu_count(), changes_base=args.changes_base)
     except OutputError as refused:
         print(_("error: {problem}").format(problem=refused), file=sys.stderr)
         return 1
+    except GitError as failure:
+        print(_("error: {problem}").format(problem=failure), file=sys.stderr)
+        return 1
+    for warning in report.warnings:
+        print(_("warning: {problem}").format(problem=warning), file=sys.stderr)
     print(report.summary())
     return 0
 

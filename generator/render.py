@@ -18,7 +18,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from generator import urls
-from generator.history import NO_HISTORY, History, revision_views
+from generator.history import NO_HISTORY, History, history_page
 from generator.listing import Listing, Paging
 from generator.markup import MarkdownRenderer
 from generator.model import DEPARTMENT_LEVELS, TOWN_DUTIES_HEADING, Category, Content, Department, Matter
@@ -435,7 +435,7 @@ def _history(books: Catalogue, root: str) -> dict[str, Any]:
     return {
         **_meta("修订记录", f"{books.content.site.title}历次修订的日期、说明和内容变化，按时间从新到旧排列。",
                 "修订记录", "history", ((books.content.site.title, urls.HOME),)),
-        "revisions": revision_views(books.history),
+        **history_page(books.history),
     }
 
 

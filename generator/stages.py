@@ -35,6 +35,7 @@ from jinja2 import Environment
 
 from generator import parallel, urls
 from generator.cache import BuildCache, markdown_key
+from generator.changes_page import Review, changes_page, review_changes
 from generator.check import load_valid_content
 from generator.downloads import download_files
 from generator.errors import ContentError
@@ -61,14 +62,21 @@ class Built:
     converted: dict[str, str]  # the page-independent HTML of each of its Markdown texts
     pages: int
     files: int
+    warnings: tuple[str, ...] = ()  # revisions left out of the history, files of a compared revision not read
 
 
 def produce(content_dir: Path, out_dir: Path, templates: Path, static: Path, jobs: int, listing: Listing,
-             cache: BuildCache | None) -> Built:
-    """Load, validate, render and write: the site in ``out_dir`` (replaced only if all of it succeeded)."""
+             cache: BuildCache | None, changes_base: str | None = None) -> Built:
+    """Load, validate, render and write: the site in ``out_dir`` (replaced only if all of it succeeded).
+
+    ``changes_base``: also the changes page, what changed since that revision (``changes_page``).
+    """
     with (parallel.Background(partial(load_history, content_dir), fork=jobs > 1) as history,
-          parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled):
+          parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled,
+          parallel.Background(partial(_review, content_dir, changes_base), fork=jobs > 1 and bool(changes_base))
+          as review):
         content = load_valid_content(content_dir, partial(_read_matters, jobs))
+        reviewed = review.result()
         jobs = jobs if len(content.matters) >= PARALLEL_FROM else 1
         with (staged(out_dir) as stage,
               parallel.Background(partial(_write_downloads, content, stage), fork=jobs > 1) as downloads):
@@ -78,13 +86,19 @@ def produce(content_dir: Path, out_dir: Path, templates: Path, static: Path, job
                 cache.forget_build()  # from here on the folder changes: a failure must not look up to date
             plain = PlainLines(markdown)
             _convert(content, markdown, plain, jobs)
-            site_pages = pages(content, listing)
-            books = catalogue(content, history.result(), markdown, listing)
+            site_pages = pages(content, listing) + ([changes_page(reviewed)] if reviewed else [])
+            read_history = history.result()
+            books = catalogue(content, read_history, markdown, listing)
             written = _write(environment(templates, compiled.result()), books, site_pages, plain, stage, jobs)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
             written += downloads.result() + len(assets)
-    return Built(content, markdown.convert_all(matter_texts(content)), len(site_pages), written)
+    warnings = (*read_history.warnings(), *(reviewed.warnings if reviewed else ()))
+    return Built(content, markdown.convert_all(matter_texts(content)), len(site_pages), written, warnings)
+
+
+def _review(content_dir: Path, base: str | None) -> Review | None:
+    return review_changes(content_dir, base) if base else None
 
 
 def _read_matters(jobs: int, paths: list[Path], folder_label: str) -> list[tuple[Matter | None, list[ContentError]]]:

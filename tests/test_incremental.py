@@ -17,8 +17,7 @@ from conftest import REPO, copy_content
 from generator import urls
 from generator.build import build
 from generator.check import load_valid_content
-from generator.gitrev import Revision
-from generator.history import NO_HISTORY, History
+from generator.history import NO_HISTORY, History, MatterRevision
 from generator.incremental import DOWNLOAD_FILES, SEARCH_FILES, IncrementalSite
 from generator.render import pages, render_pages
 
@@ -251,7 +250,7 @@ def test_deferred_outputs_are_produced_when_asked_for(project):
 def test_history_feeds_only_the_matter_pages_whose_revisions_moved(project):
     content = load_valid_content(project / "content")
     matter = content.matters[4]
-    changed = History({matter.id: (Revision("2026-11-01", "abc1234", "修改事项"),)})
+    changed = History({matter.id: (MatterRevision("2026-11-01", "abc1234", f"第{matter.number}项 履职保障 修改"),)})
     heads = iter(["one", "two"])
     histories = iter([NO_HISTORY, changed])
     site = IncrementalSite(project / "content", project / "out", history=lambda _: next(histories),
