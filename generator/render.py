@@ -405,7 +405,7 @@ def _category(category: Category, slot: Slot, books: Catalogue, root: str) -> di
     shown, paging = slot.of(matters)
     return {
         **_meta(slot.title(category.name), f"{category.ordinal}、{category.name}：{len(matters)} 项配合履职事项及对应上级部门。",
-                category.name, "categories", (HOME_CRUMB, ("按类别", urls.CATEGORIES)),
+                category.name, "categories", (HOME_CRUMB,),
                 f"{category.ordinal}、{category.name}"),
         "category": category,
         "matter_count": len(matters),
@@ -441,7 +441,7 @@ def _department(department: Department, slot: Slot, books: Catalogue, root: str)
     return {
         **_meta(slot.title(department.name), f"{department.name}在兴胜镇配合履职事项清单中的 {len(matters)} 项事项："
                 f"本部门职责与镇的配合职责。", "上级部门", "departments",
-                (HOME_CRUMB, ("按部门", urls.DEPARTMENTS))),
+                (HOME_CRUMB, ("部门", urls.DEPARTMENTS))),
         "department": department,
         "matter_count": len(matters),
         "paging": paging,
