@@ -5,6 +5,7 @@ types); cross-references and consistency are ``validate``'s job.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import re
@@ -131,7 +132,12 @@ def _load_site(path: Path, errors: list[ContentError]) -> Site | None:
 
 
 def _optional_site_field(reader: _Reader, data: LinedDict, key: str, shape: re.Pattern[str] | None) -> str:
-    """An optional field of site.yml ("" when absent), reported when it has not the shape it needs."""
+    """An optional field of site.yml ("" when absent), reported when it has not the shape it needs.
+
+    YAML reads an unquoted ``2026-01-15`` as a date: it stands for the same text.
+    """
+    if isinstance(data.get(key), datetime.date):
+        data[key] = data[key].isoformat()
     value = reader.field(data, key, str, required=False) or ""
     if value and shape is not None and not shape.fullmatch(value):
         example = {"published": "2026-01-15", "base_path": "/qingdan/"}[key]
