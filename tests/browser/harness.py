@@ -234,6 +234,9 @@ def new_context(
 # --------------------------------------------------------------------------
 
 
+_ICON = re.compile(r"/favicon\.(?:svg|ico|png)$")
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -291,6 +294,10 @@ class PageAudit:
         self.console_errors.append(f"uncaught {error.name}: {error.message}")
 
     def _on_request_failed(self, request: Request) -> None:
+        # Chromium fetches a page's icon after the page has loaded and cancels the fetch when the
+        # next page is opened first: that is the test going on, not a failing request.
+        if request.failure == "net::ERR_ABORTED" and _ICON.search(urlsplit(request.url).path):
+            return
         if self.is_local(request.url):  # external ones are already recorded
             self.failed_requests.append(f"{request.failure} {request.url}")
 
