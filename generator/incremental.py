@@ -11,7 +11,8 @@ produces again only the outputs that depend on a change:
 - a template: the pages whose template is it or extends, includes or imports it;
 - a static asset: its own copy;
 - site.yml, categories.yml, departments.yml: everything;
-- git history: the 修订记录 page and the matter pages whose revisions moved.
+- git history: the 修订记录 page and the matter pages whose revisions moved; every page when the
+  publication dates (shown in every footer) moved.
 
 Rendered Markdown is cached by its text across updates (one
 ``MarkdownRenderer`` lives as long as the departments), so re-assembling the
@@ -56,7 +57,8 @@ from generator.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SI
 from generator.markup import MarkdownRenderer
 from generator.model import Category, Content, Department, Matter, Site
 from generator.names import with_section_departments
-from generator.render import TEMPLATES_DIR, Catalogue, Listing, Page, catalogue, environment, pages, render_page
+from generator.render import (TEMPLATES_DIR, Catalogue, Listing, Page, catalogue, environment, pages, publication,
+                              render_page)
 from generator.search import JS_NAME, JSON_NAME, SEARCH_DIR, PostingRuns, search_files, search_payload
 from generator.validate import validate
 
@@ -422,6 +424,8 @@ class IncrementalSite:
                            if (path := urls.matter(matter_id)) in plan.pages}
             if self._history.revisions != old.revisions and urls.HISTORY in plan.pages:
                 self._owed.add(urls.HISTORY)
+            if publication(plan.content.site, self._history) != publication(plan.content.site, old):
+                self._owed |= set(plan.pages)  # every page's footer shows the dates
             self._plan = replace(plan, books=catalogue(plan.content, self._history, self._markdown, self._listing))
         return True
 

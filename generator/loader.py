@@ -10,6 +10,7 @@ not read as one is reported too, so that no matter is dropped in silence.
 """
 from __future__ import annotations
 
+import datetime
 import difflib
 import hashlib
 import os
@@ -34,8 +35,6 @@ SETTINGS_FILES = (SITE_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE)
 MATTERS_DIR = "matters"
 MATTER_SUFFIX = ".md"
 SITE_FIELDS = ("title", "town", "district", "city", "issuer", "version", "revision_note")
-# Every key site.yml may hold (required or optional): anything else is reported as unknown.
-SITE_KEYS = (*SITE_FIELDS, "description")
 CATEGORY_KEYS = ("name", "ordinal", "slug")
 DEPARTMENT_KEYS = ("name", "slug", "level", "aliases")
 MATTER_KEYS = matter_file.KEY_ORDER
@@ -43,6 +42,15 @@ MATTER_KEYS = matter_file.KEY_ORDER
 # Markdown extension, a ``.txt`` added by Windows, or a numbered name without an extension.
 MARKDOWN_SUFFIX = re.compile(r"\.(?:md|markdown|mdown|mkd)(?:\.txt)?$", re.IGNORECASE)
 NUMBERED_NAME = re.compile(r"^\d+-[^.]+$")
+# Optional text fields of site.yml, each with the shape its value must have (checked here: build needs them).
+OPTIONAL_SITE_FIELDS = {
+    "description": None,
+    "published": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "document_number": None,
+    "base_path": re.compile(r"/(?:[^/\s?#]+/)*"),
+}
+# Every key site.yml may hold (required or optional): anything else is reported as unknown.
+SITE_KEYS = (*SITE_FIELDS, *OPTIONAL_SITE_FIELDS)
 
 TYPE_NAMES = {str: N_("text"), int: N_("a whole number"), list: N_("a list")}
 
@@ -197,10 +205,26 @@ def _load_site(path: Path, errors: list[ContentError], unusable: set[str]) -> Si
         return None
     reader.known_keys(data, SITE_KEYS)
     values = {key: reader.field(data, key, str) for key in SITE_FIELDS}
-    description = reader.field(data, "description", str, required=False) or ""
+    optional = {key: _optional_site_field(reader, data, key, shape) for key, shape in OPTIONAL_SITE_FIELDS.items()}
     if any(value is None for value in values.values()):
         return None
-    return Site(**values, description=description, where=where(reader.path, data))
+    return Site(**values, **optional, where=where(reader.path, data))
+
+
+def _optional_site_field(reader: _Reader, data: LinedDict, key: str, shape: re.Pattern[str] | None) -> str:
+    """An optional field of site.yml ("" when absent), reported when it has not the shape it needs.
+
+    YAML reads an unquoted ``2026-01-15`` as a date: it stands for the same text.
+    """
+    if isinstance(data.get(key), datetime.date):
+        data[key] = data[key].isoformat()
+    value = reader.field(data, key, str, required=False) or ""
+    if value and shape is not None and not shape.fullmatch(value):
+        example = {"published": "2026-01-15", "base_path": "/qingdan/"}[key]
+        reader.error(data.line_of(key), _("field '{key}' has an unusable value {value!r}").format(key=key, value=value),
+                     _("write it like '{key}: {example}'").format(key=key, example=example))
+        return ""
+    return value
 
 
 def _load_list(path: Path, build: Callable[[_Reader, LinedDict, int], Any], errors: list[ContentError],

@@ -7,6 +7,7 @@ depend on changed matters.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,12 +19,34 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from generator import urls
+from generator.duty_text import LATIN_WORD
 from generator.history import NO_HISTORY, History, history_page
 from generator.listing import Listing, Paging
 from generator.markup import MarkdownRenderer
-from generator.model import DEPARTMENT_LEVELS, TOWN_DUTIES_HEADING, Category, Content, Department, Matter
+from generator.model import DEPARTMENT_LEVELS, TOWN_DUTIES_HEADING, Category, Content, Department, Matter, Site
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The publication facts every page shows (发布日期, 更新日期, 文号) and its PubDate metadata."""
+
+    published: str = ""  # yyyy-mm-dd, "" when unknown
+    updated: str = ""  # the date of the list's last revision, "" outside git
+    document_number: str = ""
+
+
+def publication(site: Site, history: History) -> Publication:
+    """The facts from site.yml and git: ``published`` there, else the list's first revision in git.
+
+    Only the ends of ``history.revisions`` (newest first, every content revision) are read:
+    the newest is the last revision, the oldest the first.
+    """
+    revisions = history.revisions
+    updated = revisions[0].date if revisions else ""
+    first = revisions[-1].date if revisions else ""
+    return Publication(site.published or first, updated, site.document_number)
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,7 @@ class MatterView:
     guarantee: Markup
     town: Markup
     notes: tuple[Markup, ...]
+    kept: tuple[str, ...] = ()  # words of the source kept as written that a reader may take for typos
 
     def sections_of(self, department: Department) -> tuple[SectionView, ...]:
         """The sections that name ``department``, alone or in a group."""
@@ -65,6 +89,7 @@ class Catalogue:
     by_department: dict[str, tuple[Matter, ...]]  # department slug → matters in official order
     history: History = NO_HISTORY  # from git: shown by the matter pages and the 修订记录 page
     positions: dict[str, int] = field(default_factory=dict)  # matter id → index in official order
+    publication: Publication = Publication()  # from site.yml and ``history``: every page shows it
 
     listing: Listing = Listing()
 
@@ -88,7 +113,30 @@ class Catalogue:
             guarantee=html(matter.guarantee),
             town=html(matter.town_duties, town_shift),
             notes=tuple(html(note) for note in matter.notes),
+            kept=kept_words(matter),
         )
+
+
+def kept_words(matter: Matter) -> tuple[str, ...]:
+    """Latin words in the official Chinese text (e.g. 「培训 and 安全教育」), with a little context.
+
+    The site keeps them as the source has them (the importer warns about
+    them); the matter page tells the reader that the wording is the source's.
+    """
+    texts = [matter.title, matter.guarantee, *(section.markdown for section in matter.upper_sections),
+             matter.town_duties]
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in LATIN_WORD.finditer(text):
+            before = _BEFORE.search(text, 0, match.start())
+            after = _AFTER.match(text, match.end())
+            found[text[before.start() if before else match.start():after.end() if after else match.end()]] = None
+    return tuple(found)
+
+
+# A few characters of context on either side of a kept word, up to a punctuation mark or line end.
+_BEFORE = re.compile(r"[^\s，。；：、]{1,2} ?$")
+_AFTER = re.compile(r" ?[^\s，。；：、]{1,4}")
 
 
 @dataclass(frozen=True)
@@ -137,6 +185,7 @@ def catalogue(content: Content, history: History = NO_HISTORY,
         history=history,
         positions={matter.id: index for index, matter in enumerate(content.matters)},
         listing=listing,
+        publication=publication(content.site, history),
     )
 
 
@@ -147,6 +196,7 @@ def pages(content: Content, listing: Listing = Listing()) -> list[Page]:
     listed: list[Page] = [
         Page(urls.HOME, "home.html", _home, every),
         *_list_pages(content, listing, by_category, every),
+        Page(urls.CATEGORIES, "categories.html", _category_index, every),
         Page(urls.DEPARTMENTS, "departments.html", _department_index, every),
         Page(urls.SEARCH, "search.html", _search, every),  # lists the departments that have matters
         Page(urls.NOT_FOUND, "404.html", _not_found, frozenset()),
@@ -232,7 +282,8 @@ def render_pages(content: Content, selected: Iterable[Page] | None = None,
 def render_page(env: Environment, books: Catalogue, page: Page) -> bytes:
     """One page's HTML; the incremental build calls this with an environment and catalogue it keeps."""
     root = urls.root_for(page.path)
-    variables = {"site": books.content.site, "root": root, "path": page.path, **page.context(books, root)}
+    variables = {"site": books.content.site, "root": root, "path": page.path, "publication": books.publication,
+                 **page.context(books, root)}
     return env.get_template(page.template).render(variables).encode("utf-8")
 
 
@@ -308,19 +359,43 @@ class CompiledTemplates(BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
+HOME_CRUMB = ("首页", urls.HOME)
+
+
 def _meta(title: str, description: str, column: str, section: str,
-          crumbs: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
-    """Variables of the page's head and chrome; ``crumbs`` are (label, url) pairs above the page."""
-    return {"title": title, "description": description, "column": column, "section": section, "crumbs": crumbs}
+          crumbs: tuple[tuple[str, str], ...] = (), here: str = "") -> dict[str, Any]:
+    """Variables of the page's head and chrome.
+
+    ``section`` is the main navigation's entry the page belongs to; ``crumbs`` are the (label, url)
+    pairs of the path above the page, from 首页 (none on the home page), and ``here`` names the
+    page at the end of that path (default: its title).
+    """
+    return {"title": title, "description": description, "column": column, "section": section, "crumbs": crumbs,
+            "here": here or title}
 
 
 def _home(books: Catalogue, root: str) -> dict[str, Any]:
     site = books.content.site
     return {
         **_meta("", site.description or site.title, "首页", "home"),
-        "categories": [(category, len(books.by_category[category.slug])) for category in books.content.categories],
+        **_counts(books),
+    }
+
+
+def _counts(books: Catalogue) -> dict[str, Any]:
+    """The categories with their numbers of matters, as the home page and the categories index list them."""
+    return {
+        "categories": tuple((category, len(books.by_category[category.slug])) for category in books.content.categories),
         "matter_count": len(books.content.matters),
         "department_count": sum(1 for matters in books.by_department.values() if matters),
+    }
+
+
+def _category_index(books: Catalogue, root: str) -> dict[str, Any]:
+    return {
+        **_meta("按类别浏览", f"{books.content.site.title}的 {len(books.content.categories)} 个类别及各类的事项数。",
+                "按类别", "categories", (HOME_CRUMB,)),
+        **_counts(books),
     }
 
 
@@ -329,7 +404,8 @@ def _category(category: Category, slot: Slot, books: Catalogue, root: str) -> di
     shown, paging = slot.of(matters)
     return {
         **_meta(slot.title(category.name), f"{category.ordinal}、{category.name}：{len(matters)} 项配合履职事项及对应上级部门。",
-                category.name, "home", ((books.content.site.title, urls.HOME),)),
+                category.name, "categories", (HOME_CRUMB,),
+                f"{category.ordinal}、{category.name}"),
         "category": category,
         "matter_count": len(matters),
         "paging": paging,
@@ -338,12 +414,22 @@ def _category(category: Category, slot: Slot, books: Catalogue, root: str) -> di
     }
 
 
+def name_parts(site: Site, name: str) -> tuple[str, str]:
+    """A department's name as (the district's or city's name it starts with, the part that tells it apart)."""
+    for place in (site.district, site.city):
+        if name.startswith(place) and len(name) > len(place):
+            return place, name[len(place):]
+    return "", name
+
+
 def _department_index(books: Catalogue, root: str) -> dict[str, Any]:
-    levels = [(level, [(d, len(books.by_department[d.slug])) for d in books.content.departments if d.level == level])
+    site = books.content.site
+    levels = [(level, [(d, *name_parts(site, d.name), len(books.by_department[d.slug]))
+                       for d in books.content.departments if d.level == level])
               for level in DEPARTMENT_LEVELS]
     return {
         **_meta("按上级部门浏览", "清单涉及的上级部门（区级、市级、其他）及各部门对应的配合履职事项数。",
-                "上级部门", "departments", ((books.content.site.title, urls.HOME),)),
+                "上级部门", "departments", (HOME_CRUMB,)),
         "levels": [(level, departments) for level, departments in levels if departments],
     }
 
@@ -354,7 +440,7 @@ def _department(department: Department, slot: Slot, books: Catalogue, root: str)
     return {
         **_meta(slot.title(department.name), f"{department.name}在兴胜镇配合履职事项清单中的 {len(matters)} 项事项："
                 f"本部门职责与镇的配合职责。", "上级部门", "departments",
-                ((books.content.site.title, urls.HOME), ("上级部门", urls.DEPARTMENTS))),
+                (HOME_CRUMB, ("部门", urls.DEPARTMENTS))),
         "department": department,
         "matter_count": len(matters),
         "paging": paging,
@@ -369,8 +455,8 @@ def _matter(matter: Matter, books: Catalogue, root: str) -> dict[str, Any]:
     return {
         **_meta(matter.title, f"第 {matter.number} 项 {matter.title}：对应上级部门"
                 f"{'、'.join(matter.departments)}；上级部门职责、履职保障与镇的配合职责。",
-                view.category.name, "home",
-                ((books.content.site.title, urls.HOME), (view.category.name, urls.category(view.category.slug)))),
+                view.category.name, "categories",
+                (HOME_CRUMB, (f"{view.category.ordinal}、{view.category.name}", urls.category(view.category.slug)))),
         "view": view,
         "revisions": books.history.of(matter.id),
         "previous": matters[position - 1] if position > 0 else None,
@@ -383,7 +469,7 @@ def _full_list(books: Catalogue, root: str) -> dict[str, Any]:
               for category in books.content.categories]
     return {
         **_meta("全部清单", f"{books.content.site.title}全文：{len(books.content.matters)} 项事项按类别排列，"
-                "可打印。", "全部清单", "list", ((books.content.site.title, urls.HOME),)),
+                "可打印。", "全部清单", "list", (HOME_CRUMB,)),
         "groups": groups,
         "matter_count": len(books.content.matters),
     }
@@ -393,7 +479,7 @@ def _list_index(books: Catalogue, root: str) -> dict[str, Any]:
     return {
         **_meta("全部清单", f"{books.content.site.title}全文：{len(books.content.matters)} 项事项按类别分为 "
                 f"{len(books.content.categories)} 部分，每部分可单独打印。", "全部清单", "list",
-                ((books.content.site.title, urls.HOME),)),
+                (HOME_CRUMB,)),
         "parts": [(category, len(matters), books.listing.part_pages_for(len(matters)))
                   for category in books.content.categories for matters in [books.by_category[category.slug]]],
         "matter_count": len(books.content.matters),
@@ -406,7 +492,7 @@ def _list_part(category: Category, slot: Slot, books: Catalogue, root: str) -> d
     return {
         **_meta(slot.title(f"全部清单：{category.ordinal}、{category.name}"), f"{books.content.site.title}全文的第{category.ordinal}部分：{category.name}，"
                 f"{len(matters)} 项事项，可打印。", "全部清单", "list",
-                ((books.content.site.title, urls.HOME), ("全部清单", urls.FULL_LIST))),
+                (HOME_CRUMB, ("全部清单", urls.FULL_LIST))),
         "groups": [(category, [books.view(matter, root, flat=True) for matter in shown])],
         "category": category,
         "matter_count": len(matters),
@@ -425,7 +511,7 @@ def _neighbours(categories: tuple[Category, ...], category: Category) -> dict[st
 def _search(books: Catalogue, root: str) -> dict[str, Any]:
     return {
         **_meta("搜索", "按关键词、类别和部门搜索配合履职事项。", "搜索", "search",
-                ((books.content.site.title, urls.HOME),)),
+                (HOME_CRUMB,)),
         "categories": books.content.categories,
         "departments": [d for d in books.content.departments if books.by_department[d.slug]],
     }
@@ -434,7 +520,7 @@ def _search(books: Catalogue, root: str) -> dict[str, Any]:
 def _history(books: Catalogue, root: str) -> dict[str, Any]:
     return {
         **_meta("修订记录", f"{books.content.site.title}历次修订的日期、说明和内容变化，按时间从新到旧排列。",
-                "修订记录", "history", ((books.content.site.title, urls.HOME),)),
+                "修订记录", "history", (HOME_CRUMB,)),
         **history_page(books.history),
     }
 

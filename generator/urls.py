@@ -13,6 +13,7 @@ file system took to write them.
 from __future__ import annotations
 
 HOME = "index.html"
+CATEGORIES = "categories/index.html"
 DEPARTMENTS = "departments/index.html"
 FULL_LIST = "list/index.html"
 SEARCH = "search/index.html"
@@ -23,7 +24,11 @@ DOWNLOADS = "downloads/"
 JSON_DOWNLOAD = DOWNLOADS + "qingdan.json"
 CSV_DOWNLOAD = DOWNLOADS + "qingdan.csv"
 XLSX_DOWNLOAD = DOWNLOADS + "qingdan.xlsx"
-NAV = (HOME, DEPARTMENTS, FULL_LIST, SEARCH)  # the main navigation's targets, in its order
+FAVICON = STATIC + "favicon.svg"
+NAV = (HOME, CATEGORIES, DEPARTMENTS, FULL_LIST, SEARCH)  # the main navigation's targets, in its order
+# The site's top folders: a page that does not know where it is served (404.html) finds the site's
+# root in its address as the part before the last of these.
+FOLDERS = ("categories", "departments", "matters", "list", "search", "history", "static", "downloads")
 
 
 def category(slug: str, page: int = 1) -> str:

@@ -447,6 +447,7 @@
     noIndex: "搜索数据没有加载成功，请刷新页面，或浏览",
     number: function (n) { return "第 " + n + " 项"; },
     departmentJoiner: "、",
+    alias: function (term, names) { return "。“" + term + "”即" + names; },
     ellipsis: "…",
     titleQuery: function (query, base) { return "“" + query + "”的搜索结果 · " + base; }
   };
@@ -690,8 +691,19 @@
     } else {
       var short = result.terms.some(function (term) { return !isFullText(term); });
       status.textContent = TEXT.found(result.hits.length) +
-        (page.drawn < result.hits.length ? TEXT.shownOf(page.drawn) : "") + (short ? TEXT.single : "");
+        (page.drawn < result.hits.length ? TEXT.shownOf(page.drawn) : "") + (short ? TEXT.single : "") +
+        aliasNotes(page.index, result.terms);
     }
+  }
+
+  /** What a term found only through departments' aliases (住建局) stands for: 。“住建局”即青山区住房和城乡建设局 */
+  function aliasNotes(index, terms) {
+    return terms.map(function (term) {
+      var names = index.departments.filter(function (department) {
+        return department.folded.indexOf(term) !== -1 && normalize(department.name).indexOf(term) === -1;
+      }).map(function (department) { return department.name; });
+      return names.length && names.length <= 3 ? TEXT.alias(term, names.join(TEXT.departmentJoiner)) : "";
+    }).join("");
   }
 
   function showNoIndex(page) {

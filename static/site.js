@@ -13,6 +13,12 @@
     try { window.localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* private mode: per page only */ }
   }
   if (stored()) { root.classList.add(CLASS); }
+  // Where the site's root is, for 404.html: a server shows it at any address and it cannot tell
+  // the root from the address alone when the site is served below a folder such as /intranet/list/.
+  try {
+    var script = document.currentScript && document.currentScript.src;
+    if (script) { window.localStorage.setItem("lvzhi-root", script.replace(/static\/site\.js(?:[?#].*)?$/, "")); }
+  } catch (e) { /* no storage: 404.html guesses from the address */ }
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.getElementById("large-text-toggle");
     if (!button) { return; }

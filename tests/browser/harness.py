@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import io
 import json
 import logging
 import os
@@ -101,12 +102,16 @@ class ServedSite:
         return self.base_url
 
 
-def _handler_class(root: Path, sub_path: str, site: ServedSite) -> type[SimpleHTTPRequestHandler]:
+def _handler_class(root: Path, sub_path: str, site: ServedSite,
+                   not_found: str | None = None) -> type[SimpleHTTPRequestHandler]:
     """Build a handler serving ``root`` at ``sub_path`` only.
 
     Everything outside the sub-path is a 404, like the real intranet server,
     so root-absolute links (``/style.css``) show up as failed requests.
     Directory listings are refused so that a missing ``index.html`` shows too.
+    With ``not_found`` (a file under ``root``), a missing address under the
+    sub-path is answered with that page and status 404, as an intranet
+    server configured with the site's ``404.html`` does.
     """
 
     class Handler(SimpleHTTPRequestHandler):
@@ -125,6 +130,13 @@ def _handler_class(root: Path, sub_path: str, site: ServedSite) -> type[SimpleHT
             if not unquote(urlsplit(self.path).path).startswith(sub_path):
                 self.send_error(404, "Outside the site's sub-path")
                 return None
+            if not_found is not None and not Path(self.translate_path(self.path)).exists():
+                body = (root / not_found).read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
             return super().send_head()
 
         def translate_path(self, path: str) -> str:
@@ -142,16 +154,17 @@ def _handler_class(root: Path, sub_path: str, site: ServedSite) -> type[SimpleHT
 
 
 @contextmanager
-def serve_directory(root: Path, sub_path: str = DEFAULT_SUB_PATH) -> Iterator[ServedSite]:
+def serve_directory(root: Path, sub_path: str = DEFAULT_SUB_PATH, not_found: str | None = None) -> Iterator[ServedSite]:
     """Serve ``root`` under ``sub_path`` on 127.0.0.1 (free port) in a thread.
 
     Yields a :class:`ServedSite`; every request path is appended to its
     ``requests`` list. The server is shut down when the block exits.
+    ``not_found``: see :func:`_handler_class`.
     """
     if not (sub_path.startswith("/") and sub_path.endswith("/")):
         raise ValueError(f"sub_path must start and end with '/': {sub_path!r}")
     site = ServedSite(base_url="", origin="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(Path(root), sub_path, site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(Path(root), sub_path, site, not_found))
     server.daemon_threads = True
     site.origin = f"http://127.0.0.1:{server.server_address[1]}"
     site.base_url = site.origin + sub_path
@@ -221,6 +234,9 @@ def new_context(
 # --------------------------------------------------------------------------
 
 
+_ICON = re.compile(r"/favicon\.(?:svg|ico|png)$")
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -278,6 +294,10 @@ class PageAudit:
         self.console_errors.append(f"uncaught {error.name}: {error.message}")
 
     def _on_request_failed(self, request: Request) -> None:
+        # Chromium fetches a page's icon after the page has loaded and cancels the fetch when the
+        # next page is opened first: that is the test going on, not a failing request.
+        if request.failure == "net::ERR_ABORTED" and _ICON.search(urlsplit(request.url).path):
+            return
         if self.is_local(request.url):  # external ones are already recorded
             self.failed_requests.append(f"{request.failure} {request.url}")
 
