@@ -17,7 +17,10 @@ from generator.markup import plain_text
 from generator.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING, Content, Matter
 
 COLUMNS = ("序号", "事项名称", "对应上级部门", UPPER_DUTIES_HEADING, TOWN_DUTIES_HEADING, "类别")
-COLUMN_WIDTHS = (6, 28, 24, 60, 60, 12)
+# In digit widths (a CJK character takes two): together about the width of A4 landscape at the
+# sheet's 9 pt, so that it prints near its own size; the duty columns take the rest, the upper
+# departments' more (they hold 1.4 times the text), so that the tallest row stays within a page.
+COLUMN_WIDTHS = (5, 12, 12, 84, 46, 9)
 GUARANTEE_LABEL = "履职保障："
 DEPARTMENT_JOINER = "、"
 SHEET_NAME = "清单"

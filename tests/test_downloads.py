@@ -87,3 +87,16 @@ def test_rebuilding_gives_identical_bytes(content, files, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: later)
     monkeypatch.setattr(time, "localtime", lambda seconds=None: time.gmtime(later))
     assert download_files(content) == files
+
+
+def test_the_three_files_hold_the_same_cells(files):
+    """Every cell of the table is the same in CSV, XLSX and JSON, line breaks included."""
+    csv_rows = list(csv.reader(io.StringIO(files[CSV].decode("utf-8-sig"), newline="")))
+    sheet = openpyxl.load_workbook(io.BytesIO(files[XLSX])).active
+    xlsx_rows = [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    data = json.loads(files[JSON].decode("utf-8"))
+    json_rows = [list(data["columns"])] + [[str(matter["table"][column]) for column in data["columns"]]
+                                          for matter in data["matters"]]
+    assert csv_rows == xlsx_rows == json_rows
+    assert len(csv_rows) == len(data["matters"]) + 1 and all(len(row) == len(COLUMNS) for row in csv_rows)
+    assert sum(cell.count("\n") for row in csv_rows for cell in row) > len(data["matters"])
