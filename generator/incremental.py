@@ -11,7 +11,8 @@ produces again only the outputs that depend on a change:
 - a template: the pages whose template is it or extends, includes or imports it;
 - a static asset: its own copy;
 - site.yml, categories.yml, departments.yml: everything;
-- git history: the 修订记录 page and the matter pages whose revisions moved.
+- git history: the 修订记录 page and the matter pages whose revisions moved; the downloads when
+  the dates they carry moved.
 
 Rendered Markdown is cached by its text across updates (one
 ``MarkdownRenderer`` lives as long as the departments), so re-assembling the
@@ -46,7 +47,7 @@ from jinja2 import meta
 
 from generator import urls
 from generator.build import theme_dir
-from generator.downloads import download_files
+from generator.downloads import dates, download_files
 from generator.errors import ContentError, display_path
 from generator.history import NO_HISTORY, History, load_history
 from generator.loader import CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE, load_content, load_matter
@@ -331,7 +332,7 @@ class IncrementalSite:
         if path in SEARCH_FILES:
             return self._search_files(plan)
         if path in DOWNLOAD_FILES:
-            return download_files(plan.content)
+            return download_files(plan.content, self._history)
         return {path: render_page(self._env, plan.books, plan.pages[path])}
 
     # --- reading the sources ---------------------------------------------
@@ -408,6 +409,8 @@ class IncrementalSite:
                            if (path := urls.matter(matter_id)) in plan.pages}
             if self._history.revisions != old.revisions and urls.HISTORY in plan.pages:
                 self._owed.add(urls.HISTORY)
+            if dates(plan.content.site, self._history) != dates(plan.content.site, old):
+                self._owed |= set(DOWNLOAD_FILES)  # the JSON carries the dates and revisions
             self._plan = replace(plan, books=catalogue(plan.content, self._history, self._markdown, self._listing))
         return True
 

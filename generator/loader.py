@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from generator import matter_file
 from generator.errors import ContentError, display_path
+from generator.i18n import _
 from generator.model import Category, Content, Department, Matter, Site, Where
 from generator.yaml_source import LinedDict, LinedList, load_yaml
 
@@ -22,6 +24,14 @@ CATEGORIES_FILE = "categories.yml"
 DEPARTMENTS_FILE = "departments.yml"
 MATTERS_DIR = "matters"
 SITE_FIELDS = ("title", "town", "district", "city", "issuer", "version", "revision_note")
+# Optional text fields of site.yml, each with the shape its value must have (checked here: build needs them).
+OPTIONAL_SITE_FIELDS = {
+    "description": None,
+    "published": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "document_number": None,
+    "base_path": re.compile(r"/(?:[^/\s?#]+/)*"),
+    "base_url": re.compile(r"https?://[^/\s?#]+(?:/[^\s?#]*)?"),
+}
 
 TYPE_NAMES = {str: "text", int: "a whole number", list: "a list"}
 
@@ -115,10 +125,21 @@ def _load_site(path: Path, errors: list[ContentError]) -> Site | None:
     if data is None:
         return None
     values = {key: reader.field(data, key, str) for key in SITE_FIELDS}
-    description = reader.field(data, "description", str, required=False) or ""
+    optional = {key: _optional_site_field(reader, data, key, shape) for key, shape in OPTIONAL_SITE_FIELDS.items()}
     if any(value is None for value in values.values()):
         return None
-    return Site(**values, description=description, where=where(reader.path, data))
+    return Site(**values, **optional, where=where(reader.path, data))
+
+
+def _optional_site_field(reader: _Reader, data: LinedDict, key: str, shape: re.Pattern[str] | None) -> str:
+    """An optional field of site.yml ("" when absent), reported when it has not the shape it needs."""
+    value = reader.field(data, key, str, required=False) or ""
+    if value and shape is not None and not shape.fullmatch(value):
+        example = {"published": "2026-01-15", "base_path": "/qingdan/", "base_url": "http://intranet.example/qingdan/"}[key]
+        reader.error(data.line_of(key), _("field '{key}' has an unusable value {value!r}").format(key=key, value=value),
+                     _("write it like '{key}: {example}'").format(key=key, example=example))
+        return ""
+    return value
 
 
 def _load_list(path: Path, build, errors: list[ContentError]) -> list:
