@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import parallel
+from generator.i18n import _
 from generator.cache import BuildCache, Stat, markdown_key, matter_stats
 from generator.listing import Listing
 from generator.writer import check_output_dir
@@ -47,9 +48,10 @@ class BuildReport:
 
     def summary(self) -> str:
         if self.unchanged:
-            return (f"Up to date {self.out_dir}: {self.pages} pages, {self.files} files, "
-                    f"checked in {self.seconds:.2f} s.")
-        return f"Built {self.out_dir}: {self.pages} pages, {self.files} files in {self.seconds:.2f} s."
+            message = _("Up to date {folder}: {pages} pages, {files} files, checked in {seconds:.2f} s.")
+        else:
+            message = _("Built {folder}: {pages} pages, {files} files in {seconds:.2f} s.")
+        return message.format(folder=self.out_dir, pages=self.pages, files=self.files, seconds=self.seconds)
 
 
 def build(content_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jobs: int = 1,

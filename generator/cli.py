@@ -39,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _command(commands, name: str, common: argparse.ArgumentParser, text: str) -> argparse.ArgumentParser:
+    """A subcommand whose one-line help is also the description of its own ``--help``."""
+    return commands.add_parser(name, parents=[common], help=text, description=text)
+
+
 def _language_option(argv: list[str]) -> str | None:
     """The value of ``--lang`` wherever it stands, read before the parser is made in that language."""
     for index, word in enumerate(argv):
@@ -71,38 +76,36 @@ def _parser() -> argparse.ArgumentParser:
         where.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
                            help=_("language of messages: zh (default) or en; also the LVZHI_LANG variable"))
 
-    check = commands.add_parser("check", parents=[common], help="validate the content and report every problem")
+    check = _command(commands, "check", common, _("validate the content and report every problem"))
     check.set_defaults(run=_check)
 
-    imp = commands.add_parser("import", parents=[common], help="import the official table into the content folder")
-    imp.add_argument("table", type=Path, metavar="FILE", help="the official table (tab-separated text)")
+    imp = _command(commands, "import", common, _("import the official table into the content folder"))
+    imp.add_argument("table", type=Path, metavar="FILE", help=_("the official table (tab-separated text)"))
     imp.set_defaults(run=_import)
 
-    diff = commands.add_parser("diff", parents=[common],
-                               help="summarise the content changes between two git revisions")
+    diff = _command(commands, "diff", common, _("summarise the content changes between two git revisions"))
     diff.add_argument("base", nargs="?", metavar="BASE",
-                      help="the older revision (default: where this branch left main, or HEAD)")
-    diff.add_argument("head", nargs="?", metavar="HEAD", help="the newer revision (default: the working tree)")
+                      help=_("the older revision (default: where this branch left main, or HEAD)"))
+    diff.add_argument("head", nargs="?", metavar="HEAD", help=_("the newer revision (default: the working tree)"))
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                      help="text for the terminal, markdown for a pull-request comment, json for tools")
+                      help=_("text for the terminal, markdown for a pull-request comment, json for tools"))
     diff.set_defaults(run=_diff)
 
-    build = commands.add_parser("build", parents=[common], help="build the site into the output folder")
+    build = _command(commands, "build", common, _("build the site into the output folder"))
     build.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
-                       help="output folder, replaced only when the build succeeds (default: site/)")
+                       help=_("output folder, replaced only when the build succeeds (default: site/)"))
     build.add_argument("--cache-dir", type=Path, default=Path(".cache"), metavar="DIR",
-                       help="where the build keeps what the next build can reuse (default: .cache/)")
-    build.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
+                       help=_("where the build keeps what the next build can reuse (default: .cache/)"))
+    build.add_argument("--no-cache", action="store_true", help=_("neither read nor write a cache"))
     build.add_argument("--jobs", type=_positive, default=None, metavar="N",
-                       help="worker processes (default: one per CPU core; 1 builds in this process)")
+                       help=_("worker processes (default: one per CPU core; 1 builds in this process)"))
     build.set_defaults(run=_build)
 
-    serve = commands.add_parser("serve", parents=[common],
-                                help="preview the site, rebuilt and reloaded in the browser as you edit")
+    serve = _command(commands, "serve", common, _("preview the site, rebuilt and reloaded in the browser as you edit"))
     serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default: 127.0.0.1, this computer only)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    serve.add_argument("--open", action="store_true", help="open the site in the default browser")
+                       help=_("address to listen on (default: 127.0.0.1, this computer only)"))
+    serve.add_argument("--port", type=int, default=8000, help=_("port to listen on (default: 8000)"))
+    serve.add_argument("--open", action="store_true", help=_("open the site in the default browser"))
     serve.set_defaults(run=_serve)
     return parser
 
@@ -130,7 +133,7 @@ def _import(args: argparse.Namespace) -> int:
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+        raise argparse.ArgumentTypeError(_("must be 1 or more, not {value}").format(value=value))
     return value
 
 
@@ -143,7 +146,7 @@ def _build(args: argparse.Namespace) -> int:
         report = build(args.content, args.out, cache_dir=None if args.no_cache else args.cache_dir,
                        jobs=args.jobs or cpu_count())
     except OutputError as refused:
-        print(f"error: {refused}", file=sys.stderr)
+        print(_("error: {problem}").format(problem=refused), file=sys.stderr)
         return 1
     print(report.summary())
     return 0
@@ -153,7 +156,7 @@ def _serve(args: argparse.Namespace) -> int:
     from generator.server import serve
 
     if not args.content.is_dir():
-        print(f"error: {args.content}: no such content folder", file=sys.stderr)
+        print(_("error: {folder}: no such content folder").format(folder=args.content), file=sys.stderr)
         return 1
     return serve(args.content, args.host, args.port, open_browser=args.open)
 
@@ -165,9 +168,9 @@ def _diff(args: argparse.Namespace) -> int:
     try:
         change, warnings = compare(args.content, args.base, args.head)
     except GitError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_("error: {problem}").format(problem=error), file=sys.stderr)
         return 1
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(_("warning: {problem}").format(problem=warning), file=sys.stderr)
     sys.stdout.write(render(change, args.format, colour=use_colour(sys.stdout)))
     return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.i18n import _, ngettext
+
 
 @dataclass(frozen=True, order=True)
 class ContentError:
@@ -19,17 +21,18 @@ class ContentError:
     suggestion: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.message}"
-        if self.suggestion:
-            text += f" ({self.suggestion})"
-        return text
+        if not self.suggestion:
+            return f"{self.path}:{self.line}: {self.message}"
+        return _("{path}:{line}: {message} ({suggestion})").format(
+            path=self.path, line=self.line, message=self.message, suggestion=self.suggestion)
 
 
 class ContentErrors(Exception):
     """Raised by a pipeline stage that cannot go on; carries every error found."""
 
     def __init__(self, errors: list[ContentError]):
-        super().__init__(f"{len(errors)} content error(s)")
+        super().__init__(ngettext("{count} content error", "{count} content errors", len(errors))
+                         .format(count=len(errors)))
         self.errors = sorted(errors)
 
     def report(self) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator.i18n import _
+
 SITE_MARKER = "index.html"  # a folder holding this may be replaced by a build
 
 
@@ -29,12 +31,13 @@ def check_output_dir(out_dir: Path, keep: list[Path]) -> None:
     for folder in keep:
         folder = folder.resolve()
         if out == folder or out in folder.parents:
-            raise OutputError(f"{out_dir}: refusing to build into a folder that holds {folder}")
+            raise OutputError(_("{out}: refusing to build into a folder that holds {folder}")
+                              .format(out=out_dir, folder=folder))
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder")
+        raise OutputError(_("{out}: exists and is not a folder").format(out=out_dir))
     if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
-        raise OutputError(f"{out_dir}: not empty and holds no {SITE_MARKER}, so it is not a previous build; "
-                          "choose another --out or empty it")
+        raise OutputError(_("{out}: not empty and holds no {marker}, so it is not a previous build; "
+                            "choose another --out or empty it").format(out=out_dir, marker=SITE_MARKER))
 
 
 @contextmanager

@@ -187,9 +187,9 @@ def test_all_errors_are_reported_at_once(content):
 def test_cli_reports_errors_without_traceback(content):
     edit(FIRST, "category: 党的建设", "category: 党建设")
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--content", "content"],
-                            capture_output=True, text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+                            capture_output=True, text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LVZHI_LANG": "en"})
     assert result.returncode == 1
-    assert result.stderr == f"{FIRST}:5: unknown category '党建设' (did you mean '党的建设'?)\n1 error(s).\n"
+    assert result.stderr == f"{FIRST}:5: unknown category '党建设' (did you mean '党的建设'?)\n1 error.\n"
     assert "Traceback" not in result.stdout + result.stderr
 
 
