@@ -100,3 +100,17 @@ def test_the_three_files_hold_the_same_cells(files):
     assert csv_rows == xlsx_rows == json_rows
     assert len(csv_rows) == len(data["matters"]) + 1 and all(len(row) == len(COLUMNS) for row in csv_rows)
     assert sum(cell.count("\n") for row in csv_rows for cell in row) > len(data["matters"])
+
+
+def test_the_workbook_prints_as_the_official_table(files):
+    sheet = openpyxl.load_workbook(io.BytesIO(files[XLSX])).active
+    assert sheet.print_title_rows == "$1:$1"
+    assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == ("landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    for row in sheet.iter_rows(min_row=2):
+        lines = max(str(cell.value).count("\n") + 1 for cell in row)
+        height = sheet.row_dimensions[row[0].row].height
+        assert height is not None and height >= lines * row[0].font.sz, row[0].row  # every line shows
+        assert all(cell.alignment.wrap_text and cell.border.left.style == "thin" for cell in row)
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEF"]
+    assert widths == list(downloads.COLUMN_WIDTHS)
