@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, default=REPO / "content", help="content folder (default: content/)")
     parser.add_argument("--out", type=Path, default=OUT, help="where the PNGs go (default: docs/screenshots/)")
     args = parser.parse_args(argv)
-    missing = harness.missing_dependencies()
+    missing = [name for name, present in (("Chromium", harness.chromium_available()),
+                                          ("Python package playwright", harness.playwright_available()))
+               if not present]
     if missing:
         print("missing: " + ", ".join(missing) + " (run 'bash scripts/test.sh' once to install them)", file=sys.stderr)
         return 1
