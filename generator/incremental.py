@@ -12,7 +12,7 @@ produces again only the outputs that depend on a change:
 - a static asset: its own copy;
 - site.yml, categories.yml, departments.yml: everything;
 - git history: the 修订记录 page and the matter pages whose revisions moved; every page when the
-  publication dates (shown in every footer) moved.
+  publication dates (shown in every footer) moved; the downloads when the dates they carry moved.
 
 Rendered Markdown is cached by its text across updates (one
 ``MarkdownRenderer`` lives as long as the departments), so re-assembling the
@@ -48,7 +48,7 @@ from jinja2 import meta
 from generator import urls
 from generator.build import theme_dir
 from generator.check import settings_first
-from generator.downloads import download_files
+from generator.downloads import dates, download_files
 from generator.errors import ContentError, display_path
 from generator.i18n import _, ngettext
 from generator.history import NO_HISTORY, History, load_history
@@ -344,7 +344,7 @@ class IncrementalSite:
         if path in SEARCH_FILES:
             return self._search_files(plan)
         if path in DOWNLOAD_FILES:
-            return download_files(plan.content)
+            return download_files(plan.content, self._history)
         return {path: render_page(self._env, plan.books, plan.pages[path])}
 
     # --- reading the sources ---------------------------------------------
@@ -426,6 +426,8 @@ class IncrementalSite:
                 self._owed.add(urls.HISTORY)
             if publication(plan.content.site, self._history) != publication(plan.content.site, old):
                 self._owed |= set(plan.pages)  # every page's footer shows the dates
+            if dates(plan.content.site, self._history) != dates(plan.content.site, old):
+                self._owed |= set(DOWNLOAD_FILES)  # the JSON carries the dates and revisions
             self._plan = replace(plan, books=catalogue(plan.content, self._history, self._markdown, self._listing))
         return True
 

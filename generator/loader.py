@@ -48,6 +48,7 @@ OPTIONAL_SITE_FIELDS = {
     "published": re.compile(r"\d{4}-\d{2}-\d{2}"),
     "document_number": None,
     "base_path": re.compile(r"/(?:[^/\s?#]+/)*"),
+    "base_url": re.compile(r"https?://[^/\s?#]+(?:/[^\s?#]*)?"),
 }
 # Every key site.yml may hold (required or optional): anything else is reported as unknown.
 SITE_KEYS = (*SITE_FIELDS, *OPTIONAL_SITE_FIELDS)
@@ -220,7 +221,8 @@ def _optional_site_field(reader: _Reader, data: LinedDict, key: str, shape: re.P
         data[key] = data[key].isoformat()
     value = reader.field(data, key, str, required=False) or ""
     if value and shape is not None and not shape.fullmatch(value):
-        example = {"published": "2026-01-15", "base_path": "/qingdan/"}[key]
+        example = {"published": "2026-01-15", "base_path": "/qingdan/",
+                   "base_url": "http://intranet.example/qingdan/"}[key]
         reader.error(data.line_of(key), _("field '{key}' has an unusable value {value!r}").format(key=key, value=value),
                      _("write it like '{key}: {example}'").format(key=key, example=example))
         return ""

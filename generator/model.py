@@ -42,6 +42,7 @@ class Site:
     published: str = ""  # 发布日期, yyyy-mm-dd; empty: the oldest revision in git stands in
     document_number: str = ""  # 文号 of the official document, if it has one
     base_path: str = ""  # where the site is served ("/qingdan/"): lets 404.html link from any depth
+    base_url: str = ""  # the site's absolute address ("http://host/qingdan/"): absolute URLs in the JSON download
     where: Where = field(default=NOWHERE, compare=False)
 
 

@@ -14,8 +14,9 @@ workers, see ``parallel``), each a list of tasks:
 
 Meanwhile a worker of its own reads the git history (it mostly waits for
 ``git``) and another compiles the templates, from the start of the build
-to the rendering; once the content is valid, another writes the downloads
-(they need no HTML), filling the gaps the stages leave between them.
+to the rendering; once the content is valid and the history read (the
+JSON download carries its dates), another writes the downloads (they need
+no HTML), filling the gaps the stages leave between them.
 
 Workers write their files straight into the stage folder, which replaces
 the output folder only when everything succeeded (``writer.staged``). With
@@ -39,7 +40,7 @@ from generator.changes_page import Review, changes_page, review_changes
 from generator.check import load_valid_content
 from generator.downloads import download_files
 from generator.errors import ContentError
-from generator.history import load_history
+from generator.history import History, load_history
 from generator.loader import read_matter_files
 from generator.markup import MarkdownRenderer, matter_texts
 from generator.model import Content, Matter
@@ -77,9 +78,10 @@ def produce(content_dir: Path, out_dir: Path, templates: Path, static: Path, job
           as review):
         content = load_valid_content(content_dir, partial(_read_matters, jobs))
         reviewed = review.result()
+        read_history = history.result()  # the downloads carry its dates
         jobs = jobs if len(content.matters) >= PARALLEL_FROM else 1
         with (staged(out_dir) as stage,
-              parallel.Background(partial(_write_downloads, content, stage), fork=jobs > 1) as downloads):
+              parallel.Background(partial(_write_downloads, content, read_history, stage), fork=jobs > 1) as downloads):
             markdown = MarkdownRenderer(content.departments)
             if cache is not None:
                 markdown.remember(cache.markdown(markdown_key(content.departments)))
@@ -87,7 +89,6 @@ def produce(content_dir: Path, out_dir: Path, templates: Path, static: Path, job
             plain = PlainLines(markdown)
             _convert(content, markdown, plain, jobs)
             site_pages = pages(content, listing) + ([changes_page(reviewed)] if reviewed else [])
-            read_history = history.result()
             books = catalogue(content, read_history, markdown, listing)
             written = _write(environment(templates, compiled.result()), books, site_pages, plain, stage, jobs)
             assets = read_tree(static, urls.STATIC)
@@ -167,8 +168,8 @@ def _index_run(bodies: Sequence[list[str]], start: int) -> PostingPart:
     return posting_part(search_bodies(list(bodies)), start)
 
 
-def _write_downloads(content: Content, stage: Path) -> int:
-    files = download_files(content)
+def _write_downloads(content: Content, history: History, stage: Path) -> int:
+    files = download_files(content, history)
     write_files(stage, files)
     return len(files)
 

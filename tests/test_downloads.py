@@ -87,3 +87,30 @@ def test_rebuilding_gives_identical_bytes(content, files, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: later)
     monkeypatch.setattr(time, "localtime", lambda seconds=None: time.gmtime(later))
     assert download_files(content) == files
+
+
+def test_the_three_files_hold_the_same_cells(files):
+    """Every cell of the table is the same in CSV, XLSX and JSON, line breaks included."""
+    csv_rows = list(csv.reader(io.StringIO(files[CSV].decode("utf-8-sig"), newline="")))
+    sheet = openpyxl.load_workbook(io.BytesIO(files[XLSX])).active
+    xlsx_rows = [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    data = json.loads(files[JSON].decode("utf-8"))
+    json_rows = [list(data["columns"])] + [[str(matter["table"][column]) for column in data["columns"]]
+                                          for matter in data["matters"]]
+    assert csv_rows == xlsx_rows == json_rows
+    assert len(csv_rows) == len(data["matters"]) + 1 and all(len(row) == len(COLUMNS) for row in csv_rows)
+    assert sum(cell.count("\n") for row in csv_rows for cell in row) > len(data["matters"])
+
+
+def test_the_workbook_prints_as_the_official_table(files):
+    sheet = openpyxl.load_workbook(io.BytesIO(files[XLSX])).active
+    assert sheet.print_title_rows == "$1:$1"
+    assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == ("landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    for row in sheet.iter_rows(min_row=2):
+        lines = max(str(cell.value).count("\n") + 1 for cell in row)
+        height = sheet.row_dimensions[row[0].row].height
+        assert height is not None and height >= lines * row[0].font.sz, row[0].row  # every line shows
+        assert all(cell.alignment.wrap_text and cell.border.left.style == "thin" for cell in row)
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEF"]
+    assert widths == list(downloads.COLUMN_WIDTHS)
