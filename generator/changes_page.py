@@ -79,6 +79,6 @@ def _context(review: Review, books: Catalogue, root: str) -> dict[str, Any]:
     return {
         "title": "本次修订的内容变化", "column": "修订预览", "section": "",
         "description": f"{site.title}本次修订与修订 {review.commit} 相比的内容变化：新增、删除、修改的事项及修改的文字。",
-        "crumbs": ((site.title, urls.HOME),),
+        "crumbs": (("首页", urls.HOME),), "here": "本次修订的内容变化",
         "review": review, "view": change_view(review.change), "pages": frozenset(books.positions),
     }

@@ -130,7 +130,8 @@ def revision_list(page: str) -> list[tuple[str, str]]:
 
 def revision_blocks(page: str) -> list[str]:
     """The HTML of each revision on the 修订记录 page, newest first."""
-    log = page[page.index('<ol class="revision-log">'):page.index("</ol>\n</main>")]
+    start = page.index('<ol class="revision-log">')
+    log = page[start:page.index("</ol>\n", page.rindex("</li>", start, page.index("</main>")))]
     return re.split(r"\n(?=<li>\n<h2>)", log)[1:]
 
 

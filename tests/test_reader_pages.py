@@ -39,11 +39,11 @@ def test_publication_dates_come_from_site_yml_and_git() -> None:
     assert (shown.published, shown.updated, shown.document_number) == ("2025-12-31", "2026-05-02", "兴政发〔2025〕9号")
 
 
-def test_a_history_cut_at_its_limit_does_not_pass_for_the_first_publication() -> None:
-    from generator.gitrev import REVISION_LIMIT
-
-    shown = publication(SITE, revisions(*(f"2026-01-{day % 28 + 1:02d}" for day in range(REVISION_LIMIT))))
-    assert shown.published == "" and shown.updated == "2026-01-01"
+def test_a_long_history_still_gives_its_first_revision_as_the_publication() -> None:
+    """The history holds every content revision (the 修订记录 page shows the latest 50 only)."""
+    shown = publication(SITE, revisions(*(f"2026-02-{day:02d}" for day in range(28, 0, -1)),
+                                        *(f"2026-01-{day:02d}" for day in range(28, 0, -1))))
+    assert (shown.published, shown.updated) == ("2026-01-01", "2026-02-28")
 
 
 def test_department_names_split_where_they_differ() -> None:
