@@ -204,6 +204,8 @@ def test_content_pull_request_goes_green(pull_request, name):
     matter_id = re.search(r"^id: (.+)$", sorted((work / "content" / "matters").glob("*.md"))[10]
                           .read_text(encoding="utf-8"), re.MULTILINE)[1]
     assert ADDED in (work / "site" / "matters" / f"{matter_id}.html").read_text(encoding="utf-8")
+    changes_page = (work / "site" / "changes" / "index.html").read_text(encoding="utf-8")  # the preview's summary
+    assert f"../matters/{matter_id}.html" in changes_page and ADDED in changes_page
     assert git(work, "status", "--porcelain", "--", "content") == ""  # nothing of the content was rewritten
 
 
