@@ -8,6 +8,7 @@ from pathlib import Path
 from generator import i18n
 from generator.errors import ContentErrors
 from generator.i18n import N_, _, ngettext
+from generator.parallel import WorkerError
 
 # argparse's own words (usage, errors), translated through our catalogue; see _translate_argparse.
 ARGPARSE_MESSAGES = (
@@ -34,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         print(failure.report(), file=sys.stderr)
         count = len(failure.errors)
         print(ngettext("{count} error.", "{count} errors.", count).format(count=count), file=sys.stderr)
+        return 1
+    except WorkerError as failure:  # a worker died (killed, out of memory): nothing was written
+        print(_("error: {problem}").format(problem=failure), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar, cast
 
+from generator.i18n import _
+
 T = TypeVar("T")
 Task = Callable[[], T]
 
@@ -137,7 +139,7 @@ def _in_order(results: dict[int, tuple[bool, Any]], count: int) -> list[Any]:
         if not ok:
             raise value
     if len(results) < count:
-        raise WorkerError("a worker process of the build ended before finishing its tasks")
+        raise WorkerError(_("a worker process of the build ended before finishing its work (out of memory?)"))
     return [results[index][1] for index in range(count)]
 
 
@@ -176,7 +178,7 @@ class Background:
         try:
             ok, value = self._receive.recv()
         except EOFError:
-            raise WorkerError("a worker process of the build ended before finishing its task") from None
+            raise WorkerError(_("a worker process of the build ended before finishing its work (out of memory?)")) from None
         if not ok:
             raise value
         return value
