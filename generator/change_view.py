@@ -31,6 +31,7 @@ from generator.changes import (
     MatterChange,
     SectionChange,
     TextOp,
+    renumbered_runs,
 )
 from generator.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING
 
@@ -121,7 +122,7 @@ def change_view(change: Change) -> ChangeView:
     matters = [matter for matter in change.matters if matter.kind != RENUMBERED]
     by_kind = {kind: tuple(_matter_line(matter) for matter in matters if matter.kind == kind)
                for kind in (ADDED, REMOVED, CHANGED)}
-    renumbered = tuple(Line(after=text) for text in renumbered_runs(change.matters_of(RENUMBERED)))
+    renumbered = tuple(Line(after=text) for text in renumbered_lines(change.matters_of(RENUMBERED)))
     return ChangeView(
         summary=summary(change), settings=settings, added=by_kind[ADDED], removed=by_kind[REMOVED],
         changed=by_kind[CHANGED], renumbered=renumbered,
@@ -160,19 +161,10 @@ def matter_phrase(changes: tuple[MatterChange, ...]) -> str:
     return f"{lead} {JOINER.join(_changed_parts(change))} 修改"
 
 
-def renumbered_runs(matters: tuple[MatterChange, ...]) -> list[str]:
+def renumbered_lines(matters: tuple[MatterChange, ...]) -> list[str]:
     """Renumbered matters as runs: 「第6—100项依次调整编号为第5—99项（95 项）」."""
-    numbered = sorted(((int(number.old), matter) for matter in matters if (number := matter.field("number"))),
-                      key=lambda pair: (pair[0], pair[1].id))
-    runs: list[list[tuple[int, MatterChange]]] = []
-    for old, matter in numbered:
-        last = runs[-1][-1] if runs else None
-        if last and last[0] + 1 == old and last[1].number - last[0] == matter.number - old:
-            runs[-1].append((old, matter))
-        else:
-            runs.append([(old, matter)])
     lines = []
-    for run in runs:
+    for run in renumbered_runs(matters):
         (first_old, first), (last_old, last) = run[0], run[-1]
         if len(run) == 1:
             lines.append(f"第{first_old}项 {first.title} 调整编号为第{first.number}项")

@@ -577,3 +577,22 @@ def _section_change(old: _Section | None, new: _Section | None) -> SectionChange
     if heading is None and not changed:
         return None
     return SectionChange(new.part, CHANGED, old.label, new.label, heading, changed)
+
+
+def renumbered_runs(matters: tuple[MatterChange, ...]) -> list[list[tuple[int, MatterChange]]]:
+    """Matters whose number changed, in runs of consecutive old numbers moved by the same step.
+
+    Each item is (old number, matter). Changed matters count in a run too, so
+    that one edited matter does not cut a long renumbering into pieces. The
+    wording of a run is the reader's (``diff_format``, ``change_view``).
+    """
+    numbered = sorted(((int(number.old), matter) for matter in matters if (number := matter.field("number"))),
+                      key=lambda pair: (pair[0], pair[1].id))
+    runs: list[list[tuple[int, MatterChange]]] = []
+    for old, matter in numbered:
+        previous = runs[-1][-1] if runs else None
+        if previous and previous[0] + 1 == old and previous[1].number - previous[0] == matter.number - old:
+            runs[-1].append((old, matter))
+        else:
+            runs.append([(old, matter)])
+    return runs

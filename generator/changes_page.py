@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from generator import urls
 from generator.change_view import change_view
 from generator.changes import Change
-from generator.gitrev import GitError, compare, repository_root, run_git
+from generator.gitrev import GitError, compare, repository_root, resolve_commit
 from generator.i18n import _
 
 if TYPE_CHECKING:
@@ -50,12 +50,7 @@ def base_commit(content_dir: Path, base: str) -> str:
     repo = repository_root(content_dir)
     if repo is None:
         raise GitError(_("{folder} is not inside a git checkout").format(folder=content_dir))
-    try:
-        if base.startswith("-"):
-            raise GitError(base)  # an option, not a revision
-        return run_git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").decode().strip()
-    except GitError:
-        raise GitError(_("unknown revision '{revision}'").format(revision=base)) from None
+    return resolve_commit(repo, base)
 
 
 def review_changes(content_dir: Path, base: str) -> Review:

@@ -32,6 +32,7 @@ from generator.changes import (
     TextOp,
     ValueChange,
     rewritten,
+    renumbered_runs,
 )
 from generator.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING
 
@@ -242,22 +243,9 @@ def _item_lines(item: ItemChange) -> list[_Line]:
 
 
 def _renumbered_runs(matters: tuple[MatterChange, ...]) -> list[str]:
-    """Matters whose number changed, as runs: ``第6—100项依次改为第5—99项（95 项）``.
-
-    Changed matters count in a run too, so that one edited matter does not
-    cut a long renumbering into pieces.
-    """
-    numbered = sorted(((int(number.old), matter) for matter in matters if (number := matter.field("number"))),
-                      key=lambda pair: (pair[0], pair[1].id))
-    runs: list[list[tuple[int, MatterChange]]] = []
-    for old, matter in numbered:
-        previous = runs[-1][-1] if runs else None
-        if previous and previous[0] + 1 == old and previous[1].number - previous[0] == matter.number - old:
-            runs[-1].append((old, matter))
-        else:
-            runs.append([(old, matter)])
+    """Matters whose number changed, as runs: ``第6—100项依次改为第5—99项（95 项）``."""
     lines = []
-    for run in runs:
+    for run in renumbered_runs(matters):
         (first_old, first), (last_old, last) = run[0], run[-1]
         if len(run) == 1:
             lines.append(f"第{first_old}项改为第{first.number}项：{first.title}")

@@ -114,7 +114,7 @@ def content_path_in_repo(repo: Path, content_dir: Path) -> str | None:
         return None
 
 
-def _commit(repo: Path, revision: str) -> str:
+def resolve_commit(repo: Path, revision: str) -> str:
     """The full hash of ``revision``; GitError when there is no such commit."""
     try:
         if revision.startswith("-"):
@@ -127,7 +127,7 @@ def _commit(repo: Path, revision: str) -> str:
 def default_base(repo: Path) -> str:
     """Where this branch left ``main`` (the merge base), or HEAD when there is no ``main``."""
     try:
-        _commit(repo, DEFAULT_BRANCH)
+        resolve_commit(repo, DEFAULT_BRANCH)
     except GitError:
         return "HEAD"
     try:
@@ -220,7 +220,7 @@ def read_side(content_dir: Path, revision: str | None) -> Side:
     relative = content_path_in_repo(repo, content_dir)
     if relative is None:
         raise GitError(_("{folder} is not inside the git checkout {repo}").format(folder=content_dir, repo=repo))
-    commit = _commit(repo, revision)
+    commit = resolve_commit(repo, revision)
     shown_as = f"{revision}:{relative}"
     with tempfile.TemporaryDirectory(prefix="lvzhi-rev-") as temporary:
         folder = Path(temporary)

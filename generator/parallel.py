@@ -75,13 +75,13 @@ def run(tasks: Sequence[Task[T]], jobs: int) -> list[T]:
     todo = context.SimpleQueue()
     for index in range(len(tasks)):
         todo.put(index)
-    for _ in range(jobs):
+    for _worker in range(jobs):
         todo.put(None)  # one stop sign per worker and one for this process
     gc.freeze()  # keep the collector from touching (and so copying) the objects the workers share
     workers: list[tuple[Any, Connection]] = []
     results: dict[int, tuple[bool, Any]] = {}
     try:
-        for _ in range(jobs - 1):
+        for _worker in range(jobs - 1):
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=_work, args=(tasks, todo, send), daemon=True)
             process.start()  # forked before the receiving thread exists: never fork a process with threads

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from generator.i18n import _
 from generator.table_readers.model import EMPTY, Cell, RawTable
-from generator.table_readers.selection import Rows, choose_tables
+from generator.table_readers.selection import choose_tables
 
 STRUCTURE_TAGS = frozenset({"p", "br", "div", "ol", "ul", "li", "h1", "h2", "h3", "h4", "h5", "h6"})
 IGNORED_TEXT_TAGS = frozenset({"script", "style", "template", "title"})
