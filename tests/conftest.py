@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the committed content and the official table."""
+"""Shared fixtures: paths to the tests' content, the committed content and the official table."""
 from __future__ import annotations
 
 import importlib.util
@@ -11,9 +11,19 @@ from types import ModuleType
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-CONTENT = REPO / "content"
+# The content the tests build: a frozen copy of the list as imported from the fixture table. The
+# committed content/ changes with every revision of the list, so no test may depend on its text;
+# the tests that are about content/ itself (it is valid, it builds, a pull request on it goes green)
+# use COMMITTED_CONTENT.
+CONTENT = REPO / "tests" / "fixtures" / "content"
+COMMITTED_CONTENT = REPO / "content"
 TABLE = REPO / "tests" / "fixtures" / "xingsheng-peihe-lvzhi-qingdan.txt"
 SETTINGS_FILES = ("site.yml", "categories.yml", "departments.yml")
+
+
+def committed_matters() -> int:
+    """How many matters the tests' content holds (counted, so that a test says where its number comes from)."""
+    return len(list((CONTENT / "matters").glob("*.md")))
 
 
 def copy_content(target: Path, matters: int | None = 0) -> Path:
@@ -52,7 +62,7 @@ def load_script(name: str) -> ModuleType:
 
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    """A private copy of the committed content that a test may break."""
+    """A private copy of the tests' content that a test may break."""
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)
     return target

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import COMMITTED_CONTENT, REPO
 from generator.check import check_content
 from generator.errors import ContentErrors
 
@@ -38,12 +38,12 @@ def errors(content: Path) -> list[str]:
 
 def committed_summary() -> str:
     """check's summary of the committed content, counted from its files (content/ changes with every revision)."""
-    matters = len(list((REPO / "content" / "matters").glob("*.md")))
+    matters = len(list((COMMITTED_CONTENT / "matters").glob("*.md")))
     return f"OK: {matters} matters, "
 
 
 def test_committed_content_is_valid():
-    summary = check_content(REPO / "content")
+    summary = check_content(COMMITTED_CONTENT)
     assert summary.startswith(committed_summary())
     assert re.fullmatch(r"OK: \d+ matters, \d+ categories, \d+ departments \(\d+ with matters\)\.", summary)
 
@@ -200,6 +200,16 @@ def test_cli_reports_errors_without_traceback(content):
     assert result.returncode == 1
     assert result.stderr == f"{FIRST}:5: unknown category '党建设' (did you mean '党的建设'?)\n1 error.\n"
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_committed_content_builds(tmp_path):
+    """What CI demands of content/: valid, and a site comes of it (never that it equals a fixture)."""
+    from generator.build import build
+
+    report = build(COMMITTED_CONTENT, tmp_path / "site")
+    matters = list((COMMITTED_CONTENT / "matters").glob("*.md"))
+    assert (tmp_path / "site" / "index.html").is_file() and report.pages > len(matters)
+    assert len(list((tmp_path / "site" / "matters").glob("*.html"))) == len(matters)
 
 
 def test_cli_check_passes_on_committed_content():

@@ -13,7 +13,7 @@ from generator.gitrev import Revision, list_revisions, matter_history
 from generator.history import load_history
 from generator.model import TOWN_DUTIES_HEADING
 
-CONTENT = Path(__file__).parent.parent / "content"
+from conftest import CONTENT
 MATTERS = Path("content/matters")
 NEW_ID_1 = "ce-shi-xin-biao-shi"
 IDS: dict[str, str] = {}  # filled by the ``repo`` fixture from the content it commits

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TABLE, copy_content
+from conftest import CONTENT, TABLE, copy_content
 from generator import i18n
 from generator.check import load_valid_content
 from generator.errors import ContentErrors
@@ -127,6 +127,19 @@ def revise(table: str, tmp_path: Path) -> Path:
     revised = tmp_path / "revised.txt"
     revised.write_text(table, encoding="utf-8")
     return revised
+
+
+def test_the_tests_content_is_what_the_importer_makes_of_the_fixture_table(imported):
+    """Fidelity over the whole table: the frozen copy the tests build from is the importer's own output.
+
+    Both sides are fixtures (tests/fixtures/): the committed content/ is the clerks' and is never compared.
+    """
+    content_dir, _ = imported
+    written = {path.name: path.read_bytes() for path in sorted((content_dir / "matters").iterdir())}
+    frozen = {path.name: path.read_bytes() for path in sorted((CONTENT / "matters").iterdir())}
+    assert written.keys() == frozen.keys()
+    differing = [name for name in written if written[name] != frozen[name]]
+    assert differing == [], f"{len(differing)} files differ, first: {differing[:3]}"
 
 
 def test_revised_table_keeps_ids_and_reports_changes(empty_content, tmp_path):

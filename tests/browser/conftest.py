@@ -74,10 +74,10 @@ def make_context(chromium_browser: Browser) -> Iterator[Callable[..., BrowserCon
 
 
 # --------------------------------------------------------------------------
-# The real site: built once per session from the committed content
+# The real site: built once per session from the tests' frozen copy of the list
 # --------------------------------------------------------------------------
 
-CONTENT_DIR = harness.REPO_ROOT / "content"
+CONTENT_DIR = harness.REPO_ROOT / "tests" / "fixtures" / "content"  # frozen: content/ changes with every revision
 # A query many readers would type; it finds several matters in several categories.
 SAMPLE_QUERY = "补贴"
 if str(harness.REPO_ROOT) not in sys.path:  # `import generator` under plain `pytest` too
@@ -86,7 +86,7 @@ if str(harness.REPO_ROOT) not in sys.path:  # `import generator` under plain `py
 
 @pytest.fixture(scope="session")
 def site_content() -> Content:
-    """The validated committed content: what the expected results are computed from."""
+    """The validated fixture content: what the expected results are computed from."""
     from generator.check import load_valid_content
 
     return load_valid_content(CONTENT_DIR)
@@ -94,7 +94,7 @@ def site_content() -> Content:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once per session from the committed content, in a temporary folder."""
+    """The site built once per session from the fixture content, in a temporary folder."""
     from generator.build import build
 
     out = tmp_path_factory.mktemp("built") / "site"
