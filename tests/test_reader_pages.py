@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CONTENT
 from generator import urls
 from generator.check import load_valid_content
 from generator.errors import ContentError
@@ -114,7 +115,7 @@ def test_not_found_links_from_base_path_and_needs_no_file(pages_with_facts: dict
 
 
 def test_not_found_without_base_path_mends_its_links_by_script(tmp_path: Path) -> None:
-    content = load_valid_content(Path(__file__).resolve().parent.parent / "content")
+    content = load_valid_content(CONTENT)
     page = render_pages(content, [p for p in pages(content) if p.path == urls.NOT_FOUND])[urls.NOT_FOUND].decode()
     assert 'href="index.html"' in page and '"lvzhi-root"' in page
     for folder in urls.FOLDERS:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CONTENT, committed_matters
 from generator import bigrams
 from generator import search as search_module
 from generator.check import load_valid_content
@@ -51,7 +52,7 @@ MARKDOWN_SYNTAX = re.compile(r"^(#{1,6} |[-*+] |\d+[.)] )|\*\*|__|`|\[.*\]\(")
 
 @pytest.fixture(scope="module")
 def content() -> Content:
-    return load_valid_content(REPO / "content")
+    return load_valid_content(CONTENT)
 
 
 @pytest.fixture(scope="module")

@@ -294,9 +294,10 @@ def facts(site_content: Content) -> tuple[str, str]:
     """(发布日期, 更新日期) as the build takes them from site.yml and git."""
     from generator.history import load_history
     from generator.render import publication
-    from harness import REPO_ROOT
 
-    shown = publication(site_content.site, load_history(REPO_ROOT / "content"))
+    from .conftest import CONTENT_DIR
+
+    shown = publication(site_content.site, load_history(CONTENT_DIR))
     return shown.published, shown.updated
 
 
@@ -305,7 +306,7 @@ def test_every_page_shows_the_publication_facts_and_its_icon(
     facts: tuple[str, str], site_content: Content,
 ) -> None:
     published, updated = facts
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", updated), "the committed content has a git history"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", updated), "the tests' content has a git history"
     context = make_context("desktop")
     problems: list[str] = []
     for name, relative in page_types.items():
