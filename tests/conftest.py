@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import subprocess
+from functools import partial
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +25,15 @@ SETTINGS_FILES = ("site.yml", "categories.yml", "departments.yml")
 def committed_matters() -> int:
     """How many matters the tests' content holds (counted, so that a test says where its number comes from)."""
     return len(list((CONTENT / "matters").glob("*.md")))
+
+
+def init_repository(root: Path) -> None:
+    """A git repository at ``root`` on branch main, with an identity for commits and no signing."""
+    run = partial(subprocess.run, capture_output=True, text=True, check=True)
+    run(["git", "-C", str(root), "init", "-q", "-b", "main"])
+    for key, value in (("user.name", "测试"), ("user.email", "test@example.invalid"),
+                       ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
+        run(["git", "-C", str(root), "config", key, value])
 
 
 def copy_content(target: Path, matters: int | None = 0) -> Path:

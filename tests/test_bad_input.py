@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_content
+from conftest import REPO, copy_content, init_repository
 from generator.build import build
 from generator.check import check_content
 from generator.errors import ContentErrors
@@ -403,9 +403,7 @@ def git(repo: Path, *args: str) -> str:
 @pytest.fixture
 def repo(content: Path, tmp_path: Path) -> Path:
     """A git repository of the small content, with one commit."""
-    git(tmp_path, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "测试"), ("user.email", "test@example.invalid"), ("commit.gpgsign", "false")):
-        git(tmp_path, "config", key, value)
+    init_repository(tmp_path)
     git(tmp_path, "add", "content")
     git(tmp_path, "commit", "-q", "-m", "清单")
     return tmp_path

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import REPO, copy_content
+from conftest import REPO, copy_content, init_repository
 from generator.build import build
 from generator.changes import ADDED, CHANGED, REMOVED
 from generator.changes_page import CHANGES_PAGE
@@ -43,9 +43,7 @@ def branch(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A checkout on the branch of a pull request, with what it changed."""
     root = tmp_path_factory.mktemp("changes-page") / "repo"
     content = copy_content(root / "content", matters=MATTERS)
-    git(root, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "审核测试"), ("user.email", "test@example.invalid"), ("commit.gpgsign", "false")):
-        git(root, "config", key, value)
+    init_repository(root)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Import")
     git(root, "checkout", "-q", "-b", "keeper/edit")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TABLE, copy_content
+from conftest import TABLE, copy_content, init_repository
 from generator import changes
 from generator.cli import main
 from generator.importer import import_table
@@ -103,10 +103,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory, official: Path) -> Path:
     root = tmp_path_factory.mktemp("list")
     shutil.copytree(official, root / "content")
     (root / "README.md").write_text("清单\n", encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "审核测试"), ("user.email", "test@example.invalid"),
-                       ("commit.gpgsign", "false"), ("tag.gpgsign", "false")):
-        git(root, "config", key, value)
+    init_repository(root)
     commit(root, "导入清单", "r0")
 
     edit(matter_file(root, 72), "4. 对各村排查后的工作资料进行审核。", "4. 对各村排查后的工作资料进行复核。")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, REPO
+from conftest import CONTENT, REPO, init_repository
 from generator import downloads
 from generator.check import load_valid_content
 from generator.errors import ContentErrors
@@ -50,9 +50,7 @@ def repo(tmp_path_factory) -> Path:
     """The committed content in a git repository of its own: imported on 2025-01-10, matter 7 edited on 2025-03-01."""
     root = tmp_path_factory.mktemp("json-history")
     shutil.copytree(CONTENT, root / "content")
-    git(root, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "测试"), ("user.email", "test@example.invalid"), ("commit.gpgsign", "false")):
-        git(root, "config", key, value)
+    init_repository(root)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "导入清单", date="2025-01-10T09:00:00+08:00")
     (path,) = (root / "content" / "matters").glob(f"{EDITED:03d}-*.md")

@@ -13,7 +13,7 @@ from generator.gitrev import Revision, list_revisions, matter_history
 from generator.history import load_history
 from generator.model import TOWN_DUTIES_HEADING
 
-from conftest import CONTENT
+from conftest import CONTENT, init_repository
 MATTERS = Path("content/matters")
 NEW_ID_1 = "ce-shi-xin-biao-shi"
 IDS: dict[str, str] = {}  # filled by the ``repo`` fixture from the content it commits
@@ -67,9 +67,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Revi
                 "old-1": matter_id(matter_file(root, 1)), "count": str(count),
                 "title-72": field(matter_file(root, 72), "title"), "title-1": field(matter_file(root, 1), "title")})
     (root / "README.md").write_text("清单\n", encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "审核测试"), ("user.email", "test@example.invalid"), ("commit.gpgsign", "false")):
-        git(root, "config", key, value)
+    init_repository(root)
     revisions: dict[str, Revision] = {}
 
     def commit(name: str, subject: str, month: int) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT
+from conftest import CONTENT, init_repository
 from generator.build import build
 from generator.gitrev import list_revisions
 from generator.history import NO_HISTORY, History, MatterRevision, load_history, notes, revision_summaries
@@ -76,9 +76,7 @@ def add_matter(content: Path, matter_id: str, title: str) -> int:
 
 
 def init_repo(root: Path) -> None:
-    git(root, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "审核测试"), ("user.email", "test@example.invalid"), ("commit.gpgsign", "false")):
-        git(root, "config", key, value)
+    init_repository(root)
 
 
 def commit(root: Path, subject: str, body: str, date: str) -> None:

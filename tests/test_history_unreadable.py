@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_content
+from conftest import REPO, copy_content, init_repository
 from generator.build import build
 from generator.history import load_history
 
@@ -91,9 +91,7 @@ def gbk_matter(content: Path) -> str:
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     copy_content(root / "content", matters=3)
-    git(root, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "审核测试"), ("user.email", "test@example.invalid"), ("commit.gpgsign", "false")):
-        git(root, "config", key, value)
+    init_repository(root)
     commit(root, "Import")
     return root
 

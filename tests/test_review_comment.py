@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT
+from conftest import CONTENT, init_repository
 from fake_forge import Forge, FakeServer
 from generator import i18n
 from generator.gitrev import compare
@@ -83,9 +83,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """
     root = tmp_path / "repo"
     shutil.copytree(CONTENT, root / "content")
-    git(root, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "办事员"), ("user.email", "clerk@example.invalid"), ("commit.gpgsign", "false")):
-        git(root, "config", key, value)
+    init_repository(root)
     commit_all(root, "清单")
     git(root, "checkout", "-q", "-b", "edit")
     line = town_line(matter(root, 11))

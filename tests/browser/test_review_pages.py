@@ -33,14 +33,12 @@ def git(repo: Path, *args: str) -> None:
 @pytest.fixture(scope="module")
 def review_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The preview site of a branch, and the page of its edited matter."""
-    from conftest import copy_content  # tests/conftest.py
+    from conftest import copy_content, init_repository  # tests/conftest.py
     from generator.build import build
 
     root = tmp_path_factory.mktemp("review-pages") / "repo"
     content = copy_content(root / "content", matters=6)
-    git(root, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "审核测试"), ("user.email", "test@example.invalid"), ("commit.gpgsign", "false")):
-        git(root, "config", key, value)
+    init_repository(root)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Import")
     git(root, "checkout", "-q", "-b", "keeper/edit")
