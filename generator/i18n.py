@@ -135,35 +135,30 @@ class _Active:
     """The process's chosen translations, made on first use."""
 
     translations: gettext.NullTranslations | None = None
-    language: str = ""
 
 
 def use_language(language: str | None = None) -> str:
     """Choose the language of every later message (default: from the environment); returns it."""
     chosen = language if language in LANGUAGES else language_from_environment()
     _Active.translations = translations_for(chosen)
-    _Active.language = chosen
     return chosen
 
 
-def current_language() -> str:
+def _translations() -> gettext.NullTranslations:
+    """The chosen translations, chosen from the environment on first use."""
     if _Active.translations is None:
         use_language()
-    return _Active.language
+    return _Active.translations  # type: ignore[return-value]
 
 
 def _(message: str) -> str:
     """``message`` in the chosen language."""
-    if _Active.translations is None:
-        use_language()
-    return _Active.translations.gettext(message)  # type: ignore[union-attr]
+    return _translations().gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of a counted message for ``count``, in the chosen language."""
-    if _Active.translations is None:
-        use_language()
-    return _Active.translations.ngettext(singular, plural, count)  # type: ignore[union-attr]
+    return _translations().ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:
