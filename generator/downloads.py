@@ -88,11 +88,11 @@ def dates(site: Site, history: History) -> Dates:
     (the same rule as the pages' ``render.publication``).
     Last revised: the newest revision that changed the list.
     """
-    revisions = history.revisions
-    first = revisions[-1].date if revisions else ""
-    return Dates(site.published or first, revisions[0].date if revisions else "",
-                 {matter_id: commits[0].date for matter_id, commits in history.matters.items() if commits},
-                 tuple(_revision_data(revision.date, revision.notes, revision.change) for revision in revisions))
+    return Dates(site.published or history.first_revised or "", history.last_revised or "",
+                 {matter_id: history.matter_revised(matter_id) for matter_id, commits in history.matters.items()
+                  if commits},
+                 tuple(_revision_data(revision.date, revision.notes, revision.change)
+                       for revision in history.revisions))
 
 
 def _revision_data(date: str, notes: tuple[str, ...], change: Change) -> dict[str, Any]:

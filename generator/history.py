@@ -126,6 +126,11 @@ class History:
         """The date (yyyy-mm-dd) of the list's latest revision; None without history."""
         return max((revision.date for revision in self.revisions), default=None)
 
+    @property
+    def first_revised(self) -> str | None:
+        """The date of the list's first revision in git (its publication when site.yml gives none)."""
+        return min((revision.date for revision in self.revisions), default=None)
+
     def matter_revised(self, matter_id: str) -> str | None:
         """The date of the latest revision that changed this matter; None without one."""
         return max((revision.date for revision in self.of(matter_id)), default=None)

@@ -38,15 +38,9 @@ class Publication:
 
 
 def publication(site: Site, history: History) -> Publication:
-    """The facts from site.yml and git: ``published`` there, else the list's first revision in git.
-
-    Only the ends of ``history.revisions`` (newest first, every content revision) are read:
-    the newest is the last revision, the oldest the first.
-    """
-    revisions = history.revisions
-    updated = revisions[0].date if revisions else ""
-    first = revisions[-1].date if revisions else ""
-    return Publication(site.published or first, updated, site.document_number)
+    """The facts from site.yml and git: ``published`` there, else the list's first revision in git."""
+    return Publication(site.published or history.first_revised or "", history.last_revised or "",
+                       site.document_number)
 
 
 @dataclass(frozen=True)
