@@ -27,9 +27,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: make ``generator`` importable
     sys.path.insert(0, str(REPO))
 
-from generator import matter_file  # noqa: E402
-from generator.check import load_valid_content  # noqa: E402
-from generator.model import Content, Matter  # noqa: E402
+from generator.content import matter_file  # noqa: E402
+from generator.content.check import load_valid_content  # noqa: E402
+from generator.content.model import Content, Matter  # noqa: E402
 
 VENVS = Path(__file__).resolve().parent / ".venvs"
 FIXED_DATE = "2024-01-01"

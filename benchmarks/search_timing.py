@@ -46,7 +46,7 @@ for folder in (HERE, BROWSER_TESTS, REPO):
 import harness  # noqa: E402
 import synth  # noqa: E402
 
-from generator.search import SHARDS_DIR, query_shards  # noqa: E402
+from generator.site.search import SHARDS_DIR, query_shards  # noqa: E402
 
 QUERIES = ("低保", "民政局", "残疾人 补贴", "燃气", "一卡通", "12345", "疾人", "住建局", "防返贫监测", "消防安全")
 RUNS = 5
@@ -220,7 +220,7 @@ def first_result_files(site: Path, query: str) -> list[str]:
     """The files a reader downloads before the first result of ``query``, without a browser (for ``run.py``).
 
     The page's two scripts and, from a sharded index, the shards the query
-    needs (``generator.search.query_shards``; the tests check that search.js
+    needs (``generator.site.search.query_shards``; the tests check that search.js
     loads exactly those).
     """
     files = ["search/search-index.js", "static/search.js"]

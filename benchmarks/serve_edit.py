@@ -21,9 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import urls  # noqa: E402
-from generator.incremental import IncrementalSite  # noqa: E402
-from generator.server import deferred  # noqa: E402
+from generator.site import urls  # noqa: E402
+from generator.engine.incremental import IncrementalSite  # noqa: E402
+from generator.engine.server import deferred  # noqa: E402
 
 EDIT_MARK = "。"
 

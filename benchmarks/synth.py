@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: make ``generator`` importable
     sys.path.insert(0, str(REPO))
 
-from generator import matter_file  # noqa: E402
+from generator.content import matter_file  # noqa: E402
 
 SOURCE = REPO / "content"
 SETTINGS_FILES = ("site.yml", "categories.yml", "departments.yml")

@@ -8,7 +8,7 @@ from pathlib import Path
 from generator import i18n
 from generator.errors import ContentErrors
 from generator.i18n import N_, _, ngettext
-from generator.parallel import WorkerError
+from generator.engine.parallel import WorkerError
 
 # argparse's own words (usage, errors), translated through our catalogue; see _translate_argparse.
 ARGPARSE_MESSAGES = (
@@ -143,15 +143,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from generator.check import check_content
+    from generator.content.check import check_content
 
     print(check_content(args.content))
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    from generator.diff_format import render, use_colour
-    from generator.importer import import_table
+    from generator.review.diff_format import render, use_colour
+    from generator.importing.importer import import_table
 
     report = import_table(args.table, args.content, dry_run=args.dry_run, allow_removals=args.allow_removals)
     for warning in report.warnings:
@@ -181,10 +181,10 @@ def _positive(text: str) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from generator.build import build
-    from generator.gitrev import GitError
-    from generator.parallel import cpu_count
-    from generator.writer import OutputError
+    from generator.engine.build import build
+    from generator.review.gitrev import GitError
+    from generator.engine.parallel import cpu_count
+    from generator.engine.writer import OutputError
 
     try:
         report = build(args.content, args.out, cache_dir=None if args.no_cache else args.cache_dir,
@@ -202,7 +202,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from generator.server import serve
+    from generator.engine.server import serve
 
     if not args.content.is_dir():
         print(_("error: {folder}: no such content folder").format(folder=args.content), file=sys.stderr)
@@ -211,8 +211,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from generator.diff_format import render, use_colour
-    from generator.gitrev import GitError, compare
+    from generator.review.diff_format import render, use_colour
+    from generator.review.gitrev import GitError, compare
 
     try:
         change, warnings = compare(args.content, args.base, args.head)
@@ -228,7 +228,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _comment(args: argparse.Namespace) -> int:
     import os
 
-    from generator.review import Streams, run
+    from generator.review.comment import Streams, run
 
     return run(args.content, args.out, os.environ, Streams(sys.stdout, sys.stderr), args.target,
                args.changes_page)

@@ -27,9 +27,9 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 import harness  # noqa: E402  (the browser tests' helpers)
 
-from generator import urls  # noqa: E402
-from generator.build import build  # noqa: E402
-from generator.check import load_valid_content  # noqa: E402
+from generator.site import urls  # noqa: E402
+from generator.engine.build import build  # noqa: E402
+from generator.content.check import load_valid_content  # noqa: E402
 
 OUT = REPO / "docs" / "screenshots"
 QUERY = "低保"

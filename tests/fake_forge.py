@@ -2,7 +2,7 @@
 
 It keeps comments in memory, checks the token header each system expects,
 pages listings as the real servers do, and records every request, so tests
-can assert the request shapes ``generator.review_comment`` sends. Run as a
+can assert the request shapes ``generator.review.forge`` sends. Run as a
 script it serves until stopped (for the gitlab-ci-local run in
 docs/reviewing.md); ``GET /_fake/comments`` then shows what was posted.
 

@@ -13,8 +13,8 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.duty_text import fragments
-from generator.source_table import read_table
+from generator.importing.duty_text import fragments
+from generator.importing.source_table import read_table
 
 HEADER = ("序号", "事项名称", "对应上级部门", "上级部门职责", "苏木乡镇（街道）配合职责", "类别")
 HEADER_EVERY = 25  # rows between repeated headers

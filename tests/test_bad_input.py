@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_content, init_repository
-from generator.build import build
-from generator.check import check_content
+from generator.engine.build import build
+from generator.content.check import check_content
 from generator.errors import ContentErrors
 
 MATTERS = 5
@@ -456,7 +456,7 @@ def test_diff_over_a_gbk_site_yml(repo: Path, content: Path):
 
 
 def test_serve_reports_entries_that_are_not_matter_files_and_forgets_them_when_gone(content: Path, tmp_path: Path):
-    from generator.incremental import IncrementalSite
+    from generator.engine.incremental import IncrementalSite
 
     site = IncrementalSite(content, tmp_path / "out")
     assert not site.update().errors

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import load_synth
-from generator.check import load_valid_content
+from generator.content.check import load_valid_content
 
 REPO = Path(__file__).resolve().parent.parent
 COUNT = 150

@@ -18,11 +18,11 @@ import pytest
 from markupsafe import escape
 
 from conftest import CONTENT, REPO, committed_matters
-from generator import urls
-from generator.build import build
-from generator.check import load_valid_content
-from generator.history import load_history
-from generator.render import pages, render_pages
+from generator.site import urls
+from generator.engine.build import build
+from generator.content.check import load_valid_content
+from generator.review.history import load_history
+from generator.site.render import pages, render_pages
 
 MATTER_BUDGET = 30 * 1024  # bytes of HTML + CSS + JS a matter page may cost
 

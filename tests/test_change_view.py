@@ -1,10 +1,10 @@
 """The site's words for changes (change_view): one line per change, phrases for a matter's page, details."""
 from __future__ import annotations
 
-from generator.change_view import change_view, matter_phrase, summary
-from generator.changes import (ADDED, CHANGED, DELETE, EQUAL, INSERT, REMOVED, RENUMBERED, TOWN, UPPER, Change,
+from generator.site.change_view import change_view, matter_phrase, summary
+from generator.review.changes import (ADDED, CHANGED, DELETE, EQUAL, INSERT, REMOVED, RENUMBERED, TOWN, UPPER, Change,
                                ItemChange, MatterChange, SectionChange, TextOp, ValueChange, char_diff)
-from generator.model import TOWN_DUTIES_HEADING
+from generator.content.model import TOWN_DUTIES_HEADING
 
 
 def matter(kind: str, number: int, **changes) -> MatterChange:

@@ -17,11 +17,11 @@ from urllib.parse import unquote
 import pytest
 
 from conftest import REPO, copy_content, init_repository
-from generator.build import build
-from generator.changes import ADDED, CHANGED, REMOVED
-from generator.changes_page import CHANGES_PAGE
-from generator.gitrev import GitError, compare
-from generator.model import TOWN_DUTIES_HEADING
+from generator.engine.build import build
+from generator.review.changes import ADDED, CHANGED, REMOVED
+from generator.site.changes_page import CHANGES_PAGE
+from generator.review.gitrev import GitError, compare
+from generator.content.model import TOWN_DUTIES_HEADING
 
 MATTERS = 6
 ADDED_TEXT = "并做好台账记录。"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COMMITTED_CONTENT, REPO
-from generator.check import check_content
+from generator.content.check import check_content
 from generator.errors import ContentErrors
 
 FIRST = "content/matters/001-kai-zhan-lian-dong-jian-du-ban.md"
@@ -204,7 +204,7 @@ def test_cli_reports_errors_without_traceback(content):
 
 def test_committed_content_builds(tmp_path):
     """What CI demands of content/: valid, and a site comes of it (never that it equals a fixture)."""
-    from generator.build import build
+    from generator.engine.build import build
 
     report = build(COMMITTED_CONTENT, tmp_path / "site")
     matters = list((COMMITTED_CONTENT / "matters").glob("*.md"))

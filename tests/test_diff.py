@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 
 from conftest import TABLE, copy_content, init_repository
-from generator import changes
+from generator.review import changes
 from generator.cli import main
-from generator.importer import import_table
-from generator.diff_format import render, use_colour
-from generator.loader import load_content
-from generator.model import Category, Department
-from generator.names import with_section_departments
+from generator.importing.importer import import_table
+from generator.review.diff_format import render, use_colour
+from generator.content.loader import load_content
+from generator.content.model import Category, Department
+from generator.content.names import with_section_departments
 
 MATTERS = Path("content/matters")
 

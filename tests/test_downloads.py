@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 
 from conftest import CONTENT, committed_matters
-from generator import downloads
-from generator.check import load_valid_content
-from generator.downloads import COLUMNS, download_files
+from generator.site import downloads
+from generator.content.check import load_valid_content
+from generator.site.downloads import COLUMNS, download_files
 
 JSON, CSV, XLSX = "downloads/qingdan.json", "downloads/qingdan.csv", "downloads/qingdan.xlsx"
 HEADER = ["序号", "事项名称", "对应上级部门", "上级部门职责", "苏木乡镇（街道）配合职责", "类别"]

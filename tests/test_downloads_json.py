@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, REPO, init_repository
-from generator import downloads
-from generator.check import load_valid_content
+from generator.site import downloads
+from generator.content.check import load_valid_content
 from generator.errors import ContentErrors
-from generator.history import NO_HISTORY, load_history
-from generator.urls import JSON_DOWNLOAD
+from generator.review.history import NO_HISTORY, load_history
+from generator.site.urls import JSON_DOWNLOAD
 
 DOC = REPO / "docs" / "downloads.md"
 EDITED = 7  # the matter the second commit edits

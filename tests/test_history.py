@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.gitrev import Revision, list_revisions, matter_history
-from generator.history import load_history
-from generator.model import TOWN_DUTIES_HEADING
+from generator.review.gitrev import Revision, list_revisions, matter_history
+from generator.review.history import load_history
+from generator.content.model import TOWN_DUTIES_HEADING
 
 from conftest import CONTENT, init_repository
 MATTERS = Path("content/matters")

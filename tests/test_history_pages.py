@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, init_repository
-from generator.build import build
-from generator.gitrev import list_revisions
-from generator.history import NO_HISTORY, History, MatterRevision, load_history, notes, revision_summaries
-from generator.model import TOWN_DUTIES_HEADING
+from generator.engine.build import build
+from generator.review.gitrev import list_revisions
+from generator.review.history import NO_HISTORY, History, MatterRevision, load_history, notes, revision_summaries
+from generator.content.model import TOWN_DUTIES_HEADING
 
 # (name, subject, body, date): the commits of the fixture repository, oldest first.
 NOTE_11 = "根据镇政府意见修改第11项的配合职责"

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_content, init_repository
-from generator.build import build
-from generator.history import load_history
+from generator.engine.build import build
+from generator.review.history import load_history
 
 NOTE = "补充第1项的配合职责"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import TABLE, copy_content
-from generator.check import load_valid_content
-from generator.downloads import PlainMatter, row
-from generator.importer import import_table
-from generator.source_table import read_table
+from generator.content.check import load_valid_content
+from generator.site.downloads import PlainMatter, row
+from generator.importing.importer import import_table
+from generator.importing.source_table import read_table
 from office_tables import (HEADER, plain_table, write_docx, write_html, write_tsv, write_xlsx)
 
 
@@ -119,7 +119,7 @@ def site_content(tmp_path) -> Path:
 
 
 def test_the_sites_own_xlsx_imported_back_changes_no_byte(site_content, tmp_path):
-    from generator.build import build
+    from generator.engine.build import build
 
     site = tmp_path / "site"
     build(site_content, site, cache_dir=None, jobs=1)
@@ -155,7 +155,7 @@ def test_a_word_table_made_from_the_content_imported_back_changes_no_byte(site_c
 def test_an_edited_workbook_cell_changes_only_that_matter(site_content, tmp_path):
     from openpyxl import load_workbook
 
-    from generator.build import build
+    from generator.engine.build import build
 
     site = tmp_path / "site"
     build(site_content, site, cache_dir=None, jobs=1)
@@ -195,8 +195,8 @@ def test_xlsx_with_a_header_of_two_rows(plain, reference, tmp_path):
 
 
 def test_the_sites_own_csv_imported_back_changes_no_byte(site_content, tmp_path):
-    from generator.downloads import download_files
-    from generator.urls import CSV_DOWNLOAD
+    from generator.site.downloads import download_files
+    from generator.site.urls import CSV_DOWNLOAD
 
     table = tmp_path / "qingdan.csv"
     table.write_bytes(download_files(load_valid_content(site_content))[CSV_DOWNLOAD])

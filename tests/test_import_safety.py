@@ -19,7 +19,7 @@ import pytest
 
 from conftest import REPO, TABLE, copy_content
 from generator.errors import ContentErrors
-from generator.importer import import_table
+from generator.importing.importer import import_table
 
 TIME_BOUND = 120  # seconds; an import of the whole table takes a few
 
@@ -226,7 +226,7 @@ def test_a_missing_matters_folder_is_an_empty_list(tmp_path):
 
 def test_an_interrupted_commit_leaves_the_old_list(content, tmp_path, monkeypatch):
     """A failure while the new files are written (a full disk) changes nothing and leaves no temporary file."""
-    from generator import importer
+    from generator.importing import importer
 
     revised = write(tmp_path / "revised.txt", table_text().replace("社区工作者招聘\t", "社区工作者招聘与管理\t", 1)
                     .replace("3.对拒不退还的进行起诉追缴。", "3.对拒不退还的依法起诉追缴。"))
@@ -250,7 +250,7 @@ def test_signals_wait_for_the_last_rename(content, tmp_path, monkeypatch):
     """SIGINT during the renames is delivered after them: the list is wholly new, then the import stops."""
     import signal
 
-    from generator import importer
+    from generator.importing import importer
 
     revised = write(tmp_path / "revised.txt", table_text().replace("社区工作者招聘\t", "社区工作者招聘与管理\t", 1)
                     .replace("3.对拒不退还的进行起诉追缴。", "3.对拒不退还的依法起诉追缴。"))

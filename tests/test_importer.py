@@ -9,12 +9,12 @@ import pytest
 
 from conftest import CONTENT, TABLE, copy_content
 from generator import i18n
-from generator.check import load_valid_content
+from generator.content.check import load_valid_content
 from generator.errors import ContentErrors
-from generator.importer import import_table
-from generator.loader import load_content
-from generator.names import DepartmentNames
-from generator.source_table import read_table
+from generator.importing.importer import import_table
+from generator.content.loader import load_content
+from generator.content.names import DepartmentNames
+from generator.importing.source_table import read_table
 
 EXPECTED_COUNTS = {"党的建设": 3, "经济发展": 5, "民生服务": 32, "平安法治": 26,
                    "乡村振兴": 16, "城乡建设": 10, "生态环保": 6, "文化旅游": 2}

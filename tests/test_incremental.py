@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_content
-from generator import urls
-from generator.build import build
-from generator.check import load_valid_content
-from generator.history import NO_HISTORY, History, MatterRevision
-from generator.incremental import DOWNLOAD_FILES, SEARCH_FILES, IncrementalSite
-from generator.render import pages, render_pages
+from generator.site import urls
+from generator.engine.build import build
+from generator.content.check import load_valid_content
+from generator.review.history import NO_HISTORY, History, MatterRevision
+from generator.engine.incremental import DOWNLOAD_FILES, SEARCH_FILES, IncrementalSite
+from generator.site.render import pages, render_pages
 
 MATTERS = 12
 _stamps = itertools.count(1)
@@ -274,7 +274,8 @@ def test_the_folder_must_be_its_own(project):
 
 def test_sharded_search_index_matches_the_build_and_leaves_no_stale_parts(content_copy, tmp_path, monkeypatch):
     """Above the threshold serve writes the same sharded index as build, and drops parts it no longer has."""
-    from generator import incremental, search
+    from generator.engine import incremental
+    from generator.site import search
 
     threshold = 2000  # bytes: shards even the real list
     monkeypatch.setattr(incremental, "search_files",

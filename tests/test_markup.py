@@ -6,9 +6,9 @@ import random
 import pytest
 
 from conftest import CONTENT
-from generator.check import load_valid_content
-from generator.markup import MarkdownRenderer, matter_texts, plain_text
-from generator.model import Department
+from generator.content.check import load_valid_content
+from generator.site.markup import MarkdownRenderer, matter_texts, plain_text
+from generator.content.model import Department
 
 DEPARTMENTS = (
     Department("青山区民政局", "civil-affairs", "区级", ("区民政局", "民政局")),

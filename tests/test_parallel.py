@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from generator import parallel
+from generator.engine import parallel
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="needs the fork start method")
 

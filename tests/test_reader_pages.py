@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT
-from generator import urls
-from generator.check import load_valid_content
+from generator.site import urls
+from generator.content.check import load_valid_content
 from generator.errors import ContentError
-from generator.gitrev import ListRevision
-from generator.history import History
-from generator.loader import load_content
-from generator.model import DutySection, Matter, Site
-from generator.render import kept_words, name_parts, pages, publication, render_pages
+from generator.review.gitrev import ListRevision
+from generator.review.history import History
+from generator.content.loader import load_content
+from generator.content.model import DutySection, Matter, Site
+from generator.site.render import kept_words, name_parts, pages, publication, render_pages
 
 SITE = Site(title="清单", town="兴胜镇", district="青山区", city="包头市", issuer="兴胜镇人民政府", version="现行版",
             revision_note="注。")

@@ -22,11 +22,11 @@ import pytest
 from conftest import CONTENT, init_repository
 from fake_forge import Forge, FakeServer
 from generator import i18n
-from generator.gitrev import compare
-from generator.model import TOWN_DUTIES_HEADING
-from generator.review import Streams, run
-from generator.review_comment import MARKER
-from generator.review_env import GITEA, GITLAB, Review, review_from_environment
+from generator.review.gitrev import compare
+from generator.content.model import TOWN_DUTIES_HEADING
+from generator.review.comment import Streams, run
+from generator.review.forge import MARKER
+from generator.review.ci_env import GITEA, GITLAB, Review, review_from_environment
 
 TOKEN = "test-token"
 # What the keeper adds to a duty line, and on the next push instead. Lines are found in the
@@ -330,7 +330,7 @@ def test_no_ci_variables_no_pull_request():
 
 
 def test_errors_come_first_as_written_and_a_long_summary_is_cut_at_a_line():
-    from generator.review_report import BODY_LIMIT, CUT_NOTE, FOOTER, Report, comment_body
+    from generator.review.report import BODY_LIMIT, CUT_NOTE, FOOTER, Report, comment_body
 
     body = comment_body(Report(["content/a.md:3: 含有 ``` 的提示"], "本次修订：修改 1 项\n"))
     assert body.index("内容检查未通过") < body.index("本次修订")

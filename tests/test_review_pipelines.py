@@ -24,7 +24,7 @@ import yaml
 
 from conftest import CONTENT, REPO
 from generator import cli
-from generator.model import TOWN_DUTIES_HEADING
+from generator.content.model import TOWN_DUTIES_HEADING
 
 PIPELINES = {
     "gitea": REPO / ".gitea" / "workflows" / "review.yml",
@@ -110,7 +110,8 @@ def test_docs_name_the_runner_label_and_keep_upload_artifact_v3():
 
 def test_keepers_guide_is_linked_and_quotes_what_the_comment_says():
     """The guide explains the comment in the comment's own words, so the two cannot drift apart."""
-    from generator import diff_format, review_report
+    from generator.review import diff_format
+    from generator.review import report as review_report
 
     assert "(docs/keepers-guide.md)" in (REPO / "README.md").read_text(encoding="utf-8")
     guide = (REPO / "docs" / "keepers-guide.md").read_text(encoding="utf-8")

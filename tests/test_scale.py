@@ -15,14 +15,14 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-import generator.stages as stages_module
+import generator.engine.stages as stages_module
 from conftest import CONTENT, load_synth
-from generator import urls
-from generator.build import build
-from generator.check import load_valid_content
-from generator.incremental import IncrementalSite
-from generator.matter_file import file_name
-from generator.render import Listing, group_matters, pages
+from generator.site import urls
+from generator.engine.build import build
+from generator.content.check import load_valid_content
+from generator.engine.incremental import IncrementalSite
+from generator.content.matter_file import file_name
+from generator.site.render import Listing, group_matters, pages
 
 # At 150 matters: the list splits, and so do 4 of 32 departments, the longest parts of the list and the
 # longest categories.
@@ -284,7 +284,7 @@ def test_parallel_builds_at_700_matters_give_the_same_bytes(synthetic, tmp_path)
 
 
 def test_the_cache_folder_must_not_be_inside_the_output(synthetic, tmp_path):
-    from generator.writer import OutputError
+    from generator.engine.writer import OutputError
 
     (tmp_path / "site").mkdir()
     with pytest.raises(OutputError):

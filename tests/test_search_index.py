@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, committed_matters
-from generator import bigrams
-from generator import search as search_module
-from generator.check import load_valid_content
-from generator.markup import MarkdownRenderer, matter_texts
-from generator.model import Content
-from generator.search import (
+from generator.site import bigrams
+from generator.site import search as search_module
+from generator.content.check import load_valid_content
+from generator.site.markup import MarkdownRenderer, matter_texts
+from generator.content.model import Content
+from generator.site.search import (
     JS_GLOBAL,
     JS_NAME,
     JSON_NAME,

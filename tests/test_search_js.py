@@ -1,6 +1,6 @@
 """static/search.js, run in Node: exact results, ranking, highlighting, and the page's behaviour.
 
-The reference for "which matters contain the query" is generator.search's
+The reference for "which matters contain the query" is generator.site.search's
 ``searchable_parts``: a term of two or more characters must occur in the
 matter's searchable text, a one-character term in its title or departments.
 """
@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 import pytest
 
-from generator.check import load_valid_content
-from generator.model import Content
-from generator.search import (
+from generator.content.check import load_valid_content
+from generator.content.model import Content
+from generator.site.search import (
     FIELD_SEPARATOR,
     normalize,
     payload_json,
@@ -477,7 +477,7 @@ def test_sharded_queries_load_few_small_files(large_sites: dict[str, Path], larg
         if all(len(term) <= 5 for term in query_terms(query)) and len(query_terms(query)) <= 2:
             assert 2 + len(answer["shards"]) <= REQUEST_BUDGET, (query, answer["shards"])
     assert all(answer["shards"] == [] for answer in large_answers["single"])
-    # The same shards as generator.search computes them (for run.py): same hash, same bigrams.
+    # The same shards as generator.site.search computes them (for run.py): same hash, same bigrams.
     count = json.loads((folder / "search-index.json").read_text(encoding="utf-8"))["shards"]
     assert {query: answer["shards"] for query, answer in by_query.items()} == \
         {query: [f"shards/{shard}" for shard in query_shards(query, count)] for query in by_query}

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_content
-from generator import urls
-from generator.incremental import IncrementalSite
-from generator.server import deferred, site_app
+from generator.site import urls
+from generator.engine.incremental import IncrementalSite
+from generator.engine.server import deferred, site_app
 
 MATTERS = 12
 STARTUP_SECONDS = 20
@@ -203,7 +203,7 @@ def test_the_app_serves_only_the_site_folder(content, tmp_path):
 
 
 def test_a_busy_port_is_an_error_not_a_traceback(content, tmp_path):
-    from generator.server import serve
+    from generator.engine.server import serve
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

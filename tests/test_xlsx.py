@@ -9,7 +9,7 @@ import zipfile
 
 import openpyxl
 
-from generator import xlsx
+from generator.site import xlsx
 
 HEADER = ("序号", "名称", "说明")
 ROWS = [(1, "甲 & 乙 <丙>", "第一行\n第二行"), (2, " 前后有空格 ", "控制字符\x0b已去掉"), (10, "", "'引号\"")]

@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 
 from conftest import CONTENT
-from generator.check import load_valid_content
-from generator.downloads import COLUMNS, download_files
-from generator.urls import XLSX_DOWNLOAD
+from generator.content.check import load_valid_content
+from generator.site.downloads import COLUMNS, download_files
+from generator.site.urls import XLSX_DOWNLOAD
 
 TIMEOUT = 300  # s: a bound, so that a hung LibreOffice fails the test instead of hanging it
 A4_LANDSCAPE = (841.89, 595.3)  # pt

@@ -20,7 +20,7 @@ import harness  # noqa: E402
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright
 
-    from generator.model import Content
+    from generator.content.model import Content
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -87,7 +87,7 @@ if str(harness.REPO_ROOT) not in sys.path:  # `import generator` under plain `py
 @pytest.fixture(scope="session")
 def site_content() -> Content:
     """The validated fixture content: what the expected results are computed from."""
-    from generator.check import load_valid_content
+    from generator.content.check import load_valid_content
 
     return load_valid_content(CONTENT_DIR)
 
@@ -95,7 +95,7 @@ def site_content() -> Content:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built once per session from the fixture content, in a temporary folder."""
-    from generator.build import build
+    from generator.engine.build import build
 
     out = tmp_path_factory.mktemp("built") / "site"
     build(CONTENT_DIR, out)
@@ -117,8 +117,8 @@ def page_types(site_content: Content, built_site: Path) -> dict[str, str]:
     editorial notes if any) are the likeliest to overflow or break; the
     search page is opened with a query so that results are drawn.
     """
-    from generator import urls
-    from generator.search import searchable_text
+    from generator.site import urls
+    from generator.site.search import searchable_text
 
     content = site_content
     matter = max(content.matters, key=lambda m: (bool(m.notes), len(searchable_text(m, content))))

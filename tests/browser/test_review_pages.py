@@ -34,7 +34,7 @@ def git(repo: Path, *args: str) -> None:
 def review_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The preview site of a branch, and the page of its edited matter."""
     from conftest import copy_content, init_repository  # tests/conftest.py
-    from generator.build import build
+    from generator.engine.build import build
 
     root = tmp_path_factory.mktemp("review-pages") / "repo"
     content = copy_content(root / "content", matters=6)

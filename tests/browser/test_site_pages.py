@@ -20,7 +20,7 @@ from harness import PHONES, VIEWPORTS, PageAudit, ServedSite, activate, open_pag
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
-    from generator.model import Content
+    from generator.content.model import Content
 
 pytestmark = pytest.mark.browser
 MakeContext = Callable[..., "BrowserContext"]
@@ -166,7 +166,7 @@ def test_without_javascript_every_page_but_search_works(
 def test_without_javascript_search_explains_itself(
     served_site: ServedSite, built_site: Path, make_context: MakeContext, site_content: Content
 ) -> None:
-    from generator import urls
+    from generator.site import urls
 
     context = make_context("phone-390", java_script_enabled=False)
     page, audit = open_page(context, served_site.url(urls.SEARCH))
@@ -188,7 +188,7 @@ def test_site_works_from_disk(
     built_site: Path, make_context: MakeContext, site_content: Content
 ) -> None:
     """Opened from a folder (file://): every step by tapping links, large text carried along."""
-    from generator import urls
+    from generator.site import urls
 
     touch = True
     page, audit = open_page(make_context("phone-390"), (built_site / urls.HOME).as_uri())

@@ -21,7 +21,7 @@ from harness import ServedSite, open_page, serve_directory
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
-    from generator.model import Content
+    from generator.content.model import Content
 
 pytestmark = pytest.mark.browser
 MakeContext = Callable[..., "BrowserContext"]
@@ -82,7 +82,7 @@ def site_file(built_site: Path, base_url: str, url: str) -> Path | None:
 def test_large_text_keeps_summary_values_and_header_whole_on_the_smallest_phone(
     served_site: ServedSite, make_context: MakeContext, site_content: Content
 ) -> None:
-    from generator import urls
+    from generator.site import urls
 
     context = make_context("phone-360")
     context.add_init_script(LARGE_TEXT)
@@ -197,7 +197,7 @@ def site_elsewhere(built_site: Path) -> Iterator[ServedSite]:
 @pytest.fixture(scope="module")
 def base_path_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, ServedSite]]:
     """The site built with ``base_path`` set in site.yml, served there and showing 404.html for missing pages."""
-    from generator.build import build
+    from generator.engine.build import build
     from harness import DEFAULT_SUB_PATH, REPO_ROOT
 
     folder = tmp_path_factory.mktemp("base-path")
@@ -292,8 +292,8 @@ def test_not_found_page_finds_the_site_root_without_base_path(
 @pytest.fixture(scope="module")
 def facts(site_content: Content) -> tuple[str, str]:
     """(发布日期, 更新日期) as the build takes them from site.yml and git."""
-    from generator.history import load_history
-    from generator.render import publication
+    from generator.review.history import load_history
+    from generator.site.render import publication
 
     from .conftest import CONTENT_DIR
 
@@ -340,7 +340,7 @@ def test_every_page_shows_the_publication_facts_and_its_icon(
 def test_the_menu_marks_the_section_and_breadcrumbs_lead_from_home(
     served_site: ServedSite, make_context: MakeContext, page_types: dict[str, str], site_content: Content
 ) -> None:
-    from generator import urls
+    from generator.site import urls
 
     sections = {"home": urls.HOME, "category": urls.CATEGORIES, "matter": urls.CATEGORIES,
                 "departments": urls.DEPARTMENTS, "department": urls.DEPARTMENTS, "list": urls.FULL_LIST,
@@ -388,7 +388,7 @@ def test_matter_and_department_pages_print_portrait_and_numbered(
     served_site: ServedSite, make_context: MakeContext, page_types: dict[str, str], site_content: Content,
     name: str, tmp_path: Path,
 ) -> None:
-    from generator import urls
+    from generator.site import urls
 
     targets = [page_types[name]]
     if name == "matter":  # the longest matter, and matter 11 which broke after its first item
@@ -416,7 +416,7 @@ def test_matter_and_department_pages_print_portrait_and_numbered(
 
 
 def test_the_full_list_prints_landscape(served_site: ServedSite, make_context: MakeContext) -> None:
-    from generator import urls
+    from generator.site import urls
 
     page, _ = open_page(make_context("desktop"), served_site.url(urls.FULL_LIST))
     printed = pdf_pages(page.pdf(prefer_css_page_size=True))

@@ -1,7 +1,7 @@
 """Search on the real site, used as a reader uses it: typing, filters, links, the back button.
 
 Expected results are never written down by hand: they are the matters whose
-searchable text (``generator.search.searchable_text``, what the index is made
+searchable text (``generator.site.search.searchable_text``, what the index is made
 from) contains every term of the query, and that pass the filters. The
 queries are words readers type; each test first checks that its query still
 means something on the current content (finds some matters, not all).
@@ -23,7 +23,7 @@ from harness import PageAudit, ServedSite, activate, open_page
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
-    from generator.model import Content
+    from generator.content.model import Content
 
 pytestmark = pytest.mark.browser
 MakeContext = Callable[..., "BrowserContext"]
@@ -40,7 +40,7 @@ XSS = "<img src=x onerror=window.__xss=1>"
 
 def expected_ids(content: Content, query: str, category: str = "", department: str = "") -> set[str]:
     """The ids of the matters containing every term of ``query`` that pass the filters (slugs)."""
-    from generator.search import query_terms, searchable_text
+    from generator.site.search import query_terms, searchable_text
 
     terms = query_terms(query)
     assert all(len(term) >= 2 for term in terms), "one-character terms only search titles"

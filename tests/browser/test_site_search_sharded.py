@@ -23,7 +23,7 @@ from test_site_search import RESULT_LINKS, SEARCH, expected_ids, meaningful, res
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
-    from generator.model import Content
+    from generator.content.model import Content
 
 pytestmark = pytest.mark.browser
 MakeContext = Callable[..., "BrowserContext"]
@@ -34,7 +34,7 @@ WORD = "残疾人"
 
 @pytest.fixture(scope="module")
 def sharded_site(built_site: Path, site_content: Content, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.search import write_search_files
+    from generator.site.search import write_search_files
 
     site = tmp_path_factory.mktemp("sharded") / "site"
     shutil.copytree(built_site, site)

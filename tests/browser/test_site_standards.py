@@ -20,7 +20,7 @@ from harness import ServedSite, format_violations, open_page, pdf_page_count, ru
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext
 
-    from generator.model import Content
+    from generator.content.model import Content
 
 pytestmark = pytest.mark.browser
 MakeContext = Callable[..., "BrowserContext"]

@@ -1,0 +1,517 @@
+"""Revision history for the site, read from git in a fixed few calls per build, as one value.
+
+The build passes the ``History`` to the render stage beside the content, so
+that an incremental build can treat it as one more input: the 修订记录 page
+(``urls.HISTORY``) shows ``revisions``, a matter's page shows
+``matters[its id]``, and no other page depends on it. Outside a git checkout
+the History is empty and the site shows no revisions; dates come from git
+(committer dates), so a build stays deterministic.
+
+Readers see revisions in the list's terms: what each revision changed, as
+the diff engine (``changes.diff_content``, the same as the ``diff`` command)
+finds it, and an optional note for readers from the commit message's
+``修订说明:`` trailer. Commit subjects are developers' words and are never
+shown; a commit that changes nothing in the list (a reformatted file, a
+change outside the content) is not a revision.
+
+Each matter's page lists every revision that changed it, so every commit
+of the content folder is compared with its parent. Comparing every
+revision's whole content costs a full load per revision (about 13 s for 50
+revisions of 100 matters; 0.2 s this way). A revision's change lies in the
+files it touched, so only those are read: one ``git log`` lists them, one
+``git cat-file --batch`` reads them, and matters no revision touched are
+never loaded: the cost grows with the files the revisions touched, not with
+the size of the list. Only a revision that changes ``categories.yml`` or
+``departments.yml`` (which can change how every matter reads) is compared in
+full (one more ``cat-file`` call). Each version of a file is parsed once,
+however many revisions share it.
+
+An old revision may hold a file that cannot be read (not UTF-8, broken YAML,
+a symbolic link): the revisions that change such a file are left out, each
+with a warning (``History.skipped``), and the build goes on. A file that is
+equally unreadable on both sides of a revision does not stop that revision:
+both sides lack it alike.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from generator.site.change_view import ChangeView, Line, change_view, matter_phrase
+from generator.review.changes import REMOVED, Change, MatterChange, diff_content, empty_content
+from generator.review.gitrev import (
+    FIELD,
+    GitError,
+    content_path_in_repo,
+    log_commits,
+    repository_root,
+    run_git,
+    touched_files,
+)
+from generator.i18n import _
+from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SITE_FIELDS, SITE_FILE, load_content,
+                              load_matter)
+from generator.errors import ContentError
+from generator.content.model import Content, Matter
+from generator.content.names import with_section_departments
+
+SETTINGS = (SITE_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE)
+# Files whose change can alter how every matter compares (department and category identity).
+WHOLE_LIST_FILES = (CATEGORIES_FILE, DEPARTMENTS_FILE)
+MATTER_FILE = re.compile(r"^\d+-(?P<id>.+)\.md$")
+# Revisions the 修订记录 page shows; lines listed per revision there (the rest are counted).
+PAGE_LIMIT = 50
+LINE_LIMIT = 30
+# The commit-message trailer that carries a note for readers.
+NOTE_KEY = "修订说明"
+# A trailer line as git's trailer parser takes it (``Token: value``; git accepts only ASCII tokens, so the
+# note's key is matched here, with the full-width colon that Chinese input methods type), and a
+# continuation line.
+TRAILER_LINE = re.compile(r"^(?P<key>[A-Za-z0-9-]+|" + NOTE_KEY + r")\s*[:：]\s*(?P<value>.*?)\s*$")
+CONTINUATION = re.compile(r"^[ \t]+\S")
+# Stands for a site.yml that cannot be read (on both sides of a revision alike: it compares equal to itself).
+STAND_IN_SITE = "".join(f"{name}: 未读取\n" for name in SITE_FIELDS)
+
+
+@dataclass(frozen=True)
+class MatterRevision:
+    """One revision of one matter, as its page lists it."""
+
+    date: str  # committer date, yyyy-mm-dd
+    commit: str  # short hash: identity only, not shown
+    change: str  # 「第11项 苏木乡镇（街道）配合职责 修改」
+    notes: tuple[str, ...] = ()  # the revision's 修订说明
+    removed: bool = False  # the revision removed the matter from the list
+
+
+@dataclass(frozen=True)
+class ListRevision:
+    """One revision of the list: a commit that changed its content, with what it changed."""
+
+    date: str
+    commit: str
+    notes: tuple[str, ...]
+    change: Change
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A revision left out of the history because a file it compares cannot be read."""
+
+    commit: str  # the revision left out (short hash)
+    file: str  # the file, as git names it: ``abc1234:content/site.yml`` (in the revision or in its parent)
+    reason: str
+
+    def message(self) -> str:
+        return _("revision {commit} is left out of the history: cannot read {file} ({reason})").format(
+            commit=self.commit, file=self.file, reason=self.reason)
+
+
+@dataclass(frozen=True)
+class History:
+    """The list's revisions (newest first), each matter's, and the revisions that could not be read."""
+
+    matters: Mapping[str, tuple[MatterRevision, ...]] = field(default_factory=dict)
+    revisions: tuple[ListRevision, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+    def of(self, matter_id: str) -> tuple[MatterRevision, ...]:
+        return self.matters.get(matter_id, ())
+
+    @property
+    def last_revised(self) -> str | None:
+        """The date (yyyy-mm-dd) of the list's latest revision; None without history."""
+        return max((revision.date for revision in self.revisions), default=None)
+
+    @property
+    def first_revised(self) -> str | None:
+        """The date of the list's first revision in git (its publication when site.yml gives none)."""
+        return min((revision.date for revision in self.revisions), default=None)
+
+    def matter_revised(self, matter_id: str) -> str | None:
+        """The date of the latest revision that changed this matter; None without one."""
+        return max((revision.date for revision in self.of(matter_id)), default=None)
+
+    def listed(self) -> frozenset[str]:
+        """Ids of the matters in the list as its latest revision left it."""
+        return frozenset(matter_id for matter_id, revisions in self.matters.items()
+                         if revisions and not revisions[0].removed)
+
+    def changed_matters(self, other: History) -> frozenset[str]:
+        """Ids whose history differs between the two: the matter pages to render again."""
+        ids = set(self.matters) | set(other.matters)
+        return frozenset(matter_id for matter_id in ids if self.of(matter_id) != other.of(matter_id))
+
+    def warnings(self) -> list[str]:
+        """A message for each revision left out, in the user's language."""
+        return [skipped.message() for skipped in self.skipped]
+
+
+NO_HISTORY = History()
+
+
+def load_history(content_dir: Path) -> History:
+    """The history of ``content_dir`` in its enclosing git checkout; empty outside one."""
+    repo = repository_root(content_dir)
+    relative = content_path_in_repo(repo, content_dir) if repo is not None else None
+    if repo is None or relative is None:
+        return NO_HISTORY
+    try:
+        commits = _commits(repo, relative)
+        compared = _compare_commits(repo, relative, commits)
+    except GitError:
+        return NO_HISTORY  # e.g. a checkout without commits yet
+    changes = {commit.full: change for commit, change in compared if isinstance(change, Change)}
+    revisions = tuple(ListRevision(commit.date, commit.short, commit.notes, changes[commit.full])
+                      for commit in commits if commit.full in changes)
+    return History(_matter_revisions(commits, changes), revisions,
+                   tuple(skipped for _commit, skipped in compared if isinstance(skipped, Skipped)))
+
+
+def revision_summaries(repo: Path, relative: str) -> list[ListRevision]:
+    """Every commit that changed the content of the folder ``relative``, newest first, each with its
+    change from its parent (``load_history``'s revisions, for tests against ``gitrev.list_revisions``)."""
+    try:
+        commits = _commits(repo, relative)
+        compared = dict((commit.full, change) for commit, change in _compare_commits(repo, relative, commits))
+    except GitError:
+        return []
+    return [ListRevision(commit.date, commit.short, commit.notes, change) for commit in commits
+            if isinstance(change := compared.get(commit.full), Change)]
+
+
+# --- each matter's revisions -------------------------------------------------
+
+
+def _matter_revisions(commits: list[_Commit], changes: dict[str, Change]) -> dict[str, tuple[MatterRevision, ...]]:
+    """Each matter's revisions, newest first, by the id it has now.
+
+    The engine knows matters by id; a file renamed to another id (its web
+    address changed) carries the matter's earlier revisions over to the new id.
+    """
+    history: dict[str, list[MatterRevision]] = {}
+    later_id: dict[str, str] = {}  # an id as it was → the id it has now
+    for commit in commits:  # newest first
+        for old_id, new_id in commit.renames:
+            later_id[old_id] = later_id.get(new_id, new_id)
+        change = changes.get(commit.full)
+        if change is None:
+            continue
+        entries: dict[str, list[MatterChange]] = {}
+        for matter in change.matters:
+            entries.setdefault(later_id.get(matter.id, matter.id), []).append(matter)
+        for matter_id, found in entries.items():
+            removed = all(matter.kind == REMOVED for matter in found)
+            history.setdefault(matter_id, []).append(
+                MatterRevision(commit.date, commit.short, matter_phrase(tuple(found)), commit.notes, removed))
+    return {matter_id: tuple(revisions) for matter_id, revisions in sorted(history.items())}
+
+
+# --- the 修订记录 page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    """A revision as the 修订记录 page shows it: date, notes, and what changed in the list's words."""
+
+    date: str
+    notes: tuple[str, ...]
+    view: ChangeView
+    lines: tuple[Line, ...]  # the first LINE_LIMIT of ``view.lines``
+    omitted: int  # lines beyond LINE_LIMIT, counted but not listed
+
+
+def history_page(history: History) -> dict[str, object]:
+    """The 修订记录 page's variables. It links the matters that the latest revision left in the list:
+    the page depends on the history alone, so that editing a matter (in ``serve``) does not touch it."""
+    return {"revisions": revision_views(history), "more": max(0, len(history.revisions) - PAGE_LIMIT),
+            "pages": history.listed()}
+
+
+def revision_views(history: History, limit: int = PAGE_LIMIT,
+                   line_limit: int = LINE_LIMIT) -> tuple[RevisionView, ...]:
+    """The latest ``limit`` revisions for the 修订记录 page."""
+    views = []
+    for revision in history.revisions[:limit]:
+        view = change_view(revision.change)
+        views.append(RevisionView(revision.date, revision.notes, view, view.lines[:line_limit],
+                                  max(0, len(view.lines) - line_limit)))
+    return tuple(views)
+
+
+# --- commits and their notes -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Commit:
+    full: str
+    short: str
+    parent: str  # short hash of the first parent ("" for a root commit)
+    date: str
+    notes: tuple[str, ...]
+    old: tuple[str, ...]  # matter files before the commit, by path in the repository
+    new: tuple[str, ...]  # matter files after it
+    whole: bool  # categories or departments changed: compare every matter
+    renames: tuple[tuple[str, str], ...]  # matter files renamed to another id: (old id, new id)
+
+
+def _commits(repo: Path, relative: str) -> list[_Commit]:
+    """One ``git log``: each commit with its note and the matter files it touched, on either side."""
+    records = log_commits(repo, relative, FIELD.join(("%H", "%h", "%p", "%cs", "%b")), "-M", "--name-status")
+    folder = PurePosixPath(relative)
+    commits = []
+    for (full, short, parents, date, body), tokens in records:
+        old: list[str] = []
+        new: list[str] = []
+        renames: list[tuple[str, str]] = []
+        whole = False
+        for status, *paths in touched_files(tokens):
+            for path, side, absent in ((paths[0], old, "A"), (paths[-1], new, "D")):
+                file = PurePosixPath(path)
+                if status.startswith(absent):
+                    continue
+                if file.parent == folder / MATTERS_DIR and file.suffix == ".md":
+                    side.append(path)
+                elif file.parent == folder and file.name in WHOLE_LIST_FILES:
+                    whole = True
+            ids = [_matter_id(path, folder / MATTERS_DIR) for path in paths]
+            if status.startswith("R") and ids[0] and ids[-1] and ids[0] != ids[-1]:
+                renames.append((ids[0], ids[-1]))
+        commits.append(_Commit(full, short, parents.split(" ")[0], date, notes(body), tuple(old), tuple(new), whole,
+                               tuple(renames)))
+    return commits
+
+
+def _matter_id(path: str, matters: PurePosixPath) -> str | None:
+    file = PurePosixPath(path)
+    match = MATTER_FILE.match(file.name)
+    return match["id"] if match and file.parent == matters else None
+
+
+def notes(body: str) -> tuple[str, ...]:
+    """The ``修订说明`` trailers of a commit message's body (the message without its subject).
+
+    A trailer is a line of a paragraph made only of ``Key: value`` lines (and
+    their indented continuations), as git reads trailers; git's own parser
+    takes only ASCII keys, hence this one. Continuation lines are joined on.
+    """
+    found = []
+    for paragraph in re.split(r"\n[ \t]*\n", body.strip()):
+        lines = paragraph.split("\n")
+        if not lines[0].strip() or not all(TRAILER_LINE.match(line) or (index and CONTINUATION.match(line))
+                                           for index, line in enumerate(lines)):
+            continue
+        key = ""
+        for line in lines:
+            match = TRAILER_LINE.match(line)
+            if match is not None and not CONTINUATION.match(line):
+                key = match["key"]
+                if key == NOTE_KEY:
+                    found.append(match["value"])
+            elif key == NOTE_KEY:
+                found[-1] = _join(found[-1], line.strip())
+    return tuple(note for note in found if note)
+
+
+def _join(text: str, more: str) -> str:
+    """A wrapped line joined on: Chinese without a space, words with one."""
+    spaced = text and more and text[-1].isascii() and text[-1].isalnum() and more[0].isascii() and more[0].isalnum()
+    return f"{text} {more}" if spaced else text + more
+
+
+# --- comparing each commit with its parent ------------------------------------
+
+
+class _Unreadable(Exception):
+    """A file of one side of a comparison that cannot be read."""
+
+    def __init__(self, name: str, oid: str, reason: str):
+        super().__init__(name)
+        self.name, self.oid, self.reason = name, oid, reason
+
+
+@dataclass(frozen=True)
+class _Side:
+    content: Content | None  # None: no content folder at this revision
+    unreadable: tuple[_Unreadable, ...] = ()
+
+
+def _compare_commits(repo: Path, relative: str, commits: list[_Commit]) -> list[tuple[_Commit, Change | Skipped]]:
+    """The commits that changed the list, each with its change from its parent, and those that could not
+    be compared, with why."""
+    blobs = _batch(repo, [name for commit in commits for name in _names(commit, relative)])
+    matters = PurePosixPath(relative) / MATTERS_DIR
+    listed = {rev: _tree_entries(blobs.get(f"{rev}:{matters}"))
+              for commit in commits if commit.whole for rev in (commit.full, commit.full + "^")}
+    by_oid = _batch(repo, sorted({oid for entries in listed.values() for oid, regular in entries.values() if regular}))
+    compared: list[tuple[_Commit, Change | Skipped]] = []
+    with tempfile.TemporaryDirectory(prefix="lvzhi-history-") as temporary:
+        reader = _Reader(Path(temporary), relative, blobs, listed, by_oid)
+        for commit in commits:
+            result = _compare(reader, commit)
+            if result is not None:
+                compared.append((commit, result))
+    return compared
+
+
+def _compare(reader: _Reader, commit: _Commit) -> Change | Skipped | None:
+    """The change ``commit`` made; Skipped when a file it changed cannot be read; None when it changed
+    nothing in the list (no content on either side, or only its form changed)."""
+    new, old = reader.side(commit.full, commit.new), reader.side(commit.full + "^", commit.old)
+    differing = {bad.oid for bad in old.unreadable} ^ {bad.oid for bad in new.unreadable}
+    if differing:
+        bad = min((bad for bad in (*new.unreadable, *old.unreadable) if bad.oid in differing), key=lambda b: b.name)
+        rev, path = bad.name.split(":", 1)
+        return Skipped(commit.short, f"{commit.parent if rev.endswith('^') else commit.short}:{path}", bad.reason)
+    if new.content is None and old.content is None:
+        return None
+    old_content = old.content or empty_content(new.content.site)  # type: ignore[union-attr]
+    new_content = new.content or empty_content(old_content.site)
+    change = diff_content(old_content, new_content)
+    return None if change.is_empty else change
+
+
+def _names(commit: _Commit, relative: str) -> list[str]:
+    """What to read for one commit: the settings on both sides, and the touched matter files
+    (the whole matters folder, when every matter is compared)."""
+    folder = PurePosixPath(relative)
+    names = []
+    for rev, paths in ((commit.full, commit.new), (commit.full + "^", commit.old)):
+        names.extend(f"{rev}:{folder / name}" for name in SETTINGS)
+        names.extend([f"{rev}:{folder / MATTERS_DIR}"] if commit.whole else [f"{rev}:{path}" for path in paths])
+    return names
+
+
+def _batch(repo: Path, names: list[str]) -> dict[str, tuple[str, bytes]]:
+    """``{name: (object id, contents)}`` from one ``git cat-file --batch``; missing names are left out."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        return {}
+    output = run_git(repo, "cat-file", "--batch", stdin=("\n".join(names) + "\n").encode("utf-8"))
+    found, position = {}, 0
+    for name in names:
+        end = output.index(b"\n", position)
+        header = output[position:end].split()
+        position = end + 1
+        if len(header) != 3:  # "<name> missing", "<name> ambiguous"
+            continue
+        size = int(header[2])
+        found[name] = (header[0].decode("ascii"), output[position:position + size])
+        position += size + 1
+    return found
+
+
+def _tree_entries(tree: tuple[str, bytes] | None) -> dict[str, tuple[str, bool]]:
+    """``{file name: (object id, is a regular file)}`` of the ``*.md`` entries of a raw tree object."""
+    if tree is None:
+        return {}
+    oid, data = tree
+    width = len(oid) // 2  # 20 bytes for SHA-1, 32 for SHA-256
+    entries, position = {}, 0
+    while position < len(data):
+        space = data.index(b" ", position)
+        nul = data.index(b"\0", space)
+        mode, name = data[position:space], data[space + 1:nul].decode("utf-8", "replace")
+        entry_oid = data[nul + 1:nul + 1 + width].hex()
+        position = nul + 1 + width
+        if name.endswith(".md") and not mode.startswith(b"4"):  # not a folder
+            entries[name] = (entry_oid, mode.startswith(b"100"))
+    return dict(sorted(entries.items()))
+
+
+class _Reader:
+    """Loads one side of a revision, reading each file once however many revisions share it."""
+
+    def __init__(self, scratch: Path, relative: str, blobs: dict[str, tuple[str, bytes]],
+                 listed: dict[str, dict[str, tuple[str, bool]]], by_oid: dict[str, tuple[str, bytes]]):
+        self.scratch, self.folder = scratch, PurePosixPath(relative)
+        self.blobs, self.listed, self.by_oid = blobs, listed, by_oid
+        self.settings: dict[tuple[str | None, ...], _Side] = {}
+        self.matters: dict[str, Matter | _Unreadable] = {}
+
+    def side(self, rev: str, paths: tuple[str, ...]) -> _Side:
+        names = [f"{rev}:{self.folder / name}" for name in SETTINGS]
+        base = self._settings(names)
+        if base.content is None:
+            return base  # no content folder here
+        if rev in self.listed:
+            files = [(f"{rev}:{self.folder / MATTERS_DIR / name}", oid, regular)
+                     for name, (oid, regular) in self.listed[rev].items()]
+        else:
+            files = [(name, self.blobs[name][0], True) for name in (f"{rev}:{path}" for path in paths)
+                     if name in self.blobs]
+        matters, unreadable = [], list(base.unreadable)
+        for name, oid, regular in files:
+            matter = self._matter(name, oid, regular)
+            if isinstance(matter, _Unreadable):
+                unreadable.append(matter)
+            else:
+                matters.append(matter)
+        assert base.content is not None  # a stand-in site when site.yml cannot be read
+        content = replace(base.content, matters=tuple(sorted(matters, key=lambda matter: (matter.number, matter.id))))
+        return _Side(with_section_departments(content), tuple(unreadable))
+
+    def _settings(self, names: list[str]) -> _Side:
+        blobs = [self.blobs.get(name) for name in names]
+        key = tuple(blob[0] if blob else None for blob in blobs)
+        if key not in self.settings:
+            self.settings[key] = self._load_settings(names, blobs)
+        found = self.settings[key]  # loaded for another revision, maybe: name the files of this one
+        here = {name.rpartition("/")[2]: name for name in names}
+        return replace(found, unreadable=tuple(_Unreadable(here[bad.name.rpartition("/")[2]], bad.oid, bad.reason)
+                                               for bad in found.unreadable))
+
+    def _load_settings(self, names: list[str], blobs: list[tuple[str, bytes] | None]) -> _Side:
+        """The settings alone (a folder without matters); files that exist but cannot be read are named.
+
+        Without a readable site.yml a stand-in takes its place, so that the
+        categories and departments still count.
+        """
+        if not any(blobs):
+            return _Side(None)
+        folder = self.scratch / f"settings-{len(self.settings)}"
+        folder.mkdir()
+        unreadable: dict[str, _Unreadable] = {}
+        for file, name, blob in zip(SETTINGS, names, blobs):
+            if blob is None:
+                if file == SITE_FILE:
+                    unreadable[file] = _Unreadable(name, "", _("the file is missing"))
+                continue
+            try:
+                blob[1].decode("utf-8")
+            except UnicodeDecodeError:
+                unreadable[file] = _Unreadable(name, blob[0], _("not UTF-8 text"))
+                continue
+            (folder / file).write_bytes(blob[1])
+        loaded = load_content(folder)
+        for error in loaded.errors:
+            file = PurePosixPath(error.path).name
+            if file in SETTINGS and file not in unreadable and (folder / file).exists():
+                name, blob = names[SETTINGS.index(file)], blobs[SETTINGS.index(file)]
+                unreadable[file] = _Unreadable(name, blob[0] if blob else "", error.message)
+        content = loaded.content
+        if SITE_FILE in unreadable or content is None:
+            (folder / SITE_FILE).write_text(STAND_IN_SITE, encoding="utf-8")
+            content = load_content(folder).content
+        return _Side(content, tuple(unreadable.values()))
+
+    def _matter(self, name: str, oid: str, regular: bool) -> Matter | _Unreadable:
+        if oid not in self.matters:
+            self.matters[oid] = self._load_matter(name, oid, regular)
+        found = self.matters[oid]
+        return _Unreadable(name, oid, found.reason) if isinstance(found, _Unreadable) else found
+
+    def _load_matter(self, name: str, oid: str, regular: bool) -> Matter | _Unreadable:
+        if not regular:
+            return _Unreadable(name, oid, _("not a regular file (a symbolic link?)"))
+        data = self.blobs[name][1] if name in self.blobs else self.by_oid[oid][1]
+        path = self.scratch / f"{oid}.md"
+        path.write_bytes(data)
+        errors: list[ContentError] = []
+        matter = load_matter(path, errors)
+        if matter is None:
+            return _Unreadable(name, oid, errors[0].message if errors else _("cannot be read"))
+        return matter
