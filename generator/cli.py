@@ -144,8 +144,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _check(args: argparse.Namespace) -> int:
     from generator.content.check import check_content
+    from generator.content.lists import check_library, is_multi_list
 
-    print(check_content(args.content))
+    print(check_library(args.content) if is_multi_list(args.content) else check_content(args.content))
     return 0
 
 

@@ -88,7 +88,7 @@ class Loaded:
     partial: Content | None = None  # everything that was read, a blank Site standing in for an unusable one
 
 
-class _Reader:
+class FieldReader:
     """Collects errors while reading one file's fields."""
 
     def __init__(self, path: str, errors: list[ContentError]):
@@ -149,13 +149,48 @@ def load_content(content_dir: Path, read_matters: MatterReader | None = None) ->
     unbuilt_categories: set[str] = set()
     unbuilt_departments: set[str] = set()
     site = _load_site(content_dir / SITE_FILE, errors, unusable)
-    categories = _load_list(content_dir / CATEGORIES_FILE, _category, errors, unusable, unbuilt_categories)
-    departments = _load_list(content_dir / DEPARTMENTS_FILE, _department, errors, unusable, unbuilt_departments)
-    matters = _load_matters(content_dir / MATTERS_DIR, errors, read_matters or read_matter_files)
-    partial = Content(site or BLANK_SITE, tuple(categories), tuple(departments),
-                      tuple(sorted(matters, key=lambda matter: (matter.number, matter.id))))
+    categories = load_categories(content_dir / CATEGORIES_FILE, errors, unusable, unbuilt_categories)
+    departments = load_departments(content_dir / DEPARTMENTS_FILE, errors, unusable, unbuilt_departments)
+    matters = load_matters(content_dir / MATTERS_DIR, errors, read_matters)
+    partial = Content(site or BLANK_SITE, tuple(categories), tuple(departments), matters)
     gaps = Gaps(frozenset(unusable), frozenset(unbuilt_categories), frozenset(unbuilt_departments))
     return Loaded(partial if site is not None else None, errors, gaps, partial)
+
+
+# The parts of a content folder, for a multi-list folder (``lists``) that reads them from several places:
+# the shared departments once, each list's categories and matters from the list's folder.
+
+def load_categories(path: Path, errors: list[ContentError], unusable: set[str], unbuilt: set[str]) -> list[Category]:
+    """The categories of ``path`` that could be built (see ``Gaps`` for ``unusable`` and ``unbuilt``)."""
+    return _load_list(path, _category, errors, unusable, unbuilt)
+
+
+def load_departments(path: Path, errors: list[ContentError], unusable: set[str],
+                     unbuilt: set[str]) -> list[Department]:
+    """The departments of ``path`` that could be built (see ``Gaps`` for ``unusable`` and ``unbuilt``)."""
+    return _load_list(path, _department, errors, unusable, unbuilt)
+
+
+def load_matters(folder: Path, errors: list[ContentError], read_matters: MatterReader | None = None
+                 ) -> tuple[Matter, ...]:
+    """The peihe matters of ``folder`` that could be read, sorted by number."""
+    matters = _load_matters(folder, errors, read_matters or read_matter_files)
+    return tuple(sorted(matters, key=lambda matter: (matter.number, matter.id)))
+
+
+def read_settings(path: Path, errors: list[ContentError], unusable: set[str], empty_hint: str) -> LinedDict | None:
+    """A settings file that must be a mapping (``site.yml``, ``town.yml``, ``list.yml``), or None with its error.
+
+    ``empty_hint`` (translated) says what to write in it when it is empty.
+    """
+    data = _read_yaml_file(path, errors, unusable, empty_hint)
+    if data is None:
+        return None
+    reader = FieldReader(display_path(path), errors)
+    data = reader.mapping(data, 1, _("{name} should be a mapping of 'key: value' lines").format(name=path.name))
+    if data is None:
+        unusable.add(path.name)
+    return data
 
 
 def where(path: str, data: LinedDict) -> Where:
@@ -171,7 +206,7 @@ EMPTY_HINTS = {
 }
 
 
-def _read_yaml_file(path: Path, errors: list[ContentError], unusable: set[str]) -> Any:
+def _read_yaml_file(path: Path, errors: list[ContentError], unusable: set[str], empty_hint: str = "") -> Any:
     """The YAML data of a settings file, or None (with its error) when the file cannot be used at all."""
     label = display_path(path)
     raw, problem = read_regular_file(path, path.parent)
@@ -192,7 +227,8 @@ def _read_yaml_file(path: Path, errors: list[ContentError], unusable: set[str]) 
         unusable.add(path.name)
         return None
     if data is None:
-        errors.append(ContentError(label, 1, _("{name} is empty").format(name=path.name), _(EMPTY_HINTS[path.name])))
+        errors.append(ContentError(label, 1, _("{name} is empty").format(name=path.name),
+                                  empty_hint or _(EMPTY_HINTS[path.name])))
         unusable.add(path.name)
     return data
 
@@ -201,20 +237,20 @@ def _load_site(path: Path, errors: list[ContentError], unusable: set[str]) -> Si
     data = _read_yaml_file(path, errors, unusable)
     if data is None:
         return None
-    reader = _Reader(display_path(path), errors)
+    reader = FieldReader(display_path(path), errors)
     data = reader.mapping(data, 1, _("{name} should be a mapping of 'key: value' lines").format(name=path.name))
     if data is None:
         unusable.add(path.name)
         return None
     reader.known_keys(data, SITE_KEYS)
     values = {key: reader.field(data, key, str) for key in SITE_FIELDS}
-    optional = {key: _optional_site_field(reader, data, key, shape) for key, shape in OPTIONAL_SITE_FIELDS.items()}
+    optional = {key: optional_site_field(reader, data, key, shape) for key, shape in OPTIONAL_SITE_FIELDS.items()}
     if any(value is None for value in values.values()):
         return None
     return Site(**values, **optional, where=where(reader.path, data))
 
 
-def _optional_site_field(reader: _Reader, data: LinedDict, key: str, shape: re.Pattern[str] | None) -> str:
+def optional_site_field(reader: FieldReader, data: LinedDict, key: str, shape: re.Pattern[str] | None) -> str:
     """An optional field of site.yml ("" when absent), reported when it has not the shape it needs.
 
     YAML reads an unquoted ``2026-01-15`` as a date: it stands for the same text.
@@ -231,14 +267,14 @@ def _optional_site_field(reader: _Reader, data: LinedDict, key: str, shape: re.P
     return value
 
 
-def _load_list(path: Path, build: Callable[[_Reader, LinedDict, int], Any], errors: list[ContentError],
+def _load_list(path: Path, build: Callable[[FieldReader, LinedDict, int], Any], errors: list[ContentError],
                unusable: set[str], unbuilt: set[str]) -> list:
     """The entries of a list file that could be built; the names (and aliases) of those that could not
     are added to ``unbuilt``."""
     data = _read_yaml_file(path, errors, unusable)
     if data is None:
         return []
-    reader = _Reader(display_path(path), errors)
+    reader = FieldReader(display_path(path), errors)
     if not isinstance(data, LinedList):
         reader.error(1, _("{name} should be a list of entries, each starting with '- name: …'").format(
             name=path.name))
@@ -263,7 +299,7 @@ def _spellings(entry: LinedDict) -> list[str]:
     return [spelling.strip() for spelling in spellings if isinstance(spelling, str) and spelling.strip()]
 
 
-def _category(reader: _Reader, entry: LinedDict, position: int) -> Category | None:
+def _category(reader: FieldReader, entry: LinedDict, position: int) -> Category | None:
     reader.known_keys(entry, CATEGORY_KEYS)
     name, ordinal, slug = (reader.field(entry, key, str) for key in ("name", "ordinal", "slug"))
     if None in (name, ordinal, slug):
@@ -271,7 +307,7 @@ def _category(reader: _Reader, entry: LinedDict, position: int) -> Category | No
     return Category(slug, name, ordinal, position, where(reader.path, entry))
 
 
-def _department(reader: _Reader, entry: LinedDict, position: int) -> Department | None:
+def _department(reader: FieldReader, entry: LinedDict, position: int) -> Department | None:
     reader.known_keys(entry, DEPARTMENT_KEYS)
     name, slug, level = (reader.field(entry, key, str) for key in ("name", "slug", "level"))
     aliases = reader.field(entry, "aliases", list, required=False) or []
@@ -402,7 +438,7 @@ def load_matter(path: Path, errors: list[ContentError], label: str = "") -> Matt
     ``path`` (it was removed since it was listed).
     """
     label = label or display_path(path)
-    reader = _Reader(label, errors)
+    reader = FieldReader(label, errors)
     if not path.name.endswith(MATTER_SUFFIX):
         reader.error(1, _("the name does not end in '.md', so this file is not read as a matter"),
                      _("rename it to {name}").format(name=_matter_name(path.name)))
@@ -437,7 +473,7 @@ def _matter_name(name: str) -> str:
     return MARKDOWN_SUFFIX.sub("", name) + MATTER_SUFFIX
 
 
-def _build_matter(reader: _Reader, data: LinedDict, parts: matter_file.MatterText,
+def _build_matter(reader: FieldReader, data: LinedDict, parts: matter_file.MatterText,
                   path: Path, digest: str) -> Matter | None:
     reader.known_keys(data, MATTER_KEYS)
     fields = {

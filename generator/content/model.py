@@ -122,3 +122,116 @@ class Content:
 
     def department_by_name(self) -> dict[str, Department]:
         return {department.name: department for department in self.departments}
+
+
+# --- several lists in one site (issue #16): the library ------------------------------------------
+# A multi-list content folder holds towns, each with lists of the declared types; a single-list
+# folder loads as a library of one town and one peihe list. Kept in a block of its own.
+
+PEIHE = "peihe"  # the type of today's list, whose matters are ``Matter``
+DEFAULT_EDITION = "现行版"
+DEFAULT_VALIDITY = "有效"
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The publisher of a multi-list site, from its ``site.yml``: the district office, not a town."""
+
+    title: str
+    district: str
+    city: str
+    issuer: str
+    description: str = ""
+    base_path: str = ""  # where the whole site is served; a list's pages are below it, at <town>/<type>/
+    base_url: str = ""
+    where: Where = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town (镇, 街道, 苏木, 乡) whose lists the site publishes; ``slug`` is its folder and URL part."""
+
+    slug: str
+    name: str
+    kind: str = ""
+    where: Where = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    """One list's settings (``list.yml``, or the list part of a single-list ``site.yml``)."""
+
+    town: str  # the town's slug
+    type: str  # the list type's slug: jiben | peihe | shouhui
+    title: str
+    issuer: str = ""  # empty: the site's issuer
+    edition: str = DEFAULT_EDITION  # 「2024年版」「第一批」; today's ``version``
+    document_number: str = ""  # 文号
+    published: str = ""  # 发布日期 yyyy-mm-dd
+    validity: str = DEFAULT_VALIDITY  # 有效 | 失效
+    revision_note: str = ""
+    description: str = ""
+    example: bool = False  # made by a script from the real list: every page says 「示例数据」
+    where: Where = field(default=NOWHERE, compare=False)
+
+    @property
+    def key(self) -> str:
+        """``<town>/<type>``: the list's folder under ``lists/`` and its place in the site."""
+        return f"{self.town}/{self.type}"
+
+
+@dataclass(frozen=True)
+class MatterList:
+    """One list: its settings, its own categories and its matters (``Matter`` for peihe, else ``TypedMatter``)."""
+
+    info: ListInfo
+    categories: tuple[Category, ...]
+    matters: tuple  # tuple[Matter | TypedMatter, ...], sorted by number
+
+    def as_content(self, site: Publisher | Site, departments: tuple[Department, ...],
+                   town: Town | None = None) -> Content:
+        """Today's ``Content`` of a peihe list, so that today's renderer builds it.
+
+        Given a ``Site`` (a single-list folder), that site is kept as it is,
+        which keeps the single-list build byte-identical. Given a
+        ``Publisher``, the list's settings and its ``town`` make the site of
+        the list, served below the publisher's ``base_path`` at ``<town>/<type>/``.
+        """
+        if self.info.type != PEIHE:
+            raise ValueError(f"as_content: a {self.info.type} list is not today's Content")
+        if isinstance(site, Site):
+            return Content(site, self.categories, departments, self.matters)
+        info = self.info
+        below = f"{info.town}/{info.type}/"
+        list_site = Site(
+            title=info.title, town=town.name if town is not None else info.town, district=site.district,
+            city=site.city, issuer=info.issuer or site.issuer, version=info.edition,
+            revision_note=info.revision_note, description=info.description, published=info.published,
+            document_number=info.document_number, base_path=site.base_path + below if site.base_path else "",
+            base_url=site.base_url.rstrip("/") + "/" + below if site.base_url else "", where=info.where)
+        return Content(list_site, self.categories, departments, self.matters)
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything a content folder holds: the publisher, the shared departments, the towns and their lists."""
+
+    site: Publisher | Site  # a Site for a single-list folder
+    departments: tuple[Department, ...]
+    towns: tuple[Town, ...]
+    lists: tuple[MatterList, ...]  # by town (in ``towns``' order), then type
+
+    @property
+    def single(self) -> bool:
+        """Whether this is a single-list folder (today's layout)."""
+        return isinstance(self.site, Site)
+
+    def town(self, slug: str) -> Town | None:
+        return next((town for town in self.towns if town.slug == slug), None)
+
+    def lists_of(self, town: str) -> tuple[MatterList, ...]:
+        return tuple(matter_list for matter_list in self.lists if matter_list.info.town == town)
+
+    def content_of(self, matter_list: MatterList) -> Content:
+        """``matter_list.as_content`` with this library's site, departments and the list's town."""
+        return matter_list.as_content(self.site, self.departments, self.town(matter_list.info.town))

@@ -1,0 +1,366 @@
+"""Content folders with several lists: recognise the layout and load every list into one ``Library``.
+
+A folder with a ``lists/`` folder holds a publisher (``site.yml``), the
+departments every list shares (``departments.yml``) and, under
+``lists/<town>/``, a town (``town.yml``) and its lists, one folder per list
+type (``<type>/list.yml``, ``categories.yml``, ``matters/``). A folder
+without ``lists/`` is today's single-list folder, loaded by today's loader
+and seen as a library of one town with one peihe list.
+
+Every list of the folder is read and validated before anything is
+reported, so that a keeper sees the errors of all lists at once, each with
+``path:line``. A peihe list's categories and matters are read and checked
+with the same code as a single-list folder's. Matters of the other types are
+read through one seam, ``_load_typed_list``.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.content.check import load_valid_content
+from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, OPTIONAL_SITE_FIELDS,
+                                      SITE_FILE, FieldReader, Gaps, MatterReader, optional_site_field,
+                                      load_categories, load_departments, load_matters, read_settings, where)
+from generator.content.model import (DEFAULT_EDITION, DEFAULT_VALIDITY, PEIHE, Content, Department,
+                                     ListInfo, Library, MatterList, Publisher, Site, Town)
+from generator.content.names import with_section_departments
+from generator.content.validate import validate
+from generator.content.yaml_source import LinedDict
+from generator.errors import ContentError, ContentErrors, display_path
+from generator.excerpt import excerpt
+from generator.i18n import _
+
+LISTS_DIR = "lists"
+TOWN_FILE = "town.yml"
+LIST_FILE = "list.yml"
+# The declared list types, in the order a town's lists are shown. Until the declarations
+# (``list_types.load_list_types``) are read here, these are the shipped ones; shouhui has no categories.
+LIST_TYPES = ("jiben", PEIHE, "shouhui")
+TYPES_WITHOUT_CATEGORIES = frozenset({"shouhui"})
+TYPE_BY_LABEL = {"基本": "jiben", "配合": PEIHE, "收回": "shouhui"}  # a folder named in Chinese: what it means
+SLUG = re.compile(r"[a-z0-9-]+")  # town and type folders: they are parts of URLs
+PUBLISHER_FIELDS = ("title", "district", "city", "issuer")
+PUBLISHER_OPTIONAL = ("description", "base_path", "base_url")
+PUBLISHER_KEYS = (*PUBLISHER_FIELDS, *PUBLISHER_OPTIONAL)
+TOWN_KEYS = ("name", "kind")
+TOWN_KINDS = ("镇", "街道", "苏木", "乡")
+LIST_TEXT_FIELDS = ("issuer", "edition", "document_number", "revision_note", "description")
+LIST_KEYS = ("type", "title", "issuer", "edition", "document_number", "published", "validity", "revision_note",
+             "description", "example")
+VALIDITIES = (DEFAULT_VALIDITY, "失效")
+# Keys of a single-list site.yml that belong elsewhere in a multi-list folder, and where.
+MOVED_KEYS = {"town": TOWN_FILE, "version": LIST_FILE, "revision_note": LIST_FILE,
+              "published": LIST_FILE, "document_number": LIST_FILE}
+
+
+def is_multi_list(content_dir: Path) -> bool:
+    """Whether ``content_dir`` is a multi-list folder: it has a ``lists/`` folder."""
+    return (content_dir / LISTS_DIR).is_dir()
+
+
+def load_library(content_dir: Path, read_matters: MatterReader | None = None) -> Library:
+    """Every list of ``content_dir``, validated; ContentErrors with every error of every list otherwise."""
+    if not is_multi_list(content_dir):
+        return single_library(load_valid_content(content_dir, read_matters))
+    loading = _Loading(content_dir, read_matters)
+    library = loading.run()
+    if loading.errors or library is None:
+        failure = ContentErrors(loading.errors)
+        failure.errors = loading.ordered_errors()  # the constructor sorts by path alone
+        raise failure
+    return library
+
+
+def single_library(content: Content) -> Library:
+    """A single-list folder's content as a library: one town (without a slug: its site is the root), one list."""
+    site = content.site
+    info = ListInfo(town="", type=PEIHE, title=site.title, issuer=site.issuer, edition=site.version,
+                    document_number=site.document_number, published=site.published,
+                    revision_note=site.revision_note, description=site.description, where=site.where)
+    return Library(site, content.departments, (Town("", site.town, "", site.where),),
+                   (MatterList(info, content.categories, content.matters),))
+
+
+@dataclass
+class _Loading:
+    """One run over a multi-list folder, collecting every error."""
+
+    content_dir: Path
+    read_matters: MatterReader | None
+    errors: list[ContentError] = field(default_factory=list)
+    unusable: list[str] = field(default_factory=list)  # settings files that could not be read: named first
+
+    def run(self) -> Library | None:
+        shared_unusable: set[str] = set()
+        unbuilt: set[str] = set()
+        publisher = self._publisher()
+        departments = tuple(load_departments(self.content_dir / DEPARTMENTS_FILE, self.errors, shared_unusable,
+                                             unbuilt))
+        if shared_unusable:
+            self.unusable.append(display_path(self.content_dir / DEPARTMENTS_FILE))
+        shared = _Shared(departments, frozenset(shared_unusable), frozenset(unbuilt))
+        towns, lists = self._towns(shared)
+        if publisher is None:
+            return None
+        return Library(publisher, departments, tuple(towns), tuple(lists))
+
+    def ordered_errors(self) -> list[ContentError]:
+        """Every error once (a shared file's errors are found once per list), unusable settings files first."""
+        first = set(self.unusable)
+        return sorted(set(self.errors), key=lambda error: (error.path not in first, error))
+
+    def error(self, path: Path, line: int, message: str, suggestion: str = "") -> None:
+        self.errors.append(ContentError(display_path(path), line, message, suggestion))
+
+    # --- the publisher ------------------------------------------------------------------------
+
+    def _publisher(self) -> Publisher | None:
+        path = self.content_dir / SITE_FILE
+        unusable: set[str] = set()
+        data = read_settings(path, self.errors, unusable, _(
+            "write the publisher's settings in it: title, district, city, issuer"))
+        if data is None:
+            self.unusable.append(display_path(path))
+            return None
+        reader = FieldReader(display_path(path), self.errors)
+        _known_keys(reader, data, PUBLISHER_KEYS, MOVED_KEYS)
+        values = {key: reader.field(data, key, str) for key in PUBLISHER_FIELDS}
+        optional = {key: optional_site_field(reader, data, key, _shape(key)) for key in PUBLISHER_OPTIONAL}
+        if any(value is None for value in values.values()):
+            return None
+        return Publisher(**values, **optional, where=where(reader.path, data))
+
+    # --- towns and lists ----------------------------------------------------------------------
+
+    def _towns(self, shared: _Shared) -> tuple[list[Town], list[MatterList]]:
+        folder = self.content_dir / LISTS_DIR
+        towns: list[Town] = []
+        lists: list[MatterList] = []
+        entries = _entries(folder)
+        if not entries:
+            self.error(folder, 1, _("the folder lists/ holds no town"),
+                       _("make a folder lists/<town>/ with town.yml and a folder per list, or move a single "
+                         "list in with 'python -m generator migrate --town <town>'"))
+        for entry in entries:
+            if not entry.is_dir():
+                self.error(entry, 1, _("a file in lists/, which holds only one folder per town"),
+                           _("move it out of lists/ or remove it"))
+                continue
+            town = self._town(entry)
+            town_lists = self._town_lists(entry, shared)
+            if town is not None:
+                towns.append(town)
+            lists.extend(town_lists)
+        return towns, lists
+
+    def _town(self, folder: Path) -> Town | None:
+        slug_ok = self._slug(folder, _("town"))
+        path = folder / TOWN_FILE
+        if not path.exists() and not path.is_symlink():
+            self.error(path, 1, _("the town's folder has no {name}").format(name=TOWN_FILE),
+                       _("create {path} with 'name: …' and 'kind: …', a kind of {kinds}").format(
+                           path=display_path(path), kinds="、".join(TOWN_KINDS)))
+            return None
+        unusable: set[str] = set()
+        data = read_settings(path, self.errors, unusable, _("write the town's name and kind in it: 'name: …', "
+                                                            "'kind: …'"))
+        if data is None:
+            return None
+        reader = FieldReader(display_path(path), self.errors)
+        _known_keys(reader, data, TOWN_KEYS)
+        name = reader.field(data, "name", str)
+        kind = reader.field(data, "kind", str, required=False) or ""
+        if kind and kind not in TOWN_KINDS:
+            reader.error(data.line_of("kind"), _("unknown kind of town '{kind}'").format(kind=excerpt(kind)),
+                         _("use one of {kinds}").format(kinds="、".join(TOWN_KINDS)))
+        if name is None or not slug_ok:
+            return None
+        return Town(folder.name, name, kind, where(reader.path, data))
+
+    def _town_lists(self, folder: Path, shared: _Shared) -> list[MatterList]:
+        lists: list[MatterList] = []
+        found = False
+        for entry in sorted(_entries(folder), key=lambda entry: _type_order(entry.name)):
+            if entry.name == TOWN_FILE:
+                continue
+            if not entry.is_dir():
+                self.error(entry, 1, _("a file in a town's folder, which holds only {town} and one folder per "
+                                       "list").format(town=TOWN_FILE),
+                           _("move it out or remove it; a list's files belong in its folder: {types}").format(
+                               types=", ".join(LIST_TYPES)))
+                continue
+            found = True
+            if entry.name not in LIST_TYPES:
+                self.error(entry, 1, _("unknown list type '{name}'").format(name=excerpt(entry.name)),
+                           _type_suggestion(entry.name))
+                continue
+            loaded = self._list(entry, shared)
+            if loaded is not None:
+                lists.append(loaded)
+        if not found:
+            self.error(folder, 1, _("the town's folder holds no list"),
+                       _("add a folder per list: {types}").format(types=", ".join(LIST_TYPES)))
+        return lists
+
+    def _slug(self, folder: Path, what: str) -> bool:
+        if SLUG.fullmatch(folder.name):
+            return True
+        self.error(folder, 1, _("the {what} folder's name '{name}' is not an ASCII slug").format(
+            what=what, name=excerpt(folder.name)), _slug_suggestion(folder.name))
+        return False
+
+    def _list(self, folder: Path, shared: _Shared) -> MatterList | None:
+        info = self._list_info(folder)
+        if folder.name != PEIHE:
+            list_errors, loaded = _load_typed_list(folder, info, shared.departments)
+            self.errors.extend(list_errors)
+            return loaded
+        errors: list[ContentError] = []
+        unusable: set[str] = set()
+        unbuilt: set[str] = set()
+        categories = load_categories(folder / CATEGORIES_FILE, errors, unusable, unbuilt)
+        if unusable:
+            self.unusable.append(display_path(folder / CATEGORIES_FILE))
+        matters = load_matters(folder / MATTERS_DIR, errors, self.read_matters)
+        content = Content(_BLANK_SITE, tuple(categories), shared.departments, matters)
+        gaps = Gaps(frozenset(unusable) | shared.unusable, frozenset(unbuilt), shared.unbuilt)
+        errors.extend(validate(content, all_matters_loaded=not errors, gaps=gaps))
+        self.errors.extend(errors)
+        if info is None or errors:
+            return None
+        return MatterList(info, content.categories, with_section_departments(content).matters)
+
+    def _list_info(self, folder: Path) -> ListInfo | None:
+        path = folder / LIST_FILE
+        unusable: set[str] = set()
+        data = read_settings(path, self.errors, unusable, _(
+            "write the list's settings in it: at least 'type: {type}' and 'title: …'").format(type=folder.name))
+        if data is None:
+            self.unusable.append(display_path(path))
+            return None
+        reader = FieldReader(display_path(path), self.errors)
+        _known_keys(reader, data, LIST_KEYS)
+        list_type, title = reader.field(data, "type", str), reader.field(data, "title", str)
+        if list_type is not None and list_type != folder.name:
+            reader.error(data.line_of("type"), _("the type '{type}' is not the folder's '{folder}'").format(
+                type=excerpt(list_type), folder=folder.name),
+                _("write 'type: {folder}', or move the list into the folder of its type").format(folder=folder.name))
+        texts = {key: reader.field(data, key, str, required=False) or "" for key in LIST_TEXT_FIELDS}
+        published = optional_site_field(reader, data, "published", _shape("published"))
+        validity = reader.field(data, "validity", str, required=False) or DEFAULT_VALIDITY
+        if validity not in VALIDITIES:
+            reader.error(data.line_of("validity"), _("unknown validity '{value}'").format(value=excerpt(validity)),
+                         _("use one of {values}").format(values="、".join(VALIDITIES)))
+        example = data.get("example", False)
+        if not isinstance(example, bool):
+            reader.error(data.line_of("example"), _("field 'example' should be true or false"),
+                         _("write 'example: true' for a list made up for tests and demonstrations"))
+        if list_type is None or title is None:
+            return None
+        return ListInfo(town=folder.parent.name, type=folder.name, title=title, issuer=texts["issuer"],
+                        edition=texts["edition"] or DEFAULT_EDITION, document_number=texts["document_number"],
+                        published=published, validity=validity, revision_note=texts["revision_note"],
+                        description=texts["description"], example=example is True, where=where(reader.path, data))
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every list reads from the top of the folder: the departments, and what of them could not be read."""
+
+    departments: tuple[Department, ...]
+    unusable: frozenset[str]  # {departments.yml} when it could not be read at all
+    unbuilt: frozenset[str]  # names and aliases of department entries that could not be built
+
+
+_BLANK_SITE = Site("", "", "", "", "", "", "")  # validate does not read the site
+
+
+def _load_typed_list(folder: Path, info: ListInfo | None,
+                     departments: tuple[Department, ...]) -> tuple[list[ContentError], MatterList | None]:
+    """The seam for lists of the declared types other than peihe (jiben, shouhui).
+
+    Their matters are read with ``typed_matter.read_typed_matter`` and
+    checked with ``validate_typed_matters`` against the list's categories
+    (none for a type declared without them) and the shared departments; until
+    those are wired in here, such a list is refused with one clear error.
+    """
+    return [ContentError(display_path(folder), 1,
+                         _("lists of the type '{type}' are not supported yet").format(type=folder.name),
+                         _("only peihe lists can be checked and built for now; move this folder out of lists/ "
+                           "until the type is supported"))], None
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The entries of ``folder`` by name, without hidden ones (an editor's or the system's files)."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries if not entry.name.startswith("."))
+    except OSError:
+        return []
+    return [folder / name for name in names]
+
+
+def _type_order(name: str) -> tuple[int, str]:
+    return (LIST_TYPES.index(name) if name in LIST_TYPES else len(LIST_TYPES), name)
+
+
+def _type_suggestion(name: str) -> str:
+    meant = TYPE_BY_LABEL.get(name) or next(iter(difflib.get_close_matches(name, LIST_TYPES, n=1, cutoff=0.5)), None)
+    if meant:
+        return _("did you mean '{type}'? Rename the folder").format(type=meant)
+    return _("a list's folder is named by its type: {types}").format(types=", ".join(LIST_TYPES))
+
+
+def _slug_suggestion(name: str) -> str:
+    """A rename to suggest for a folder that is not an ASCII slug: its pinyin when it is Chinese."""
+    try:
+        from generator.importing.matter_ids import pinyin_syllables
+
+        slug = "-".join(pinyin_syllables(name))
+    except ImportError:  # pragma: no cover - pypinyin is a dependency
+        slug = ""
+    slug = slug if SLUG.fullmatch(slug or "-") and slug != "-" else ""
+    if slug:
+        return _("rename the folder, e.g. to '{slug}' (lower-case ASCII letters, digits and hyphens; it is "
+                 "part of the pages' addresses)").format(slug=slug)
+    return _("rename the folder with lower-case ASCII letters, digits and hyphens (it is part of the pages' "
+             "addresses)")
+
+
+def _known_keys(reader: FieldReader, data: LinedDict, known: tuple[str, ...],
+                moved: dict[str, str] | None = None) -> None:
+    """Report unknown keys with "did you mean"; a key that belongs in another file (``moved``) says which."""
+    moved = moved or {}
+    stays = LinedDict({key: value for key, value in data.items() if str(key) not in moved})
+    stays.line, stays.key_lines = data.line, data.key_lines
+    reader.known_keys(stays, known)
+    for key in data:
+        if str(key) in moved and str(key) not in known:
+            reader.error(data.line_of(str(key)), _("field '{key}' does not belong in the publisher's {site}").format(
+                key=key, site=SITE_FILE), _("write it in lists/<town>/{file}").format(file=moved[str(key)]) if
+                moved[str(key)] == TOWN_FILE else _("write it in each list's lists/<town>/<type>/{file}").format(
+                    file=moved[str(key)]))
+
+
+def _shape(key: str) -> re.Pattern[str] | None:
+    return OPTIONAL_SITE_FIELDS[key]
+
+
+def check_library(content_dir: Path) -> str:
+    """A summary of a valid multi-list folder, a line for each list; raises ContentErrors otherwise."""
+    library = load_library(content_dir)
+    names = {town.slug: town.name for town in library.towns}
+    lines = [_("OK: {lists} lists of {towns} towns, {matters} matters, {departments} departments.").format(
+        lists=len(library.lists), towns=len(library.towns),
+        matters=sum(len(matter_list.matters) for matter_list in library.lists), departments=len(library.departments))]
+    for matter_list in library.lists:
+        info = matter_list.info
+        lines.append(_("  {key} ({town}) {title}: {matters} matters, {categories} categories").format(
+            key=info.key, town=names.get(info.town, info.town), title=info.title, matters=len(matter_list.matters),
+            categories=len(matter_list.categories)))
+    return "\n".join(lines)
+
