@@ -133,6 +133,19 @@ def _parser() -> argparse.ArgumentParser:
                               "REV, as 'diff REV' shows it (for a pull request's preview site)"))
     build.set_defaults(run=_build)
 
+    migrate = _command(commands, "migrate", common,
+                       _("move a single-list content folder into the layout of several lists"))
+    migrate.description = _("Move categories.yml and matters/ into lists/<town>/peihe/ (with git mv when git "
+                            "tracks them) and split site.yml into the publisher's site.yml, the town's town.yml "
+                            "and the list's list.yml. No matter file changes; nothing is written unless the "
+                            "result is the same list, valid.")
+    migrate.add_argument("folder", nargs="?", type=Path, metavar="CONTENT_DIR",
+                         help=_("the single-list content folder (default: --content, content/)"))
+    migrate.add_argument("--town", required=True, metavar="SLUG",
+                         help=_("the town's folder name, lower-case ASCII (e.g. xingsheng): it becomes part of "
+                                "the pages' addresses"))
+    migrate.set_defaults(run=_migrate)
+
     serve = _command(commands, "serve", common, _("preview the site, rebuilt and reloaded in the browser as you edit"))
     serve.add_argument("--host", default="127.0.0.1",
                        help=_("address to listen on (default: 127.0.0.1, this computer only)"))
@@ -199,6 +212,27 @@ def _build(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(_("warning: {problem}").format(problem=warning), file=sys.stderr)
     print(report.summary())
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from generator.content.migrate import MigrateError, migrate
+
+    folder = args.folder or args.content
+    if not folder.is_dir():
+        print(_("error: {folder}: no such content folder").format(folder=folder), file=sys.stderr)
+        return 1
+    try:
+        done = migrate(folder, args.town)
+    except MigrateError as refused:
+        print(_("error: {problem}").format(problem=refused), file=sys.stderr)
+        return 1
+    for moved in done.moved:
+        print(_("moved: {path}").format(path=moved))
+    print(_("Migrated {folder} into {list_dir} (site.yml split into site.yml, town.yml and list.yml; no matter "
+            "file changed). Check it with 'python -m generator check'.").format(folder=folder, list_dir=done.list_dir))
+    if done.with_git:
+        print(_("The moves and the new settings files are staged in git: review them and commit."))
     return 0
 
 
