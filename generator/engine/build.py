@@ -19,7 +19,8 @@ from generator.engine import parallel
 from generator.i18n import _
 from generator.engine.cache import BuildCache, Stat, markdown_key, matter_stats
 from generator.site.listing import Listing
-from generator.engine.writer import check_output_dir
+from generator.content.lists import is_multi_list
+from generator.engine.writer import OutputError, check_output_dir
 
 if TYPE_CHECKING:
     from generator.engine.stages import Built
@@ -64,6 +65,8 @@ def build(content_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jo
     add the page of what changed since it (GitError if there is no such commit).
     """
     started = time.perf_counter()
+    if is_multi_list(content_dir):
+        return _build_library(content_dir, out_dir, jobs, listing, changes_base, started)
     options = repr(listing)
     if changes_base is not None:
         from generator.site.changes_page import base_commit
@@ -83,6 +86,23 @@ def build(content_dir: Path, out_dir: Path, *, cache_dir: Path | None = None, jo
         if cache is not None:
             _save(cache, others, stats, built)
     return BuildReport(out_dir, built.pages, built.files, time.perf_counter() - started, warnings=built.warnings)
+
+
+def _build_library(content_dir: Path, out_dir: Path, jobs: int, listing: Listing, changes_base: str | None,
+                   started: float) -> BuildReport:
+    """A multi-list folder's site: each list's pages in ``<town>/<type>/``, the district home at the top.
+
+    Always a full build (the cache knows the single-list layout only); the
+    changes page of a pull request is not made for several lists yet.
+    """
+    if changes_base is not None:
+        raise OutputError(_("--changes-base is not supported yet for a content folder with several lists (lists/)"))
+    templates, static = theme_dir(content_dir, "templates"), theme_dir(content_dir, "static")
+    check_output_dir(out_dir, keep=[content_dir, Path.cwd(), templates, static])
+    from generator.engine.stages import produce_library  # as in ``build``: only when there is work to do
+
+    pages, files = produce_library(content_dir, out_dir, templates, static, jobs, listing)
+    return BuildReport(out_dir, pages, files, time.perf_counter() - started)
 
 
 def _save(cache: BuildCache, others: str, stats: dict[str, Stat], built: Built) -> None:

@@ -40,12 +40,15 @@ from generator.site import urls
 from generator.engine.cache import BuildCache, markdown_key
 from generator.site.changes_page import Review, changes_page, review_changes
 from generator.content.check import load_valid_content
+from generator.content.lists import load_library
 from generator.site.downloads import download_files
-from generator.errors import ContentError
-from generator.review.history import History, load_history
+from generator.errors import ContentError, ContentErrors
+from generator.i18n import _
+from generator.review.history import NO_HISTORY, History, load_history
 from generator.content.loader import read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
-from generator.content.model import Content, Matter
+from generator.content.model import PEIHE, Content, Matter
+from generator.site.district import district_home
 from generator.site.render import (Catalogue, Listing, Page, catalogue, compile_templates, environment, pages,
                               render_page)
 from generator.site.search import (PlainLines, PostingPart, join_postings, posting_part, search_bodies,
@@ -81,23 +84,80 @@ def produce(content_dir: Path, out_dir: Path, templates: Path, static: Path, job
         content = load_valid_content(content_dir, partial(_read_matters, jobs))
         reviewed = review.result()
         read_history = history.result()  # the downloads carry its dates
-        jobs = jobs if len(content.matters) >= PARALLEL_FROM else 1
-        with (staged(out_dir) as stage,
-              parallel.Background(partial(_write_downloads, content, read_history, stage), fork=jobs > 1) as downloads):
-            markdown = MarkdownRenderer(content.departments)
-            if cache is not None:
-                markdown.remember(cache.markdown(markdown_key(content.departments)))
-                cache.forget_build()  # from here on the folder changes: a failure must not look up to date
-            plain = PlainLines(markdown)
-            _convert(content, markdown, plain, jobs)
-            site_pages = pages(content, listing) + ([changes_page(reviewed)] if reviewed else [])
-            books = catalogue(content, read_history, markdown, listing)
-            written = _write(environment(templates, compiled.result()), books, site_pages, plain, stage, jobs)
+        with staged(out_dir) as stage:
+            made = _produce_list(content, read_history, stage, _Theme(templates, compiled.result(), static), jobs,
+                                 listing, cache, reviewed)
+    warnings = (*read_history.warnings(), *(reviewed.warnings if reviewed else ()))
+    return Built(content, made.markdown.convert_all(matter_texts(content)), made.pages, made.files, warnings)
+
+
+@dataclass(frozen=True)
+class _Theme:
+    """The templates (with their compiled code) and the static assets of a build."""
+
+    templates: Path
+    compiled: dict[str, bytes]
+    static: Path
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What writing one list's site made."""
+
+    markdown: MarkdownRenderer
+    pages: int
+    files: int
+
+
+def _produce_list(content: Content, history: History, stage: Path, theme: _Theme, jobs: int, listing: Listing,
+                  cache: BuildCache | None, reviewed: Review | None = None) -> _Made:
+    """Every file of one list's site (its pages, search, downloads and assets) written into ``stage``."""
+    jobs = jobs if len(content.matters) >= PARALLEL_FROM else 1
+    with parallel.Background(partial(_write_downloads, content, history, stage), fork=jobs > 1) as downloads:
+        markdown = MarkdownRenderer(content.departments)
+        if cache is not None:
+            markdown.remember(cache.markdown(markdown_key(content.departments)))
+            cache.forget_build()  # from here on the folder changes: a failure must not look up to date
+        plain = PlainLines(markdown)
+        _convert(content, markdown, plain, jobs)
+        site_pages = pages(content, listing) + ([changes_page(reviewed)] if reviewed else [])
+        books = catalogue(content, history, markdown, listing)
+        written = _write(environment(theme.templates, theme.compiled), books, site_pages, plain, stage, jobs)
+        assets = read_tree(theme.static, urls.STATIC)
+        write_files(stage, assets)
+        written += downloads.result() + len(assets)
+    return _Made(markdown, len(site_pages), written)
+
+
+def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: Path, jobs: int,
+                    listing: Listing) -> tuple[int, int]:
+    """A multi-list folder's site in ``out_dir`` (replaced only if all of it succeeded): (pages, files).
+
+    Each list is today's site of one list, in ``<town>/<type>/`` (its links
+    are relative to that folder); the district home at the top links to
+    every list. The lists' pages carry no revision history yet: the history
+    reader knows the single-list layout only.
+    """
+    with parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled:
+        library = load_library(content_dir, partial(_read_matters, jobs))
+        unbuilt = [ContentError(matter_list.info.where.path, matter_list.info.where.line_of("type"),
+                                _("lists of the type '{type}' cannot be built yet").format(type=matter_list.info.type),
+                                _("only peihe lists are built for now"))
+                   for matter_list in library.lists if matter_list.info.type != PEIHE]
+        if unbuilt:
+            raise ContentErrors(unbuilt)
+        theme = _Theme(templates, compiled.result(), static)
+        page_count = file_count = 0
+        with staged(out_dir) as stage:
+            for matter_list in library.lists:
+                made = _produce_list(library.content_of(matter_list), NO_HISTORY, stage / matter_list.info.key,
+                                     theme, jobs, listing, None)
+                page_count, file_count = page_count + made.pages, file_count + made.files
+            home = district_home(environment(theme.templates, theme.compiled), library)
+            write_file(stage, urls.HOME, home)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
-            written += downloads.result() + len(assets)
-    warnings = (*read_history.warnings(), *(reviewed.warnings if reviewed else ()))
-    return Built(content, markdown.convert_all(matter_texts(content)), len(site_pages), written, warnings)
+    return page_count + 1, file_count + 1 + len(assets)
 
 
 def _review(content_dir: Path, base: str | None) -> Review | None:
