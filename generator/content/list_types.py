@@ -253,13 +253,13 @@ class _Declaration:
             return []
         if not isinstance(value, LinedList) or not value and not allow_empty:
             self.error(data.line_of(key), _("'{key}' should be a list of entries, each a mapping").format(key=key),
-                       _("write each as '- {{key: …, kind: …}}' on its own line"))
+                       _("see docs/list-types.md"))
             return []
         built = []
         for entry, line in zip(value, value.item_lines):
             if not isinstance(entry, LinedDict):
                 self.error(line, _("an entry of '{key}' should be a mapping, not {value}").format(
-                    key=key, value=short_repr(entry)), _("write it as '{{key: …, kind: …}}'"))
+                    key=key, value=short_repr(entry)), _("see docs/list-types.md"))
                 continue
             made = build(entry)
             if made is not None:
@@ -344,7 +344,7 @@ class _Declaration:
             if declared is None or declared.kind != kind or not declared.required:
                 self.error(data.line_of("fields"), _("every type needs the field '{key}' of kind '{kind}', "
                                                      "required").format(key=key, kind=kind),
-                           _("add '- {{key: {key}, kind: {kind}, required: true, label: …}}'").format(
+                           _("declare the field '{key}' with 'kind: {kind}' and 'required: true'").format(
                                key=key, kind=kind))
         for kind in ("id", "number", "category"):
             if sum(declared.kind == kind for declared in fields) > 1:
