@@ -181,6 +181,7 @@ class _Declaration:
         self.failed = False
         self.key_lines: dict[str, int] = {}  # each declared key's first line: a key declared twice is an error
         self.heading_lines: dict[str, int] = {}
+        self.written_keys: set[str] = set()  # every entry's key as written, built or not: not reported again
 
     def error(self, line: int, message: str, suggestion: str = "") -> None:
         self.errors.append(ContentError(self.path, line, message, suggestion))
@@ -304,6 +305,7 @@ class _Declaration:
                            _("add '{key}: …' (see docs/list-types.md)").format(key=name))
 
     def entry_key(self, entry: LinedDict) -> str | None:
+        self.written_keys.add(str(entry.get("key")))
         key = self.text(entry, "key")
         if key is not None and not KEY.match(key):
             self.error(entry.line_of("key"), _("key '{key}' is not a plain name").format(key=excerpt(key)),
@@ -341,6 +343,8 @@ class _Declaration:
         by_key = {declared.key: declared for declared in fields}
         for key, kind in IDENTITY_FIELDS.items():
             declared = by_key.get(key)
+            if declared is None and key in self.written_keys:
+                continue  # its entry's error is reported
             if declared is None or declared.kind != kind or not declared.required:
                 self.error(data.line_of("fields"), _("every type needs the field '{key}' of kind '{kind}', "
                                                      "required").format(key=key, kind=kind),
@@ -380,7 +384,7 @@ class _Declaration:
             if name in items:
                 self.error(line, _("'{name}' appears twice in '{key}'").format(name=excerpt(name), key=key),
                            _("name each key once"))
-            elif name not in known:
+            elif name not in known and name not in self.written_keys:
                 close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
                 self.error(line, _("'{key}' names '{name}', which is no field or section of the type").format(
                     key=key, name=excerpt(name)),
