@@ -235,3 +235,31 @@ class Library:
     def content_of(self, matter_list: MatterList) -> Content:
         """``matter_list.as_content`` with this library's site, departments and the list's town."""
         return matter_list.as_content(self.site, self.departments, self.town(matter_list.info.town))
+
+@dataclass(frozen=True)
+class TypedMatter:
+    """A matter of a declared list type (``generator.content.list_types``): its values by declared key.
+
+    ``values`` holds every key the type declares, fields then body sections,
+    in declared order, as text: a number as its digits, a ``departments``
+    field as its names one per line, an absent optional field or section as
+    "". Department references hold the canonical name once validated
+    (``typed_matter.with_canonical_departments``).
+    """
+
+    id: str
+    number: int
+    title: str
+    list_type: str  # the type's slug
+    values: tuple[tuple[str, str], ...]
+    notes: tuple[str, ...] = ()  # editorial notes, shown apart from the official text
+    path: Path = field(default=Path(), compare=False)
+    source_hash: str = field(default="", compare=False)
+    where: Where = field(default=NOWHERE, compare=False)  # field_lines: front-matter keys and section keys
+
+    def value(self, key: str) -> str:
+        """The text of the declared ``key``; KeyError for a key the type does not declare."""
+        for name, text in self.values:
+            if name == key:
+                return text
+        raise KeyError(key)
