@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.content.check import load_valid_content
+from generator.content.list_types import load_list_types
 from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, OPTIONAL_SITE_FIELDS,
                                       SITE_FILE, FieldReader, Gaps, MatterReader, optional_site_field,
                                       load_categories, load_departments, load_matters, read_settings, where)
-from generator.content.model import (DEFAULT_EDITION, DEFAULT_VALIDITY, PEIHE, Content, Department,
-                                     ListInfo, Library, MatterList, Publisher, Site, Town)
+from generator.content.model import (DEFAULT_EDITION, DEFAULT_VALIDITY, PEIHE, Category, Content, Department,
+                                     ListInfo, Library, MatterList, Publisher, Site, Town, TypedMatter)
 from generator.content.names import with_section_departments
+from generator.content.typed_matter import read_typed_matter, validate_typed_matters, with_canonical_departments
 from generator.content.validate import validate
 from generator.content.yaml_source import LinedDict
 from generator.errors import ContentError, ContentErrors, display_path
@@ -281,17 +283,33 @@ _BLANK_SITE = Site("", "", "", "", "", "", "")  # validate does not read the sit
 
 def _load_typed_list(folder: Path, info: ListInfo | None,
                      departments: tuple[Department, ...]) -> tuple[list[ContentError], MatterList | None]:
-    """The seam for lists of the declared types other than peihe (jiben, shouhui).
+    """A list of a declared type other than peihe (jiben, shouhui): read and checked by its declaration.
 
-    Their matters are read with ``typed_matter.read_typed_matter`` and
-    checked with ``validate_typed_matters`` against the list's categories
-    (none for a type declared without them) and the shared departments; until
-    those are wired in here, such a list is refused with one clear error.
+    Its matters are read with ``typed_matter.read_typed_matter`` and checked
+    with ``validate_typed_matters`` against the list's categories (none for a
+    type declared without them) and the shared departments.
     """
-    return [ContentError(display_path(folder), 1,
-                         _("lists of the type '{type}' are not supported yet").format(type=folder.name),
-                         _("only peihe lists can be checked and built for now; move this folder out of lists/ "
-                           "until the type is supported"))], None
+    list_type = load_list_types().get(folder.name)
+    if list_type is None:  # _towns only hands over folders named by a declared type
+        return [ContentError(display_path(folder), 1, _("no list type is declared as '{type}'").format(
+            type=folder.name))], None
+    errors: list[ContentError] = []
+    categories: list[Category] | None = None
+    if list_type.categories:
+        unusable: set[str] = set()
+        categories = load_categories(folder / CATEGORIES_FILE, errors, unusable, set())
+        if unusable:
+            categories = None
+    def read(paths: list[Path], folder_label: str) -> list[tuple[TypedMatter | None, list[ContentError]]]:
+        return [read_typed_matter(path, list_type, f"{folder_label}/{path.name}") for path in paths]
+
+    matters = load_matters(folder / MATTERS_DIR, errors, read)
+    errors.extend(validate_typed_matters(matters, list_type, categories, departments,
+                                         all_matters_loaded=not errors))
+    if info is None or errors:
+        return errors, None
+    ordered = with_canonical_departments(matters, list_type, departments)
+    return errors, MatterList(info, tuple(categories or ()), tuple(ordered))
 
 
 def _entries(folder: Path) -> list[Path]:
