@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.content.check import load_valid_content
-from generator.content.list_types import load_list_types
+from generator.content.list_types import ListType, read_list_types
 from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, OPTIONAL_SITE_FIELDS,
                                       SITE_FILE, FieldReader, Gaps, MatterReader, optional_site_field,
                                       load_categories, load_departments, load_matters, read_settings, where)
@@ -37,6 +37,7 @@ from generator.excerpt import excerpt
 from generator.i18n import _
 
 LISTS_DIR = "lists"
+LIST_TYPES_DIR = "list_types"  # a site's own declarations, overriding the shipped ones by type
 TOWN_FILE = "town.yml"
 LIST_FILE = "list.yml"
 # The declared list types, in the order a town's lists are shown. Until the declarations
@@ -95,6 +96,7 @@ class _Loading:
     read_matters: MatterReader | None
     errors: list[ContentError] = field(default_factory=list)
     unusable: list[str] = field(default_factory=list)  # settings files that could not be read: named first
+    list_types: dict[str, ListType] | None = None
 
     def run(self) -> Library | None:
         shared_unusable: set[str] = set()
@@ -114,6 +116,13 @@ class _Loading:
         """Every error once (a shared file's errors are found once per list), unusable settings files first."""
         first = set(self.unusable)
         return sorted(set(self.errors), key=lambda error: (error.path not in first, error))
+
+    def types(self) -> dict[str, ListType]:
+        """The declared list types (the site's ``list_types/`` overriding the shipped ones), read once."""
+        if self.list_types is None:
+            self.list_types, errors = read_list_types(self.content_dir / LIST_TYPES_DIR)
+            self.errors.extend(errors)
+        return self.list_types
 
     def error(self, path: Path, line: int, message: str, suggestion: str = "") -> None:
         self.errors.append(ContentError(display_path(path), line, message, suggestion))
@@ -218,7 +227,7 @@ class _Loading:
     def _list(self, folder: Path, shared: _Shared) -> MatterList | None:
         info = self._list_info(folder)
         if folder.name != PEIHE:
-            list_errors, loaded = _load_typed_list(folder, info, shared.departments)
+            list_errors, loaded = _load_typed_list(folder, info, shared.departments, self.types())
             self.errors.extend(list_errors)
             return loaded
         errors: list[ContentError] = []
@@ -281,15 +290,15 @@ class _Shared:
 _BLANK_SITE = Site("", "", "", "", "", "", "")  # validate does not read the site
 
 
-def _load_typed_list(folder: Path, info: ListInfo | None,
-                     departments: tuple[Department, ...]) -> tuple[list[ContentError], MatterList | None]:
+def _load_typed_list(folder: Path, info: ListInfo | None, departments: tuple[Department, ...],
+                     types: dict[str, ListType]) -> tuple[list[ContentError], MatterList | None]:
     """A list of a declared type other than peihe (jiben, shouhui): read and checked by its declaration.
 
     Its matters are read with ``typed_matter.read_typed_matter`` and checked
     with ``validate_typed_matters`` against the list's categories (none for a
     type declared without them) and the shared departments.
     """
-    list_type = load_list_types().get(folder.name)
+    list_type = types.get(folder.name)
     if list_type is None:  # _towns only hands over folders named by a declared type
         return [ContentError(display_path(folder), 1, _("no list type is declared as '{type}'").format(
             type=folder.name))], None

@@ -43,6 +43,7 @@ class Site:
     document_number: str = ""  # 文号 of the official document, if it has one
     base_path: str = ""  # where the site is served ("/qingdan/"): lets 404.html link from any depth
     base_url: str = ""  # the site's absolute address ("http://host/qingdan/"): absolute URLs in the JSON download
+    example: bool = False  # example data made by a script (list.yml ``example: true``): every page says so
     where: Where = field(default=NOWHERE, compare=False)
 
 
@@ -208,7 +209,8 @@ class MatterList:
             city=site.city, issuer=info.issuer or site.issuer, version=info.edition,
             revision_note=info.revision_note, description=info.description, published=info.published,
             document_number=info.document_number, base_path=site.base_path + below if site.base_path else "",
-            base_url=site.base_url.rstrip("/") + "/" + below if site.base_url else "", where=info.where)
+            base_url=site.base_url.rstrip("/") + "/" + below if site.base_url else "", example=info.example,
+            where=info.where)
         return Content(list_site, self.categories, departments, self.matters)
 
 

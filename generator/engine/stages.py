@@ -40,7 +40,7 @@ from generator.site import urls
 from generator.engine.cache import BuildCache, markdown_key
 from generator.site.changes_page import Review, changes_page, review_changes
 from generator.content.check import load_valid_content
-from generator.content.lists import load_library
+from generator.content.lists import LIST_TYPES_DIR, load_library
 from generator.site.downloads import download_files
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import _
@@ -48,7 +48,8 @@ from generator.review.history import NO_HISTORY, History, load_history
 from generator.content.loader import read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
 from generator.content.model import PEIHE, Content, Matter
-from generator.site.district import district_home
+from generator.site.district_pages import district, render_district
+from generator.content.list_types import load_list_types
 from generator.site.render import (Catalogue, Listing, Page, catalogue, compile_templates, environment, pages,
                               render_page)
 from generator.site.search import (PlainLines, PostingPart, join_postings, posting_part, search_bodies,
@@ -133,31 +134,29 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
                     listing: Listing) -> tuple[int, int]:
     """A multi-list folder's site in ``out_dir`` (replaced only if all of it succeeded): (pages, files).
 
-    Each list is today's site of one list, in ``<town>/<type>/`` (its links
-    are relative to that folder); the district home at the top links to
-    every list. The lists' pages carry no revision history yet: the history
-    reader knows the single-list layout only.
+    Each peihe list is today's site of one list, in ``<town>/<type>/`` (its
+    links are relative to that folder); the lists of the other types, the
+    district home, the departments across the district and the comparison of
+    the same matter in several towns are ``district_pages``. The lists' pages
+    carry no revision history yet: the history reader knows the single-list
+    layout only.
     """
     with parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled:
         library = load_library(content_dir, partial(_read_matters, jobs))
-        unbuilt = [ContentError(matter_list.info.where.path, matter_list.info.where.line_of("type"),
-                                _("lists of the type '{type}' cannot be built yet").format(type=matter_list.info.type),
-                                _("only peihe lists are built for now"))
-                   for matter_list in library.lists if matter_list.info.type != PEIHE]
-        if unbuilt:
-            raise ContentErrors(unbuilt)
         theme = _Theme(templates, compiled.result(), static)
         page_count = file_count = 0
         with staged(out_dir) as stage:
             for matter_list in library.lists:
-                made = _produce_list(library.content_of(matter_list), NO_HISTORY, stage / matter_list.info.key,
-                                     theme, jobs, listing, None)
-                page_count, file_count = page_count + made.pages, file_count + made.files
-            home = district_home(environment(theme.templates, theme.compiled), library)
-            write_file(stage, urls.HOME, home)
+                if matter_list.info.type == PEIHE:
+                    made = _produce_list(library.content_of(matter_list), NO_HISTORY, stage / matter_list.info.key,
+                                         theme, jobs, listing, None)
+                    page_count, file_count = page_count + made.pages, file_count + made.files
+            rendered = render_district(environment(theme.templates, theme.compiled),
+                                       district(library, load_list_types(content_dir / LIST_TYPES_DIR)))
+            write_files(stage, rendered)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
-    return page_count + 1, file_count + 1 + len(assets)
+    return page_count + len(rendered), file_count + len(rendered) + len(assets)
 
 
 def _review(content_dir: Path, base: str | None) -> Review | None:

@@ -1,0 +1,351 @@
+"""The pages of a site with several lists that no single list has.
+
+- A list of a declared type other than peihe (基本, 收回): its own pages,
+  walking the type's declaration — the list (``<town>/<type>/index.html``,
+  every matter in full, by category where the type has categories, printable)
+  and a page per matter.
+- Each department across the district (``departments/<slug>/index.html``):
+  per town, its own duties next to the town's cooperating duties in every
+  配合 matter it leads, and the matters it took back (收回), so 区民政局 sees
+  its work with all the towns on one page.
+- The same matter in several towns (``compare/``): which towns list it, and
+  where their texts differ from the text most towns share, character by
+  character (``review.comparison``, the change engine of ``diff``).
+
+Pure: a ``Library`` in, ``{path: html bytes}`` out. The peihe lists' own
+pages are today's renderer's (``render``), built into ``<town>/peihe/``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from generator.content.list_types import ListType
+from generator.content.model import PEIHE, DEPARTMENT_LEVELS, Content, Department, Library, MatterList, TypedMatter
+from generator.content.typed_matter import DEPARTMENT_SEPARATOR
+from generator.review.comparison import ComparedList, SameMatter, same_matters
+from generator.site import urls
+from generator.site.change_view import MatterView as ChangedView
+from generator.site.change_view import matter_view
+from generator.site.markup import MarkdownRenderer
+from generator.site.render import Catalogue, MatterView, catalogue, name_parts
+
+SHOUHUI = "shouhui"
+DEPARTMENTS = "departments/index.html"
+COMPARE = "compare/index.html"
+HOME_CRUMB = ("首页", urls.HOME)
+
+
+def department_page(slug: str) -> str:
+    return f"departments/{slug}/index.html"
+
+
+def compare_page(key: str) -> str:
+    return f"compare/{key}.html"
+
+
+def town_anchor(town: str) -> str:
+    """A town's place on the district home (a town has no page of its own: its lists are all it has)."""
+    return f"{urls.HOME}#town-{town}"
+
+
+def list_home(matter_list: MatterList) -> str:
+    return f"{matter_list.info.key}/{urls.HOME}"
+
+
+def list_matter(matter_list: MatterList, matter_id: str) -> str:
+    return f"{matter_list.info.key}/{urls.matter(matter_id)}"
+
+
+# --- values for the templates ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldView:
+    label: str
+    text: str
+    departments: tuple[Department, ...] = ()  # a department field: linked to the district's department pages
+
+
+@dataclass(frozen=True)
+class SectionView:
+    heading: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class TypedView:
+    """A typed matter for one page: its declared fields and sections, in declared order."""
+
+    matter: TypedMatter
+    url: str  # from the site root
+    category: str
+    fields: tuple[FieldView, ...]
+    sections: tuple[SectionView, ...]
+
+
+@dataclass(frozen=True)
+class TownPart:
+    """One town's share of a department's page."""
+
+    town: str
+    peihe: tuple[tuple[str, MatterView], ...]  # (matter page from the site root, the matter with the department's sections)
+    taken_back: tuple[TypedView, ...]
+
+
+@dataclass(frozen=True)
+class Variant:
+    town: str
+    url: str
+    number: int
+    change: ChangedView | None  # None: the text is the reference's
+
+
+@dataclass
+class District:
+    """Lookups every district page needs, built once per build."""
+
+    library: Library
+    types: dict[str, ListType]
+    markdown: MarkdownRenderer
+    towns: dict[str, str]  # town slug → name
+    departments: dict[str, Department]  # canonical name → department
+    contents: dict[str, Content]  # peihe list key → its Content
+    books: dict[str, Catalogue]  # peihe list key → its catalogue
+    compared: tuple[SameMatter, ...]
+    compare_keys: dict[int, str]  # id(SameMatter) → its page's key
+
+
+def district(library: Library, types: dict[str, ListType]) -> District:
+    markdown = MarkdownRenderer(library.departments)
+    peihe = [matter_list for matter_list in library.lists if matter_list.info.type == PEIHE]
+    contents = {matter_list.info.key: library.content_of(matter_list) for matter_list in peihe}
+    towns = {town.slug: town.name for town in library.towns}
+    compared = same_matters([ComparedList(key, towns[content_key_town(key)], content)
+                             for key, content in contents.items()])
+    return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
+                    {key: catalogue(content, markdown=markdown) for key, content in contents.items()},
+                    compared, _compare_keys(compared))
+
+
+def content_key_town(key: str) -> str:
+    return key.split("/", 1)[0]
+
+
+def _compare_keys(compared: tuple[SameMatter, ...]) -> dict[int, str]:
+    """Each group's page name: its reference matter's id, numbered on where two groups share one."""
+    keys: dict[int, str] = {}
+    used: set[str] = set()
+    for group in compared:
+        base = key = group.reference.matter.id
+        count = 1
+        while key in used:
+            count += 1
+            key = f"{base}-{count}"
+        used.add(key)
+        keys[id(group)] = key
+    return keys
+
+
+# --- pages -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistrictPage:
+    path: str
+    template: str
+    make: Any  # (District, root) → the page's variables
+
+
+def district_pages(books: District) -> list[DistrictPage]:
+    """Every page above and beside the lists, and the typed lists' own pages."""
+    found = [DistrictPage(urls.HOME, "district_home.html", _home),
+             DistrictPage(DEPARTMENTS, "district_departments.html", _department_index)]
+    for department in _departments_in_use(books):
+        found.append(DistrictPage(department_page(department.slug), "district_department.html",
+                                  lambda d, root, department=department: _department(d, department, root)))
+    if books.compared:
+        found.append(DistrictPage(COMPARE, "compare_index.html", _compare_index))
+        for group in books.compared:
+            found.append(DistrictPage(compare_page(books.compare_keys[id(group)]), "compare.html",
+                                      lambda d, root, group=group: _compare(d, group, root)))
+    for matter_list in books.library.lists:
+        if matter_list.info.type != PEIHE:
+            found.extend(_typed_list_pages(matter_list))
+    return found
+
+
+def render_district(env: Environment, books: District) -> dict[str, bytes]:
+    """``{path: html bytes}`` of every district page."""
+    rendered = {}
+    for page in district_pages(books):
+        root = urls.root_for(page.path)
+        variables = {"site": books.library.site, "root": root, "path": page.path,
+                     "example": any(matter_list.info.example for matter_list in books.library.lists),
+                     **page.make(books, root)}
+        rendered[page.path] = env.get_template(page.template).render(variables).encode("utf-8")
+    return rendered
+
+
+def _meta(title: str, description: str, section: str, crumbs: tuple[tuple[str, str], ...] = (),
+          here: str = "") -> dict[str, Any]:
+    return {"title": title, "description": description, "section": section, "crumbs": crumbs,
+            "here": here or title}
+
+
+def _home(books: District, root: str) -> dict[str, Any]:
+    library = books.library
+    towns = [(town, [(matter_list.info, len(matter_list.matters)) for matter_list in library.lists_of(town.slug)])
+             for town in library.towns]
+    return {
+        **_meta(library.site.title, library.site.description or library.site.title, "home"),
+        "towns": towns, "list_count": len(library.lists),
+        "matter_count": sum(len(matter_list.matters) for matter_list in library.lists),
+    }
+
+
+# --- typed lists -------------------------------------------------------------------------------------
+
+
+def _typed_list_pages(matter_list: MatterList) -> Iterator[DistrictPage]:
+    yield DistrictPage(list_home(matter_list), "typed_list.html",
+                       lambda d, root: _typed_list(d, matter_list, root))
+    for matter in matter_list.matters:
+        yield DistrictPage(list_matter(matter_list, matter.id), "typed_matter.html",
+                           lambda d, root, matter=matter: _typed_matter(d, matter_list, matter, root))
+
+
+def _typed_list(books: District, matter_list: MatterList, root: str) -> dict[str, Any]:
+    info, list_type = matter_list.info, books.types[matter_list.info.type]
+    views = [typed_view(books, matter_list, matter, root) for matter in matter_list.matters]
+    groups = [(category.name, [view for view in views if view.category == category.name])
+              for category in matter_list.categories] if list_type.categories else [("", views)]
+    town = books.towns[info.town]
+    return {
+        **_meta(info.title, f"{town}{list_type.label}：共 {len(views)} 项事项。", "home",
+                (HOME_CRUMB, (town, town_anchor(info.town))), info.title),
+        "info": info, "list_type": list_type, "town": town,
+        "groups": [(name, group) for name, group in groups if group],
+        "matter_count": len(views),
+    }
+
+
+def _typed_matter(books: District, matter_list: MatterList, matter: TypedMatter, root: str) -> dict[str, Any]:
+    info = matter_list.info
+    view = typed_view(books, matter_list, matter, root)
+    return {
+        **_meta(matter.title, f"{info.title}第 {matter.number} 项：{matter.title}。", "home",
+                (HOME_CRUMB, (books.towns[info.town], town_anchor(info.town)), (info.title, list_home(matter_list)))),
+        "info": info, "view": view,
+    }
+
+
+def typed_view(books: District, matter_list: MatterList, matter: TypedMatter, root: str) -> TypedView:
+    """``matter`` with its declared fields and rendered sections, for a page at ``root``."""
+    list_type = books.types[matter_list.info.type]
+    fields = []
+    for field in list_type.fields:
+        if field.kind in ("id", "number", "text", "category") or not matter.value(field.key):
+            continue
+        names = matter.value(field.key).split(DEPARTMENT_SEPARATOR)
+        fields.append(FieldView(field.label, "、".join(names),
+                                tuple(books.departments[name] for name in names if name in books.departments)))
+    sections = tuple(SectionView(section.heading, books.markdown.html(matter.value(section.key), root))
+                     for section in list_type.body if matter.value(section.key))
+    category = matter.value("category") if list_type.categories else ""
+    return TypedView(matter, list_matter(matter_list, matter.id), category, tuple(fields), sections)
+
+
+# --- departments across the district -----------------------------------------------------------------
+
+
+def _departments_in_use(books: District) -> list[Department]:
+    used = {name for key, book in books.books.items() for name in book.departments
+            if book.by_department.get(book.departments[name].slug)}
+    used |= {name for _list, matter in _taken_back(books) for name in [matter.value("department")]}
+    return [department for department in books.library.departments if department.name in used]
+
+
+def _taken_back(books: District) -> Iterator[tuple[MatterList, TypedMatter]]:
+    for matter_list in books.library.lists:
+        if matter_list.info.type == SHOUHUI:
+            for matter in matter_list.matters:
+                yield matter_list, matter
+
+
+def _department_index(books: District, root: str) -> dict[str, Any]:
+    site = books.library.site
+    counts = _department_counts(books)
+    levels = [(level, [(department, *name_parts(site, department.name), counts.get(department.name, (0, 0)))
+                       for department in _departments_in_use(books) if department.level == level])
+              for level in DEPARTMENT_LEVELS]
+    return {
+        **_meta("上级部门", "各上级部门在全区各镇街清单中的配合事项和收回事项。", "departments", (HOME_CRUMB,)),
+        "levels": [(level, departments) for level, departments in levels if departments],
+    }
+
+
+def _department_counts(books: District) -> dict[str, tuple[int, int]]:
+    """Department name → (配合 matters across the towns, matters it took back)."""
+    peihe: dict[str, int] = {}
+    for book in books.books.values():
+        for department in book.content.departments:
+            peihe[department.name] = peihe.get(department.name, 0) + len(book.by_department.get(department.slug, ()))
+    back: dict[str, int] = {}
+    for _list, matter in _taken_back(books):
+        back[matter.value("department")] = back.get(matter.value("department"), 0) + 1
+    return {name: (peihe.get(name, 0), back.get(name, 0)) for name in {*peihe, *back}}
+
+
+def _department(books: District, department: Department, root: str) -> dict[str, Any]:
+    parts = []
+    for town in books.library.towns:
+        peihe = []
+        for matter_list in books.library.lists_of(town.slug):
+            book = books.books.get(matter_list.info.key)
+            if book is not None:
+                peihe.extend((list_matter(matter_list, matter.id), book.view(matter, root, town_shift=1, own=department))
+                             for matter in book.by_department.get(department.slug, ()))
+        taken = tuple(typed_view(books, matter_list, matter, root) for matter_list, matter in _taken_back(books)
+                      if matter_list.info.town == town.slug and matter.value("department") == department.name)
+        if peihe or taken:
+            parts.append(TownPart(town.name, tuple(peihe), taken))
+    return {
+        **_meta(department.name, f"{department.name}与全区各镇街的配合履职事项，以及收回的事项。", "departments",
+                (HOME_CRUMB, ("上级部门", DEPARTMENTS))),
+        "department": department, "parts": parts,
+        "peihe_count": sum(len(part.peihe) for part in parts),
+        "taken_count": sum(len(part.taken_back) for part in parts),
+    }
+
+
+# --- the same matter in several towns -----------------------------------------------------------------
+
+
+def _compare_index(books: District, root: str) -> dict[str, Any]:
+    rows = [(compare_page(books.compare_keys[id(group)]), group) for group in books.compared]
+    return {
+        **_meta("各镇街同一事项比对", "同一配合履职事项在各镇街清单中的异同。", "compare", (HOME_CRUMB,)),
+        "rows": rows, "list_count": len(books.contents),
+        "differing": sum(group.agreeing < group.towns for group in books.compared),
+    }
+
+
+def _compare(books: District, group: SameMatter, root: str) -> dict[str, Any]:
+    reference = group.reference
+    agreeing = [reference.town, *(variant.listed.town for variant in group.variants if variant.change is None)]
+    variants = [Variant(variant.listed.town, f"{variant.listed.list_key}/{urls.matter(variant.listed.matter.id)}",
+                        variant.listed.matter.number, matter_view(variant.change))
+                for variant in group.variants if variant.change is not None]
+    book = books.books[reference.list_key]
+    return {
+        **_meta(group.title, f"「{group.title}」在 {group.towns} 个镇街的清单中；{group.agreeing} 个镇街的文字相同。",
+                "compare", (HOME_CRUMB, ("同一事项比对", COMPARE))),
+        "group": group, "agreeing": agreeing, "variants": variants,
+        "reference_url": f"{reference.list_key}/{urls.matter(reference.matter.id)}",
+        "reference": book.view(reference.matter, root),
+    }
