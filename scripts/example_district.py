@@ -108,6 +108,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 REPLACEMENTS = (("负责", "牵头负责"), ("协助", "配合"), ("及时", "第一时间"), ("上报", "报送"),
                 ("开展", "组织开展"), ("组织", "统筹组织"))
 APPENDED_CLAUSE = "，并做好工作台账"
+DROPPED_CLAUSE_LENGTH = 16  # an edit may drop a duty's last clause up to this long
 
 
 class Refused(Exception):
@@ -193,7 +194,7 @@ def edit_duty(text: str, rng: random.Random) -> str:
     if text.endswith("。"):
         edits.append(text[:-1] + APPENDED_CLAUSE + "。")
         cut = text.rfind("，")
-        if cut > 4:
+        if cut > 4 and len(text) - cut <= DROPPED_CLAUSE_LENGTH:
             edits.append(text[:cut] + "。")
     return rng.choice(edits) if edits else text + APPENDED_CLAUSE + "。"
 
