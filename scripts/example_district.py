@@ -120,7 +120,6 @@ class Town:
     slug: str
     name: str
     kind: str
-    copy: int  # 1 for the district itself, 2… for the towns of --scale
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def read_source(folder: Path) -> Source:
 
 def towns(scale: int) -> list[Town]:
     """The district's towns, ``scale`` times over."""
-    return [Town(slug if copy == 1 else f"{slug}-{copy}", name if copy == 1 else f"{name}（副本{copy}）", kind, copy)
+    return [Town(slug if copy == 1 else f"{slug}-{copy}", name if copy == 1 else f"{name}（副本{copy}）", kind)
             for copy in range(1, scale + 1) for slug, name, kind in TOWNS]
 
 
@@ -469,8 +468,7 @@ def check_out_dir(out: Path, source: Path, force: bool) -> None:
 
 def write_district(source: Source, root: Path, scale: int, seed: int) -> Summary:
     """Write the whole example district under ``root`` (an empty folder)."""
-    (root / MARKER).write_text("Example data made by scripts/example_district.py; --force may replace "
-                               "this folder.\n", encoding="utf-8", newline="\n")
+    write(root / MARKER, "Example data made by scripts/example_district.py; --force may replace this folder.\n")
     write(root / "site.yml", publisher_text(source, scale))
     write(root / "departments.yml", source.departments_text)
     candidates = jiben_candidates(source.content)
@@ -486,9 +484,10 @@ def write_district(source: Source, root: Path, scale: int, seed: int) -> Summary
             write(folder / "list.yml", list_text(source, town, list_type))
             if list_type != "shouhui":  # shouhui is declared without categories
                 write(folder / "categories.yml", source.categories_text)
-            (folder / "matters").mkdir()
+            matters = folder / "matters"
+            matters.mkdir()
             for name, text in files:
-                write(folder / "matters" / name, text)
+                (matters / name).write_bytes(text.encode("utf-8"))
             counts[list_type] += len(files)
     return Summary(len(district), len(district) * len(LIST_LABELS), counts)
 
