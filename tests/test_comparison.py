@@ -6,7 +6,7 @@ import pytest
 from generator.content.check import load_valid_content
 from generator.review.changes import CHANGED, DELETE, INSERT
 from generator.review.comparison import ComparedList, same_matters, title_key
-from tests.conftest import CONTENT
+from conftest import CONTENT
 
 
 @pytest.fixture(scope="module")
