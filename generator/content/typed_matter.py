@@ -25,6 +25,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from generator.content import matter_file, source_text
 from generator.content.list_types import EDITORIAL_KEYS, Field, ListType
 from generator.content.loader import CATEGORIES_FILE, DEPARTMENTS_FILE, MARKDOWN_SUFFIX, MATTER_SUFFIX, read_regular_file
@@ -82,6 +84,44 @@ def read_typed_matter(path: Path, list_type: ListType,
     if matter is not None:
         matter = replace(matter, path=path, source_hash=hashlib.sha256(raw).hexdigest())
     return matter, errors
+
+
+def parse_typed_matter(text: str, label: str, list_type: ListType) -> tuple[TypedMatter | None, list[ContentError]]:
+    """``read_typed_matter`` for a text already decoded (an import's draft, before anything is written)."""
+    errors: list[ContentError] = []
+    return _read_text(_Reader(label, errors), text, list_type), errors
+
+
+def typed_matter_text(list_type: ListType, values: dict[str, Any], notes: Iterable[str] = ()) -> str:
+    """The text of a matter file of ``list_type``: what ``read_typed_matter`` reads back to the same values.
+
+    ``values`` by declared key: a number as an int, a ``departments`` field
+    as a list, everything else as text; an absent or empty optional value is
+    left out. Fields come in declared order, then the notes, then each
+    section under its ``## `` heading; multi-line text is a YAML block, so
+    that a changed line diffs as one line.
+    """
+    front = {declared.key: values[declared.key] for declared in list_type.fields
+             if values.get(declared.key) not in (None, "", [], ())}
+    notes = list(notes)
+    if notes:
+        front["notes"] = notes
+    yaml_text = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    sections = [f"## {section.heading}\n\n{values[section.key].strip(chr(10))}" for section in list_type.body
+                if str(values.get(section.key) or "").strip()]
+    fence = matter_file.FRONT_MATTER_FENCE
+    return f"{fence}\n{yaml_text}{fence}\n\n" + "\n\n".join(sections) + "\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for multi-line text (as ``matter_file`` writes 配合 matters)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def _read_text(reader: _Reader, text: str, list_type: ListType) -> TypedMatter | None:
