@@ -354,7 +354,7 @@ def check_library(content_dir: Path) -> str:
     """A summary of a valid multi-list folder, a line for each list; raises ContentErrors otherwise."""
     library = load_library(content_dir)
     names = {town.slug: town.name for town in library.towns}
-    lines = [_("OK: {lists} lists of {towns} towns, {matters} matters, {departments} departments.").format(
+    lines = [_("OK: towns: {towns}, lists: {lists}, matters: {matters}, departments: {departments}.").format(
         lists=len(library.lists), towns=len(library.towns),
         matters=sum(len(matter_list.matters) for matter_list in library.lists), departments=len(library.departments))]
     for matter_list in library.lists:
