@@ -158,7 +158,7 @@ class _Loading:
         return towns, lists
 
     def _town(self, folder: Path) -> Town | None:
-        slug_ok = self._slug(folder, _("town"))
+        slug_ok = self._slug(folder)
         path = folder / TOWN_FILE
         if not path.exists() and not path.is_symlink():
             self.error(path, 1, _("the town's folder has no {name}").format(name=TOWN_FILE),
@@ -206,11 +206,12 @@ class _Loading:
                        _("add a folder per list: {types}").format(types=", ".join(LIST_TYPES)))
         return lists
 
-    def _slug(self, folder: Path, what: str) -> bool:
+    def _slug(self, folder: Path) -> bool:
+        """Whether a town's folder name is a slug; reported if not."""
         if SLUG.fullmatch(folder.name):
             return True
-        self.error(folder, 1, _("the {what} folder's name '{name}' is not an ASCII slug").format(
-            what=what, name=excerpt(folder.name)), _slug_suggestion(folder.name))
+        self.error(folder, 1, _("the town folder's name '{name}' is not an ASCII slug").format(
+            name=excerpt(folder.name)), _slug_suggestion(folder.name))
         return False
 
     def _list(self, folder: Path, shared: _Shared) -> MatterList | None:
