@@ -272,3 +272,12 @@ def test_a_list_of_a_multi_list_folder_builds_as_the_same_single_list(tmp_path):
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize("command", [["import", "table.txt"], ["diff"], ["comment"], ["serve"]])
+def test_commands_that_know_one_list_refuse_several(tmp_path, capsys, command):
+    root = make_library(tmp_path / "district", matters=1)
+    before = sorted(path.relative_to(root) for path in root.rglob("*"))
+    assert main([*command, "--content", str(root)]) == 1
+    assert f"'{command[0]}' does not support that yet" in capsys.readouterr().err
+    assert sorted(path.relative_to(root) for path in root.rglob("*")) == before
