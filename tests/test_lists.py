@@ -281,3 +281,14 @@ def test_commands_that_know_one_list_refuse_several(tmp_path, capsys, command):
     assert main([*command, "--content", str(root)]) == 1
     assert f"'{command[0]}' does not support that yet" in capsys.readouterr().err
     assert sorted(path.relative_to(root) for path in root.rglob("*")) == before
+
+
+def test_a_single_lists_files_left_beside_lists_are_not_dropped_in_silence(tmp_path):
+    root = make_library(tmp_path / "district", {"xingsheng": ("兴胜镇", "镇")})
+    copy_content(root, matters=1)  # categories.yml and matters/ of a single list, at the top
+    (root / "site.yml").write_text(PUBLISHER, encoding="utf-8")
+    (root / "departments.yml").write_text((CONTENT / "departments.yml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    errors = errors_of(root)
+    assert [error[:2] for error in errors] == [("categories.yml", 1), ("matters", 1)]
+    assert all("is not read" in error[2] for error in errors)

@@ -103,6 +103,7 @@ class _Loading:
         if shared_unusable:
             self.unusable.append(display_path(self.content_dir / DEPARTMENTS_FILE))
         shared = _Shared(departments, frozenset(shared_unusable), frozenset(unbuilt))
+        self._left_over()
         towns, lists = self._towns(shared)
         if publisher is None:
             return None
@@ -133,6 +134,15 @@ class _Loading:
         if any(value is None for value in values.values()):
             return None
         return Publisher(**values, **optional, where=where(reader.path, data))
+
+    def _left_over(self) -> None:
+        """A single list's categories or matters beside lists/ would be read by nothing: say so."""
+        for name in (CATEGORIES_FILE, MATTERS_DIR):
+            path = self.content_dir / name
+            if path.exists() or path.is_symlink():
+                self.error(path, 1, _("{name} beside lists/ is not read: in a folder of several lists, each "
+                                      "list has its own in lists/<town>/<type>/").format(name=name),
+                           _("move it into the folder of its list, or remove it"))
 
     # --- towns and lists ----------------------------------------------------------------------
 
