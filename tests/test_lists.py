@@ -292,3 +292,12 @@ def test_a_single_lists_files_left_beside_lists_are_not_dropped_in_silence(tmp_p
     errors = errors_of(root)
     assert [error[:2] for error in errors] == [("categories.yml", 1), ("matters", 1)]
     assert all("is not read" in error[2] for error in errors)
+
+
+def test_the_shared_departments_are_checked_even_without_a_list_to_check_them(tmp_path):
+    root = make_library(tmp_path / "district", {})
+    (root / "lists").mkdir()
+    departments = root / "departments.yml"
+    departments.write_text(departments.read_text(encoding="utf-8").replace("level: 区级", "level: 县级", 1),
+                           encoding="utf-8")
+    assert [error[0] for error in errors_of(root)] == ["departments.yml", "lists"]

@@ -103,6 +103,7 @@ class _Loading:
         if shared_unusable:
             self.unusable.append(display_path(self.content_dir / DEPARTMENTS_FILE))
         shared = _Shared(departments, frozenset(shared_unusable), frozenset(unbuilt))
+        self.errors.extend(validate(Content(_BLANK_SITE, (), departments, ())))  # once, whatever the lists are
         self._left_over()
         towns, lists = self._towns(shared)
         if publisher is None:
