@@ -166,7 +166,8 @@ def _apply(folder: Path, town: str, texts: dict[str, str], git: bool) -> None:
     _write(list_dir.parent / TOWN_FILE, texts[TOWN_FILE])
     _write(folder / SITE_FILE, texts[SITE_FILE])
     if git:
-        _git(folder, "add", "--", SITE_FILE, f"{LISTS_DIR}/{town}/{TOWN_FILE}", f"{LISTS_DIR}/{town}/{PEIHE}/{LIST_FILE}")
+        _git(folder, "add", "--", SITE_FILE, f"{LISTS_DIR}/{town}/{TOWN_FILE}",
+             f"{LISTS_DIR}/{town}/{PEIHE}/{LIST_FILE}")
 
 
 def _write(path: Path, text: str) -> None:
