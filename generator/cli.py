@@ -163,10 +163,23 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _several_lists(folder: Path, command: str) -> bool:
+    """Whether ``folder`` has several lists, which ``command`` cannot handle yet (said on stderr)."""
+    from generator.content.lists import is_multi_list
+
+    if not is_multi_list(folder):
+        return False
+    print(_("error: {folder} holds several lists (lists/); '{command}' does not support that yet: only check, "
+            "build and migrate do").format(folder=folder, command=command), file=sys.stderr)
+    return True
+
+
 def _import(args: argparse.Namespace) -> int:
     from generator.review.diff_format import render, use_colour
     from generator.importing.importer import import_table
 
+    if _several_lists(args.content, "import"):
+        return 1
     report = import_table(args.table, args.content, dry_run=args.dry_run, allow_removals=args.allow_removals)
     for warning in report.warnings:
         print(_("warning: {message}").format(message=warning), file=sys.stderr)
@@ -239,6 +252,8 @@ def _migrate(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from generator.engine.server import serve
 
+    if _several_lists(args.content, "serve"):
+        return 1
     if not args.content.is_dir():
         print(_("error: {folder}: no such content folder").format(folder=args.content), file=sys.stderr)
         return 1
@@ -249,6 +264,8 @@ def _diff(args: argparse.Namespace) -> int:
     from generator.review.diff_format import render, use_colour
     from generator.review.gitrev import GitError, compare
 
+    if _several_lists(args.content, "diff"):
+        return 1
     try:
         change, warnings = compare(args.content, args.base, args.head)
     except GitError as error:
@@ -264,6 +281,9 @@ def _comment(args: argparse.Namespace) -> int:
     import os
 
     from generator.review.comment import Streams, run
+
+    if _several_lists(args.content, "comment"):
+        return 1
 
     return run(args.content, args.out, os.environ, Streams(sys.stdout, sys.stderr), args.target,
                args.changes_page)

@@ -107,6 +107,8 @@ class _Loading:
         if shared_unusable:
             self.unusable.append(display_path(self.content_dir / DEPARTMENTS_FILE))
         shared = _Shared(departments, frozenset(shared_unusable), frozenset(unbuilt))
+        self.errors.extend(validate(Content(_BLANK_SITE, (), departments, ())))  # once, whatever the lists are
+        self._left_over()
         towns, lists = self._towns(shared)
         if publisher is None:
             return None
@@ -145,6 +147,15 @@ class _Loading:
             return None
         return Publisher(**values, **optional, where=where(reader.path, data))
 
+    def _left_over(self) -> None:
+        """A single list's categories or matters beside lists/ would be read by nothing: say so."""
+        for name in (CATEGORIES_FILE, MATTERS_DIR):
+            path = self.content_dir / name
+            if path.exists() or path.is_symlink():
+                self.error(path, 1, _("{name} beside lists/ is not read: in a folder of several lists, each "
+                                      "list has its own in lists/<town>/<type>/").format(name=name),
+                           _("move it into the folder of its list, or remove it"))
+
     # --- towns and lists ----------------------------------------------------------------------
 
     def _towns(self, shared: _Shared) -> tuple[list[Town], list[MatterList]]:
@@ -169,7 +180,7 @@ class _Loading:
         return towns, lists
 
     def _town(self, folder: Path) -> Town | None:
-        slug_ok = self._slug(folder, _("town"))
+        slug_ok = self._slug(folder)
         path = folder / TOWN_FILE
         if not path.exists() and not path.is_symlink():
             self.error(path, 1, _("the town's folder has no {name}").format(name=TOWN_FILE),
@@ -217,11 +228,12 @@ class _Loading:
                        _("add a folder per list: {types}").format(types=", ".join(LIST_TYPES)))
         return lists
 
-    def _slug(self, folder: Path, what: str) -> bool:
+    def _slug(self, folder: Path) -> bool:
+        """Whether a town's folder name is a slug; reported if not."""
         if SLUG.fullmatch(folder.name):
             return True
-        self.error(folder, 1, _("the {what} folder's name '{name}' is not an ASCII slug").format(
-            what=what, name=excerpt(folder.name)), _slug_suggestion(folder.name))
+        self.error(folder, 1, _("the town folder's name '{name}' is not an ASCII slug").format(
+            name=excerpt(folder.name)), _slug_suggestion(folder.name))
         return False
 
     def _list(self, folder: Path, shared: _Shared) -> MatterList | None:
@@ -381,7 +393,7 @@ def check_library(content_dir: Path) -> str:
     """A summary of a valid multi-list folder, a line for each list; raises ContentErrors otherwise."""
     library = load_library(content_dir)
     names = {town.slug: town.name for town in library.towns}
-    lines = [_("OK: {lists} lists of {towns} towns, {matters} matters, {departments} departments.").format(
+    lines = [_("OK: towns: {towns}, lists: {lists}, matters: {matters}, departments: {departments}.").format(
         lists=len(library.lists), towns=len(library.towns),
         matters=sum(len(matter_list.matters) for matter_list in library.lists), departments=len(library.departments))]
     for matter_list in library.lists:

@@ -89,13 +89,12 @@ def split_site(text: str, town_name: str) -> dict[str, str]:
     header, chunks = _chunks(text)
     by_key = {chunk.key: chunk for chunk in chunks}
     publisher = list(header)
-    for key in PUBLISHER_KEYS:
-        if key in by_key:
-            publisher.extend(_without_comments(by_key[key]) if key == "title" else by_key[key].lines)
     listed = [f"type: {PEIHE}\n"]
-    for key, new_key in LIST_KEYS.items():
-        if key in by_key:
-            listed.extend(_renamed(by_key[key], new_key))
+    for chunk in chunks:  # in the file's order
+        if chunk.key in PUBLISHER_KEYS:
+            publisher.extend(_without_comments(chunk) if chunk.key in LIST_KEYS else chunk.lines)
+        if chunk.key in LIST_KEYS:
+            listed.extend(_renamed(chunk, LIST_KEYS[chunk.key]))
     kind = next((kind for kind in sorted(TOWN_KINDS, key=len, reverse=True) if town_name.endswith(kind)), "")
     town = list(_renamed(by_key["town"], "name"))
     if kind:
@@ -167,7 +166,8 @@ def _apply(folder: Path, town: str, texts: dict[str, str], git: bool) -> None:
     _write(list_dir.parent / TOWN_FILE, texts[TOWN_FILE])
     _write(folder / SITE_FILE, texts[SITE_FILE])
     if git:
-        _git(folder, "add", "--", SITE_FILE, f"{LISTS_DIR}/{town}/{TOWN_FILE}", f"{LISTS_DIR}/{town}/{PEIHE}/{LIST_FILE}")
+        _git(folder, "add", "--", SITE_FILE, f"{LISTS_DIR}/{town}/{TOWN_FILE}",
+             f"{LISTS_DIR}/{town}/{PEIHE}/{LIST_FILE}")
 
 
 def _write(path: Path, text: str) -> None:

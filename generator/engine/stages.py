@@ -23,6 +23,9 @@ the output folder only when everything succeeded (``writer.staged``). With
 ``jobs=1``, or below ``PARALLEL_FROM`` matters (where starting workers for
 the stages costs more than it saves), the same tasks run in this process,
 in order: the output is the same bytes either way.
+
+A folder of several lists (``produce_library``) is built list by list,
+each list's site as above in ``<town>/<type>/``, under a district home.
 """
 from __future__ import annotations
 
