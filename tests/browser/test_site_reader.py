@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -482,6 +483,57 @@ def test_the_full_list_prints_landscape(served_site: ServedSite, make_context: M
     assert re.search(rf"第\s*1\s*{PAGE}\s*/\s*共\s*{len(printed)}\s*{PAGE}", printed[0][2])
 
 
+def unique_probes(content: Content, size: int = 10) -> dict[int, list[str]]:
+    """Per matter number, starts of its lines of text found in no other matter (whitespace removed)."""
+    lines: dict[int, set[str]] = {}
+    whole: dict[int, str] = {}
+    for matter in content.matters:
+        texts = [matter.title, matter.guarantee, *(section.markdown for section in matter.upper_sections),
+                 matter.town_duties]
+        found = set()
+        for line in "\n".join(texts).splitlines():
+            line = re.sub(r"\s+", "", re.sub(r"^\s*(\d+[.、]|[-*+])\s*", "", line))
+            if len(line) >= size and not re.search(r"[\[\]*_`<>#|（）()]", line[:size]):
+                found.add(line[:size])
+        lines[matter.number] = found
+        whole[matter.number] = re.sub(r"\s+", "", "\n".join(texts))
+    return {number: [probe for probe in found
+                     if not any(probe in text for other, text in whole.items() if other != number)]
+            for number, found in lines.items()}
+
+
+def test_every_printed_page_names_the_matters_on_it(
+    served_site: ServedSite, make_context: MakeContext, site_content: Content, tmp_path: Path
+) -> None:
+    """A matter taller than a page goes on with its number and title: each page says whose text it holds.
+
+    Which matters a page holds is told by lines of text that only one matter
+    has; the page must show that matter's title, and its number.
+    """
+    from generator.site import urls
+
+    page, _ = open_page(make_context("desktop"), served_site.url(urls.FULL_LIST))
+    pdf = page.pdf(prefer_css_page_size=True)
+    (tmp_path / "list.pdf").write_bytes(pdf)
+    printed = [re.sub(r"\s+", "", text) for _, _, text in pdf_pages(pdf)]
+    probes = unique_probes(site_content)
+    titles = {m.number: re.sub(r"\s+", "", m.title) for m in site_content.matters}
+    problems: list[str] = []
+    seen: Counter[int] = Counter()
+    for number_of_page, text in enumerate(printed, start=1):
+        for number, found in probes.items():
+            if not any(probe in text for probe in found):
+                continue
+            seen[number] += 1
+            if titles[number] not in text or not re.search(rf"(?<!\d){number}(?!\d)", text):
+                problems.append(f"page {number_of_page} holds text of matter {number} but not its number and title")
+    assert not problems, "\n".join(problems)
+    # The test saw what it is about: matters that run over more than one page (31, 44, 47, 61, 64 in the
+    # fixture list), and most matters at all.
+    assert len(seen) >= len(site_content.matters) * 3 // 4, f"only {len(seen)} matters found in the PDF text"
+    assert sum(count > 1 for count in seen.values()) >= 3, f"no matter over two pages: {seen}"
+
+
 # --------------------------------------------------------------------------
 # 13. No text under 16 px on phones; 6./7. rows that line up
 # --------------------------------------------------------------------------
@@ -518,13 +570,16 @@ def test_no_text_under_16px_on_phones(
         if name == "search":
             page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
         if name == "list":  # rows off screen are laid out only when near: bring each in once
-            page.evaluate("() => document.querySelectorAll('.matter-row').forEach(r => r.scrollIntoView())")
+            page.evaluate("() => document.querySelectorAll('.full-list .matter').forEach(r => r.scrollIntoView())")
         problems += [f"{name}: {small}" for small in page.evaluate(SMALL_TEXT)]
         page.close()
     assert not problems, "\n".join(problems)
 
 
-CELL_TOPS = """row => [...row.children].map(cell => {
+# The top of the first line of text in each cell of `row` (a row, or a matter's <tbody> of the full list:
+# its first row's cells and the town's duties, the last cell of its last row).
+CELL_TOPS = """row => (row.rows ? [...row.rows[0].cells, ...[...row.rows].slice(1).map(r => r.cells[r.cells.length - 1])]
+                    : [...row.children]).map(cell => {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         if (!node.textContent.trim()) continue;
@@ -541,7 +596,7 @@ def test_rows_line_up(served_site: ServedSite, make_context: MakeContext, page_t
     context = make_context("desktop")
     page, _ = open_page(context, served_site.url(page_types["list"]))
     problems = []
-    for row in page.locator(".matter-row").all()[:40]:
+    for row in page.locator(".full-list .matter").all()[:40]:
         tops = [top for top in row.evaluate(CELL_TOPS) if top is not None]
         if max(tops) - min(tops) > 2:
             problems.append(f"full list {row.get_attribute('id')}: cells start at {tops}")
@@ -553,16 +608,16 @@ def test_rows_line_up(served_site: ServedSite, make_context: MakeContext, page_t
                 problems.append(f"matter summary ({device}) {row.inner_text()[:12]!r}: label and value at {tops}")
     # Phone cards: the number sits beside the title, and each section's label is no smaller than its headings.
     page, _ = open_page(make_context("phone-360"), served_site.url(page_types["list"]))
-    for row in page.locator(".matter-row").all()[:30]:
+    for row in page.locator(".full-list .matter").all()[:30]:
         row.scroll_into_view_if_needed()
         number, title = row.evaluate(CELL_TOPS)[:2]
-        left = row.evaluate("row => [...row.children].slice(0, 2).map(cell => cell.getBoundingClientRect().left)")
+        left = row.evaluate("m => [...m.rows[0].cells].slice(0, 2).map(cell => cell.getBoundingClientRect().left)")
         if abs(number - title) > 2 or left[0] >= left[1]:
             problems.append(f"card {row.get_attribute('id')}: number at {number}, title at {title}")
     sizes = page.evaluate("""() => {
-        const cell = document.querySelector('.matter-row .col-upper');
+        const cell = document.querySelector('.full-list .matter > tr:first-child > td:nth-child(4)');
         const label = getComputedStyle(cell, '::before');
-        const heading = getComputedStyle(cell.querySelector('.md-heading'));
+        const heading = getComputedStyle(cell.querySelector('b'));
         return [parseFloat(label.fontSize), parseFloat(heading.fontSize), label.color, heading.color,
                 parseInt(label.fontWeight), parseInt(heading.fontWeight)];
     }""")
