@@ -204,6 +204,15 @@ def diff_content(old: Content, new: Content) -> Change:
     )
 
 
+def diff_matter(old: Matter, new: Matter, old_content: Content, new_content: Content) -> MatterChange | None:
+    """The change from one matter to another (``None`` when they read the same), each in its own list.
+
+    The lists give the category and department slugs, so the same department
+    spelled by another list's name still counts as the same.
+    """
+    return _diff_matter(old, new, _Names(old_content), _Names(new_content))
+
+
 # --- text ------------------------------------------------------------------
 
 

@@ -459,7 +459,7 @@ def _department(department: Department, slot: Slot, books: Catalogue, root: str)
     matters = books.by_department[department.slug]
     shown, paging = slot.of(matters)
     return {
-        **_meta(slot.title(department.name), f"{department.name}在兴胜镇配合履职事项清单中的 {len(matters)} 项事项："
+        **_meta(slot.title(department.name), f"{department.name}在{books.content.site.title}中的 {len(matters)} 项事项："
                 f"本部门职责与镇的配合职责。", "上级部门", "departments",
                 (HOME_CRUMB, ("部门", urls.DEPARTMENTS))),
         "department": department,

@@ -1,0 +1,117 @@
+"""The same matter in several towns' lists: which towns list it, and how their texts differ.
+
+A district office wants to know how far its towns' lists agree. Matters of
+different towns are the same matter when their titles are the same once
+spacing, punctuation and full-width forms are set aside (towns number their
+lists differently, so numbers never decide). Each group is compared against
+its *reference*: the text most towns share (ties: the first list given), and
+every other town's text is diffed against it with the change engine of
+``diff``, so the differences read as they do in a pull request.
+
+Pure: ``(list key, town, Content)`` values in, ``SameMatter`` values out.
+"""
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.content.model import Content, Matter
+from generator.review.changes import MatterChange, diff_matter
+
+# Unicode categories left out of a title's key: punctuation, symbols, spaces.
+IGNORED_CATEGORIES = ("P", "S", "Z", "C")
+
+
+@dataclass(frozen=True)
+class ListedMatter:
+    """One town's version of a matter."""
+
+    list_key: str  # the list's address in the content ("xingsheng/peihe")
+    town: str  # the town's name, as readers know it
+    matter: Matter
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A town's version next to the reference: ``change`` is ``None`` where the texts agree."""
+
+    listed: ListedMatter
+    change: MatterChange | None
+
+
+@dataclass(frozen=True)
+class SameMatter:
+    key: str  # the title's key (see ``title_key``)
+    reference: ListedMatter
+    variants: tuple[Variant, ...]  # the other towns' versions, in the order the lists were given
+
+    @property
+    def title(self) -> str:
+        return self.reference.matter.title
+
+    @property
+    def towns(self) -> int:
+        return 1 + len(self.variants)
+
+    @property
+    def agreeing(self) -> int:
+        """Towns whose text is the reference's, the reference's own town included."""
+        return 1 + sum(variant.change is None for variant in self.variants)
+
+
+@dataclass(frozen=True)
+class ComparedList:
+    """A list taking part in the comparison."""
+
+    key: str
+    town: str
+    content: Content
+
+
+def title_key(title: str) -> str:
+    """A title with spacing, punctuation and full-width forms set aside: 「开展联动监督、办案」→「开展联动监督办案」."""
+    folded = unicodedata.normalize("NFKC", title)
+    return "".join(char for char in folded if not unicodedata.category(char).startswith(IGNORED_CATEGORIES))
+
+
+def same_matters(lists: Sequence[ComparedList], least: int = 2) -> tuple[SameMatter, ...]:
+    """Every matter that at least ``least`` of the lists hold, ordered by its first appearance."""
+    groups: dict[tuple[str, int], list[tuple[ComparedList, Matter]]] = {}
+    for compared in lists:
+        seen: Counter[str] = Counter()
+        for matter in compared.content.matters:
+            key = title_key(matter.title)
+            groups.setdefault((key, seen[key]), []).append((compared, matter))
+            seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
+    return tuple(_compare(key, members) for (key, _occurrence), members in groups.items() if len(members) >= least)
+
+
+def _compare(key: str, members: list[tuple[ComparedList, Matter]]) -> SameMatter:
+    reference_list, reference = _reference(members)
+    variants = []
+    for compared, matter in members:
+        if compared is reference_list and matter is reference:
+            continue
+        # Numbers differ from town to town by design: compare the texts, not the places in the list.
+        aligned = dataclasses.replace(matter, number=reference.number)
+        change = diff_matter(reference, aligned, reference_list.content, compared.content)
+        variants.append(Variant(ListedMatter(compared.key, compared.town, matter), change))
+    return SameMatter(key, ListedMatter(reference_list.key, reference_list.town, reference), tuple(variants))
+
+
+def _reference(members: list[tuple[ComparedList, Matter]]) -> tuple[ComparedList, Matter]:
+    """The version most lists share word for word; the first given among equals."""
+    texts = [_text(matter) for _compared, matter in members]
+    counts = Counter(texts)
+    best = max(counts.values())
+    return members[next(index for index, text in enumerate(texts) if counts[text] == best)]
+
+
+def _text(matter: Matter) -> tuple:
+    """What makes two towns' versions read the same: everything but the number, the id and the file."""
+    sections = tuple((section.heading, section.markdown) for section in matter.upper_sections)
+    return (matter.title, matter.category, matter.departments, matter.guarantee, sections, matter.town_duties,
+            matter.notes)

@@ -1,0 +1,89 @@
+"""The same matter in several towns: grouping by title, the shared reference, the differences."""
+import dataclasses
+
+import pytest
+
+from generator.content.check import load_valid_content
+from generator.review.changes import CHANGED, DELETE, INSERT
+from generator.review.comparison import ComparedList, same_matters, title_key
+from tests.conftest import CONTENT
+
+
+@pytest.fixture(scope="module")
+def fixture_list():
+    return load_valid_content(CONTENT)
+
+
+def town(key, name, content, matters):
+    return ComparedList(key, name, dataclasses.replace(content, matters=tuple(matters)))
+
+
+def renumbered(matters):
+    return [dataclasses.replace(matter, number=index) for index, matter in enumerate(matters, 1)]
+
+
+def edited(matter, old, new):
+    assert old in matter.town_duties, "the test edits text the matter has"
+    return dataclasses.replace(matter, town_duties=matter.town_duties.replace(old, new, 1))
+
+
+def test_title_key_sets_aside_punctuation_spacing_and_width():
+    assert title_key("开展联动监督、办案") == "开展联动监督办案"
+    assert title_key("（１）低保 审核") == title_key("(1)低保审核")
+    assert title_key("低保审核") != title_key("低保审批")
+
+
+def test_identical_lists_agree_everywhere(fixture_list):
+    matters = fixture_list.matters
+    lists = [town("a/peihe", "甲镇", fixture_list, matters), town("b/peihe", "乙镇", fixture_list, matters)]
+    groups = same_matters(lists)
+    assert len(groups) == len(matters)
+    assert all(group.towns == 2 and group.agreeing == 2 for group in groups)
+    assert [group.title for group in groups] == [matter.title for matter in matters]
+
+
+def test_numbers_never_decide(fixture_list):
+    """A town that dropped a matter numbers the rest differently: the same texts still agree."""
+    matters = list(fixture_list.matters)
+    shorter = renumbered(matters[1:])
+    lists = [town("a/peihe", "甲镇", fixture_list, matters), town("b/peihe", "乙镇", fixture_list, shorter)]
+    groups = same_matters(lists)
+    assert len(groups) == len(matters) - 1
+    assert matters[0].title not in {group.title for group in groups}
+    assert all(group.agreeing == 2 for group in groups)
+
+
+def test_a_different_text_is_diffed_by_character_against_the_majority(fixture_list):
+    matters = list(fixture_list.matters)
+    target = next(index for index, matter in enumerate(matters) if "协助" in matter.town_duties)
+    changed = list(matters)
+    changed[target] = edited(matters[target], "协助", "配合")
+    lists = [town("a/peihe", "甲镇", fixture_list, changed),
+             town("b/peihe", "乙镇", fixture_list, matters),
+             town("c/peihe", "丙镇", fixture_list, matters)]
+    group = next(group for group in same_matters(lists) if group.title == matters[target].title)
+    assert group.reference.list_key == "b/peihe", "the text two towns of three share is the reference"
+    assert group.agreeing == 2
+    odd = [variant for variant in group.variants if variant.change is not None]
+    assert [variant.listed.town for variant in odd] == ["甲镇"]
+    change = odd[0].change
+    assert change.kind == CHANGED and not change.fields
+    ops = [(op.op, op.text) for section in change.sections for item in section.items for op in item.ops
+           if op.op != "equal"]
+    assert (DELETE, "协助") in ops and (INSERT, "配合") in ops
+
+
+def test_a_title_written_with_other_punctuation_is_the_same_matter(fixture_list):
+    matter = next(matter for matter in fixture_list.matters if "、" in matter.title)
+    retitled = dataclasses.replace(matter, title=matter.title.replace("、", "，"))
+    lists = [town("a/peihe", "甲镇", fixture_list, [matter]), town("b/peihe", "乙镇", fixture_list, [retitled])]
+    (group,) = same_matters(lists)
+    (variant,) = group.variants
+    assert variant.change is not None and variant.change.field("title") is not None
+
+
+def test_matters_one_town_alone_lists_are_left_out_unless_asked(fixture_list):
+    first, second = fixture_list.matters[:2]
+    lists = [town("a/peihe", "甲镇", fixture_list, [first, second]), town("b/peihe", "乙镇", fixture_list, [first])]
+    assert [group.title for group in same_matters(lists)] == [first.title]
+    assert [group.towns for group in same_matters(lists, least=1)] == [2, 1]
