@@ -210,14 +210,14 @@ def test_home_page(parsed, html_pages, content):
 
 def test_full_list_is_the_official_table(html_pages, parsed):
     page = html_pages["list/index.html"]
-    assert page.count('<tr class="matter-row"') == committed_matters()
+    assert page.count('<tbody class="matter"') == committed_matters()
     assert page.count('<tbody class="category-group"') == 8
     assert page.count('<th scope="rowgroup" colspan="5">') == 8
     headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page)
     assert headers == ["序号", "事项名称", "对应上级部门", "上级部门职责", "苏木乡镇（街道）配合职责"]
     assert "<caption>" in page
     assert '<li value="3">资金发放录入工作。</li>' in page
-    numbers = [int(n) for n in re.findall(r'<td class="col-number">(\d+)</td>', page)]
+    numbers = [int(n) for n in re.findall(r'<tbody class="matter" id="matter-\d+">\n<tr><td>(\d+)</td>', page)]
     assert numbers == list(range(1, committed_matters() + 1))
 
 

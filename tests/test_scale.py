@@ -77,7 +77,7 @@ class Links(HTMLParser):
             self.links.append(attributes)
         if tag == "article":
             self.articles.append(attributes["id"])
-        if tag == "tr" and attributes.get("class") == "matter-row":
+        if tag == "tbody" and attributes.get("class") == "matter":
             self.rows.append(attributes["id"])
 
 

@@ -43,6 +43,12 @@ def publication(site: Site, history: History) -> Publication:
                        site.document_number)
 
 
+# The full list's rows of upper-department text: characters of text per row, about a third of what
+# an A4 landscape page holds in that column, so that a row always fits a printed page.
+PRINT_ROW_TEXT = 400
+GUARANTEE_HEADING = "履职保障："
+
+
 @dataclass(frozen=True)
 class SectionView:
     """One upper department section, ready for a template."""
@@ -69,6 +75,27 @@ class MatterView:
     def sections_of(self, department: Department) -> tuple[SectionView, ...]:
         """The sections that name ``department``, alone or in a group."""
         return tuple(section for section in self.sections if department in section.departments)
+
+    def upper_rows(self, budget: int = PRINT_ROW_TEXT) -> tuple[tuple[SectionView, ...], ...]:
+        """The upper sections and 履职保障 (last, headed GUARANTEE_HEADING) in rows of the full list.
+
+        Paper cannot repeat a cell's content on the next page, so the full list
+        gives a long matter one table row per group of sections (consecutive, of
+        about ``budget`` characters together; a longer section has a row of its
+        own), each row naming the matter: a matter that runs onto another page
+        goes on with a row that says which matter it is.
+        """
+        parts = [*self.sections, SectionView(GUARANTEE_HEADING, (), self.guarantee)]
+        rows: list[list[SectionView]] = [[]]
+        size = 0
+        for part in parts:
+            length = len(part.heading) + len(part.html.striptags())
+            if rows[-1] and size + length > budget:
+                rows.append([])
+                size = 0
+            rows[-1].append(part)
+            size += length
+        return tuple(tuple(row) for row in rows)
 
 
 @dataclass(frozen=True)

@@ -210,7 +210,7 @@ def test_site_works_from_disk(
         if "large-text" not in html_class(page):
             problems.append(f"{page.url}: large text did not persist from file://")
     page.goto((built_site / urls.FULL_LIST).as_uri())
-    if page.locator(".matter-row").count() != len(site_content.matters):
+    if page.locator(".full-list .matter").count() != len(site_content.matters):
         problems.append("file:// full list does not show every matter")
     page.goto((built_site / urls.NOT_FOUND).as_uri())
     problems += screen_problems(audit)
