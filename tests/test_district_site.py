@@ -188,3 +188,24 @@ def test_the_build_is_deterministic(district, tmp_path):
     first = {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file()}
     second = {path.relative_to(again): path.read_bytes() for path in again.rglob("*") if path.is_file()}
     assert first == second
+
+
+def test_every_page_of_a_town_s_list_leads_back_to_the_district_home(district):
+    _root, site, _edit = district
+    title = re.search(r"^title: (.+)$", PUBLISHER, re.M).group(1)
+    pages = list((site / "b" / "peihe").rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        if page.name == "404.html":  # links from the root it finds, not from where it lies
+            continue
+        found = re.search(r'<p class="district-link wrap"><a href="([^"]+)">返回(.+?)</a></p>',
+                          page.read_text(encoding="utf-8"))
+        assert found and found.group(2) == title, page
+        assert (page.parent / found.group(1)).resolve() == (site / "index.html").resolve(), page
+
+
+def test_a_single_list_site_has_no_way_up_to_a_district(tmp_path):
+    single = tmp_path / "site"
+    build(CONTENT, single)
+    assert "district-link" not in html(single, "index.html") + html(single, "matters/" + next(
+        (single / "matters").glob("*.html")).name)

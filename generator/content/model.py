@@ -44,6 +44,7 @@ class Site:
     base_path: str = ""  # where the site is served ("/qingdan/"): lets 404.html link from any depth
     base_url: str = ""  # the site's absolute address ("http://host/qingdan/"): absolute URLs in the JSON download
     example: bool = False  # example data made by a script (list.yml ``example: true``): every page says so
+    district_title: str = ""  # a list of a multi-list site: the title of its home, two folders up
     where: Where = field(default=NOWHERE, compare=False)
 
 
@@ -210,7 +211,7 @@ class MatterList:
             revision_note=info.revision_note, description=info.description, published=info.published,
             document_number=info.document_number, base_path=site.base_path + below if site.base_path else "",
             base_url=site.base_url.rstrip("/") + "/" + below if site.base_url else "", example=info.example,
-            where=info.where)
+            district_title=site.title, where=info.where)
         return Content(list_site, self.categories, departments, self.matters)
 
 
