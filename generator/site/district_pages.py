@@ -176,6 +176,7 @@ def district_pages(books: District) -> list[DistrictPage]:
     for matter_list in books.library.lists:
         if matter_list.info.type != PEIHE:
             found.extend(_typed_list_pages(matter_list))
+    found.append(DistrictPage(urls.NOT_FOUND, "district_404.html", _not_found))
     return found
 
 
@@ -206,6 +207,13 @@ def _home(books: District, root: str) -> dict[str, Any]:
         "towns": towns, "list_count": len(library.lists),
         "matter_count": sum(len(matter_list.matters) for matter_list in library.lists),
     }
+
+
+def _not_found(books: District, root: str) -> dict[str, Any]:
+    """Served by the server for any missing address: its script finds the root among these folders."""
+    towns = tuple(town.slug for town in books.library.towns)
+    return {**_meta("页面未找到", "您访问的页面不存在。", ""), "column": "页面未找到",
+            "root_folders": ("departments", "compare", "static") + towns}
 
 
 # --- typed lists -------------------------------------------------------------------------------------

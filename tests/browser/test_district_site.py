@@ -135,3 +135,38 @@ def test_a_reader_without_javascript_reaches_a_town_s_list_a_department_and_a_co
     page.locator("main .matter-list a").first.click()
     assert page.locator("h2#reference").is_visible()
     audit.assert_clean()
+
+
+def test_the_district_404_page_finds_the_root_from_any_depth(district_site: Path,
+                                                             make_context: MakeContext) -> None:
+    """A server showing the root's 404.html for every missing address: styled, and its links lead home."""
+    with harness.serve_directory(district_site, sub_path="/intranet/qingshan/", not_found="404.html") as served:
+        home = served.url("index.html")
+        problems = []
+        for missing in ("no-such.html", "departments/x/y/z.html", "compare/nope.html",
+                        f"{first_town(district_site)}/peihe/matters/no-such-matter.html"):
+            page = make_context("phone-360").new_page()
+            response = page.goto(served.url(missing), wait_until="load")
+            assert response is not None and response.status == 404
+            try:
+                page.wait_for_function("home => document.querySelector('main a').href === home", arg=home,
+                                       timeout=5_000)
+            except Exception:  # noqa: BLE001 - reported below with what the link says
+                pass
+            header = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+            if header != "rgb(158, 27, 32)":
+                problems.append(f"{missing}: header {header}")
+            hrefs = page.eval_on_selector_all("a[href]:not([href^='#'])", "links => links.map(a => a.href)")
+            if len(hrefs) < 6:  # the header's three, the page's three
+                problems.append(f"{missing}: only {len(hrefs)} links")
+            for href in hrefs:
+                relative = href.split("#")[0].removeprefix(served.base_url)
+                if href.startswith(served.base_url) and (district_site / relative).is_file():
+                    continue
+                problems.append(f"{missing}: link to {href} leads nowhere")
+            page.close()
+        assert not problems, "\n".join(problems)
+
+
+def first_town(site: Path) -> str:
+    return sorted(folder.parent.name for folder in site.glob("*/peihe"))[0]
