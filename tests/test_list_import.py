@@ -199,6 +199,14 @@ def test_a_new_shouhui_list_with_a_title_and_department_aliases(district, tmp_pa
     assert "department: 青山区民政局\n" in text  # the alias 区民政局 written as the canonical name
 
 
+def test_a_peihe_dry_run_shows_the_change_as_diff_does_and_writes_nothing(district, capsys):
+    before = folder_hash(district)
+    status, out, _err = run(capsys, TABLE, "--content", district, "--list", "lists/hexi/peihe/", "--dry-run")
+    assert status == 0
+    assert "第6项" in out and "Dry run of" in out and "added 95" in out and "Nothing was written" in out
+    assert folder_hash(district) == before
+
+
 def test_a_dry_run_of_a_new_list_writes_nothing(district, tmp_path, capsys):
     table = write_csv(tmp_path / "收回.csv", SHOUHUI_ROWS)
     before = folder_hash(district)

@@ -96,7 +96,7 @@ class _Draft:
 
 def find_list(content_dir: Path, key: str) -> ListTarget:
     """The list named ``<town>/<type>`` in the multi-list folder ``content_dir``; ListImportError if it cannot be."""
-    match = LIST_KEY.fullmatch(key.strip())
+    match = LIST_KEY.fullmatch(key.strip().strip("/").removeprefix(f"{LISTS_DIR}/"))  # also lists/<town>/<type>/
     if match is None:
         raise ListImportError(_("--list {key}: name the list as <town>/<type>, e.g. xingsheng/peihe").format(
             key=key))
@@ -337,7 +337,8 @@ def _relocated(errors: list[ContentError], staging: Path, target: ListTarget,
 
 def _create_list(target: ListTarget, files: dict[str, str], drafts: list[_Draft]) -> None:
     """Write a new list's folder beside its place, then rename it into place: all of it or nothing."""
-    temporary = target.folder.with_name(f".{target.type}{importer.TEMPORARY_SUFFIX}")
+    temporary = target.folder.with_name(f".{target.type}{importer.TEMPORARY_SUFFIX}")  # hidden: never read
+    renamed = False
     try:
         if temporary.exists():
             shutil.rmtree(temporary)
@@ -347,10 +348,13 @@ def _create_list(target: ListTarget, files: dict[str, str], drafts: list[_Draft]
         for draft in drafts:
             importer._write_durably(temporary / MATTERS_DIR / draft.file_name, draft.text)
         with importer._signals_held():
-            os.rename(temporary, target.folder)  # fails if the folder appeared meanwhile: nothing is overwritten
+            os.rename(temporary, target.folder)  # fails if a list appeared there meanwhile: nothing is overwritten
+            renamed = True
     except OSError as error:
-        shutil.rmtree(temporary, ignore_errors=True)
         raise importer._write_error(target.folder, error) from None
+    finally:
+        if not renamed:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 def several_lists(content_dir: Path) -> list[str]:
