@@ -94,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
                      help=_("show what would change in the list, write nothing"))
     imp.add_argument("--allow-removals", action="store_true",
                      help=_("let the import remove matters that are not in the table"))
+    imp.add_argument("--list", dest="list_key", metavar="TOWN/TYPE",
+                     help=_("in a content folder of several lists (lists/): the list to import into, e.g. "
+                            "xingsheng/peihe; the type is jiben (基本), peihe (配合) or shouhui (收回)"))
+    imp.add_argument("--title", metavar="TITLE",
+                     help=_("with --list, for a list that does not exist yet: its title, written to its list.yml "
+                            "(default: the town's name and the type's name, e.g. 兴胜镇基本履职事项清单)"))
+    imp.epilog = _("In a content folder of several lists, --list names the list. The town must exist "
+                   "(lists/<town>/town.yml); a list that does not exist yet is created with a list.yml holding "
+                   "its type and title and, for a list with categories, a categories.yml made of the table's "
+                   "category rows. A 配合 table has the 配合 list's columns, a 基本 or 收回 table its type's "
+                   "(序号, 事项名称, … as docs/keepers-guide.md shows).")
     imp.set_defaults(run=_import)
 
     diff = _command(commands, "diff", common, _("summarise the content changes between two git revisions"))
@@ -170,21 +181,42 @@ def _several_lists(folder: Path, command: str) -> bool:
     if not is_multi_list(folder):
         return False
     print(_("error: {folder} holds several lists (lists/); '{command}' does not support that yet: only check, "
-            "build and migrate do").format(folder=folder, command=command), file=sys.stderr)
+            "build, import and migrate do").format(folder=folder, command=command), file=sys.stderr)
     return True
 
 
 def _import(args: argparse.Namespace) -> int:
     from generator.review.diff_format import render, use_colour
+    from generator.content.lists import is_multi_list
     from generator.importing.importer import import_table
+    from generator.importing.list_import import ListImportError, find_list, import_into_list, several_lists
 
-    if _several_lists(args.content, "import"):
+    try:
+        if is_multi_list(args.content):
+            if args.list_key is None:
+                found = several_lists(args.content)
+                raise ListImportError(_("{folder} holds several lists (lists/): say which one to import into with "
+                                        "--list <town>/<type>, e.g. --list {example}").format(
+                    folder=args.content, example=found[0] if found else "xingsheng/peihe"))
+            target = find_list(args.content, args.list_key)
+            report = import_into_list(args.table, target, dry_run=args.dry_run,
+                                      allow_removals=args.allow_removals, title=args.title)
+        else:
+            if args.list_key is not None or args.title is not None:
+                raise ListImportError(_("{folder} holds a single list (it has no lists/ folder): import without "
+                                        "--list and --title").format(folder=args.content))
+            report = import_table(args.table, args.content, dry_run=args.dry_run,
+                                  allow_removals=args.allow_removals)
+    except ListImportError as refused:
+        print(_("error: {problem}").format(problem=refused), file=sys.stderr)
         return 1
-    report = import_table(args.table, args.content, dry_run=args.dry_run, allow_removals=args.allow_removals)
     for warning in report.warnings:
         print(_("warning: {message}").format(message=warning), file=sys.stderr)
     if args.dry_run:
-        sys.stdout.write(render(report.change, "text", colour=use_colour(sys.stdout)))
+        if report.change is not None:
+            sys.stdout.write(render(report.change, "text", colour=use_colour(sys.stdout)))
+        else:  # a list of a type that diff does not read yet: its files
+            _print_files(report)
         if report.removed and not args.allow_removals:
             print(ngettext("This import removes {count} matter: it needs --allow-removals.",
                            "This import removes {count} matters: it needs --allow-removals.",
@@ -192,12 +224,19 @@ def _import(args: argparse.Namespace) -> int:
         print(_("Dry run of {file}: {summary}. Nothing was written.").format(
             file=args.table, summary=report.summary()))
         return 0
-    for label, names in ((_("added: {file}"), report.added), (_("removed: {file}"), report.removed),
-                         (_("changed: {file}"), report.changed)):
+    _print_files(report)
+    print(_("Imported {file}: {summary}.").format(file=args.table, summary=report.summary()))
+    if report.created:
+        print(_("A new list: check the title in its list.yml and add what the list has (issuer, edition, "
+                "document_number, published …); see docs/design-many-lists.md."))
+    return 0
+
+
+def _print_files(report) -> None:
+    for label, names in ((_("created: {file}"), report.created), (_("added: {file}"), report.added),
+                         (_("removed: {file}"), report.removed), (_("changed: {file}"), report.changed)):
         for name in names:
             print(label.format(file=name))
-    print(_("Imported {file}: {summary}.").format(file=args.table, summary=report.summary()))
-    return 0
 
 
 def _positive(text: str) -> int:

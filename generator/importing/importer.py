@@ -64,8 +64,9 @@ class ImportReport:
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
-    change: Change | None = None  # the change in the list's terms (``diff``'s engine)
+    change: Change | None = None  # the change in the list's terms (``diff``'s engine); 配合 lists only
     written: bool = False
+    created: list[str] = field(default_factory=list)  # a new list's settings files (``list_import``)
 
     def summary(self) -> str:
         return _("added {added}, removed {removed}, changed {changed}, unchanged {unchanged}, "

@@ -50,6 +50,7 @@ class TypedImport:
     note: str = ""  # the 注： row
     categories: tuple[tuple[str, str], ...] = ()  # (ordinal, name) of the category rows, in order
     warnings: tuple[str, ...] = ()
+    rows: dict[str, tuple[str, int]] = field(default_factory=dict)  # file name → (table path, line) of its row
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def typed_matter_files(table: RawTable, list_type: ListType, departments: Iterab
     """The matter files (name → text) of the list of ``list_type`` in ``table``; ContentErrors listing every problem.
 
     ``existing`` are the list's current matters: a matter recognised by its
-    title (or its number and category) keeps its id.
+    title (or its number and category) keeps its id and its editorial notes.
     """
     return import_typed_table(table, list_type, departments, existing).files
 
@@ -84,9 +85,9 @@ def import_typed_table(table: RawTable, list_type: ListType, departments: Iterab
             "is it the right file? A matter row starts with its number (序号)")))
     if rows.errors:
         raise ContentErrors(rows.errors)
-    files = _files(rows.matters, list_type, existing)
+    files, sources = _files(rows.matters, list_type, existing)
     _check_drafts(files, list_type, rows.categories, departments)
-    return TypedImport(files, rows.title, rows.note, tuple(rows.categories), tuple(rows.warnings))
+    return TypedImport(files, rows.title, rows.note, tuple(rows.categories), tuple(rows.warnings), sources)
 
 
 @dataclass
@@ -241,17 +242,27 @@ class _Rows:
         return names[0] if kind == "department" else names
 
 
-def _files(rows: list[_Row], list_type: ListType, existing: Iterable[TypedMatter]) -> dict[str, str]:
+def _files(rows: list[_Row], list_type: ListType, existing: Iterable[TypedMatter]
+           ) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+    """The files (name → text) and each file's row (name → (table path, line)).
+
+    Notes are editorial, never in the table: a matter that keeps its id keeps its notes.
+    """
+    existing = tuple(existing)
     category_key = next(iter(list_type.keys_of_kind("category")), None)
     known = tuple(_Known(matter.id, matter.number, matter.title,
                          matter.value(category_key) if category_key else "") for matter in existing)
+    notes = {matter.id: matter.notes for matter in existing}
     ids = IdAllocator(known)  # type: ignore[arg-type]  # it reads id, number, title and category only
     files: dict[str, str] = {}
+    sources: dict[str, tuple[str, int]] = {}
     for row in rows:
         number, title = row.values["number"], str(row.values["title"])
         matter_id = ids.allocate(title, number, str(row.values.get(category_key, "")) if category_key else "")
-        files[matter_file.file_name(number, matter_id)] = typed_matter_text(list_type, {**row.values, "id": matter_id})
-    return files
+        name = matter_file.file_name(number, matter_id)
+        files[name] = typed_matter_text(list_type, {**row.values, "id": matter_id}, notes.get(matter_id, ()))
+        sources[name] = (row.raw.path, row.raw.line)
+    return files, sources
 
 
 def _check_drafts(files: dict[str, str], list_type: ListType, categories: list[tuple[str, str]],
