@@ -12,13 +12,18 @@ reported, so that a keeper sees the errors of all lists at once, each with
 ``path:line``. A peihe list's categories and matters are read and checked
 with the same code as a single-list folder's. Matters of the other types are
 read through one seam, ``_load_typed_list``.
+
+``load_parts`` gives the same load list by list, valid or not, and
+``reload_list`` loads one list of it again: ``serve`` follows an edit in one
+list without reading the others (its readers remember unchanged files).
 """
 from __future__ import annotations
 
 import difflib
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.content.check import load_valid_content
@@ -55,6 +60,9 @@ LIST_TEXT_FIELDS = ("issuer", "edition", "document_number", "revision_note", "de
 LIST_KEYS = ("type", "title", "issuer", "edition", "document_number", "published", "validity", "revision_note",
              "description", "example")
 VALIDITIES = (DEFAULT_VALIDITY, "失效")
+# Reads a typed list's matter files (paths, the folder as messages name it, the list's type), in order.
+TypedReader = Callable[[list[Path], str, ListType], list[tuple[TypedMatter | None, list[ContentError]]]]
+
 # Keys of a single-list site.yml that belong elsewhere in a multi-list folder, and where.
 MOVED_KEYS = {"town": TOWN_FILE, "version": LIST_FILE, "revision_note": LIST_FILE,
               "published": LIST_FILE, "document_number": LIST_FILE}
@@ -69,13 +77,63 @@ def load_library(content_dir: Path, read_matters: MatterReader | None = None) ->
     """Every list of ``content_dir``, validated; ContentErrors with every error of every list otherwise."""
     if not is_multi_list(content_dir):
         return single_library(load_valid_content(content_dir, read_matters))
-    loading = _Loading(content_dir, read_matters)
-    library = loading.run()
-    if loading.errors or library is None:
-        failure = ContentErrors(loading.errors)
-        failure.errors = loading.ordered_errors()  # the constructor sorts by path alone
+    parts = load_parts(content_dir, read_matters)
+    library = parts.library()
+    if library is None:
+        failure = ContentErrors(parts.errors())
+        failure.errors = parts.errors()  # the constructor sorts by path alone
         raise failure
     return library
+
+
+@dataclass(frozen=True)
+class LibraryParts:
+    """A multi-list folder loaded list by list, valid or not, with each list's errors apart.
+
+    What ``serve`` keeps between edits: an edit in one list loads that list
+    again (``reload_list``) and leaves the others as they are.
+    """
+
+    publisher: Publisher | None
+    shared: _Shared
+    types: dict[str, ListType]
+    towns: tuple[Town, ...]
+    lists: dict[str, MatterList | None]  # by key (``<town>/<type>``), in the library's order; None: not valid
+    shared_errors: tuple[ContentError, ...]  # of the files every list reads, and of the folders' layout
+    list_errors: dict[str, tuple[ContentError, ...]]
+    unusable: dict[str, tuple[str, ...]]  # settings files that could not be read, by list key ("" for shared)
+
+    def errors(self) -> list[ContentError]:
+        """Every error once (a shared file's errors are found once per list), unusable settings files first."""
+        first = {path for paths in self.unusable.values() for path in paths}
+        errors = {*self.shared_errors, *(error for errors in self.list_errors.values() for error in errors)}
+        return sorted(errors, key=lambda error: (error.path not in first, error))
+
+    def library(self) -> Library | None:
+        """The library, if every list is valid."""
+        lists = tuple(self.lists.values())
+        if self.publisher is None or self.errors() or any(matter_list is None for matter_list in lists):
+            return None
+        return Library(self.publisher, self.shared.departments, self.towns, lists)  # type: ignore[arg-type]
+
+
+def load_parts(content_dir: Path, read_matters: MatterReader | None = None,
+               read_typed: TypedReader | None = None) -> LibraryParts:
+    """Every list of a multi-list folder, each with its own errors (``load_library`` raises them)."""
+    return _Loading(content_dir, read_matters, read_typed).parts()
+
+
+def reload_list(content_dir: Path, parts: LibraryParts, key: str, read_matters: MatterReader | None = None,
+                read_typed: TypedReader | None = None) -> LibraryParts:
+    """``parts`` with the list ``key`` (one of its lists) read again, as ``load_parts`` would read it now.
+
+    Only the list's own files are read: its ``list.yml``, ``categories.yml``
+    and matters; the shared files and the other lists are taken from ``parts``.
+    """
+    loading = _Loading(content_dir, read_matters, read_typed, list_types=parts.types)
+    loaded = loading.list_part(content_dir / LISTS_DIR / key, parts.shared)
+    return replace(parts, lists={**parts.lists, key: loaded}, list_errors={**parts.list_errors, key: tuple(
+        loading.errors)}, unusable={**parts.unusable, key: tuple(loading.unusable)})
 
 
 def single_library(content: Content) -> Library:
@@ -94,11 +152,15 @@ class _Loading:
 
     content_dir: Path
     read_matters: MatterReader | None
+    read_typed: TypedReader | None = None
     errors: list[ContentError] = field(default_factory=list)
     unusable: list[str] = field(default_factory=list)  # settings files that could not be read: named first
     list_types: dict[str, ListType] | None = None
+    lists: dict[str, MatterList | None] = field(default_factory=dict)  # by key, as read
+    list_errors: dict[str, tuple[ContentError, ...]] = field(default_factory=dict)  # taken out of ``errors``
+    list_unusable: dict[str, tuple[str, ...]] = field(default_factory=dict)  # taken out of ``unusable``
 
-    def run(self) -> Library | None:
+    def parts(self) -> LibraryParts:
         shared_unusable: set[str] = set()
         unbuilt: set[str] = set()
         publisher = self._publisher()
@@ -108,16 +170,22 @@ class _Loading:
             self.unusable.append(display_path(self.content_dir / DEPARTMENTS_FILE))
         shared = _Shared(departments, frozenset(shared_unusable), frozenset(unbuilt))
         self.errors.extend(validate(Content(_BLANK_SITE, (), departments, ())))  # once, whatever the lists are
+        types = self.types()  # here: its errors are shared, not the first typed list's
         self._left_over()
-        towns, lists = self._towns(shared)
-        if publisher is None:
-            return None
-        return Library(publisher, departments, tuple(towns), tuple(lists))
+        towns = self._towns(shared)
+        return LibraryParts(publisher, shared, types, tuple(towns), self.lists, tuple(self.errors),
+                            self.list_errors, {"": tuple(self.unusable), **self.list_unusable})
 
-    def ordered_errors(self) -> list[ContentError]:
-        """Every error once (a shared file's errors are found once per list), unusable settings files first."""
-        first = set(self.unusable)
-        return sorted(set(self.errors), key=lambda error: (error.path not in first, error))
+    def list_part(self, folder: Path, shared: _Shared) -> MatterList | None:
+        """One list of a town (``folder``: lists/<town>/<type>), its errors kept apart by its key."""
+        errors, unusable = len(self.errors), len(self.unusable)
+        loaded = self._list(folder, shared)
+        key = f"{folder.parent.name}/{folder.name}"
+        self.lists[key] = loaded
+        self.list_errors[key] = tuple(self.errors[errors:])
+        self.list_unusable[key] = tuple(self.unusable[unusable:])
+        del self.errors[errors:], self.unusable[unusable:]
+        return loaded
 
     def types(self) -> dict[str, ListType]:
         """The declared list types (the site's ``list_types/`` overriding the shipped ones), read once."""
@@ -158,10 +226,9 @@ class _Loading:
 
     # --- towns and lists ----------------------------------------------------------------------
 
-    def _towns(self, shared: _Shared) -> tuple[list[Town], list[MatterList]]:
+    def _towns(self, shared: _Shared) -> list[Town]:
         folder = self.content_dir / LISTS_DIR
         towns: list[Town] = []
-        lists: list[MatterList] = []
         entries = _entries(folder)
         if not entries:
             self.error(folder, 1, _("the folder lists/ holds no town"),
@@ -173,11 +240,10 @@ class _Loading:
                            _("move it out of lists/ or remove it"))
                 continue
             town = self._town(entry)
-            town_lists = self._town_lists(entry, shared)
+            self._town_lists(entry, shared)
             if town is not None:
                 towns.append(town)
-            lists.extend(town_lists)
-        return towns, lists
+        return towns
 
     def _town(self, folder: Path) -> Town | None:
         slug_ok = self._slug(folder)
@@ -203,8 +269,7 @@ class _Loading:
             return None
         return Town(folder.name, name, kind, where(reader.path, data))
 
-    def _town_lists(self, folder: Path, shared: _Shared) -> list[MatterList]:
-        lists: list[MatterList] = []
+    def _town_lists(self, folder: Path, shared: _Shared) -> None:
         found = False
         for entry in sorted(_entries(folder), key=lambda entry: _type_order(entry.name)):
             if entry.name == TOWN_FILE:
@@ -220,13 +285,10 @@ class _Loading:
                 self.error(entry, 1, _("unknown list type '{name}'").format(name=excerpt(entry.name)),
                            _type_suggestion(entry.name))
                 continue
-            loaded = self._list(entry, shared)
-            if loaded is not None:
-                lists.append(loaded)
+            self.list_part(entry, shared)
         if not found:
             self.error(folder, 1, _("the town's folder holds no list"),
                        _("add a folder per list: {types}").format(types=", ".join(LIST_TYPES)))
-        return lists
 
     def _slug(self, folder: Path) -> bool:
         """Whether a town's folder name is a slug; reported if not."""
@@ -239,7 +301,7 @@ class _Loading:
     def _list(self, folder: Path, shared: _Shared) -> MatterList | None:
         info = self._list_info(folder)
         if folder.name != PEIHE:
-            list_errors, loaded = _load_typed_list(folder, info, shared.departments, self.types())
+            list_errors, loaded = _load_typed_list(folder, info, shared.departments, self.types(), self.read_typed)
             self.errors.extend(list_errors)
             return loaded
         errors: list[ContentError] = []
@@ -303,7 +365,8 @@ _BLANK_SITE = Site("", "", "", "", "", "", "")  # validate does not read the sit
 
 
 def _load_typed_list(folder: Path, info: ListInfo | None, departments: tuple[Department, ...],
-                     types: dict[str, ListType]) -> tuple[list[ContentError], MatterList | None]:
+                     types: dict[str, ListType], read_typed: TypedReader | None = None
+                     ) -> tuple[list[ContentError], MatterList | None]:
     """A list of a declared type other than peihe (jiben, shouhui): read and checked by its declaration.
 
     Its matters are read with ``typed_matter.read_typed_matter`` and checked
@@ -322,7 +385,7 @@ def _load_typed_list(folder: Path, info: ListInfo | None, departments: tuple[Dep
         if unusable:
             categories = None
     def read(paths: list[Path], folder_label: str) -> list[tuple[TypedMatter | None, list[ContentError]]]:
-        return [read_typed_matter(path, list_type, f"{folder_label}/{path.name}") for path in paths]
+        return (read_typed or read_typed_files)(paths, folder_label, list_type)  # type: ignore[misc]
 
     matters = load_matters(folder / MATTERS_DIR, errors, read)
     errors.extend(validate_typed_matters(matters, list_type, categories, departments,
@@ -331,6 +394,12 @@ def _load_typed_list(folder: Path, info: ListInfo | None, departments: tuple[Dep
         return errors, None
     ordered = with_canonical_departments(matters, list_type, departments)
     return errors, MatterList(info, tuple(categories or ()), tuple(ordered))
+
+
+def read_typed_files(paths: list[Path], folder_label: str,
+                     list_type: ListType) -> list[tuple[TypedMatter | None, list[ContentError]]]:
+    """The default ``TypedReader``: one file after the other."""
+    return [read_typed_matter(path, list_type, f"{folder_label}/{path.name}") for path in paths]
 
 
 def _entries(folder: Path) -> list[Path]:
