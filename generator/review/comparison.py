@@ -77,8 +77,14 @@ def title_key(title: str) -> str:
     return "".join(char for char in folded if not unicodedata.category(char).startswith(IGNORED_CATEGORIES))
 
 
-def same_matters(lists: Sequence[ComparedList], least: int = 2) -> tuple[SameMatter, ...]:
-    """Every matter that at least ``least`` of the lists hold, ordered by its first appearance."""
+def same_matters(lists: Sequence[ComparedList], least: int = 2,
+                 previous: Sequence[SameMatter] = ()) -> tuple[SameMatter, ...]:
+    """Every matter that at least ``least`` of the lists hold, ordered by its first appearance.
+
+    ``previous``: an earlier result over lists of the same categories and
+    departments (``serve``, after an edit): a group whose matters are the
+    very same objects in the same lists is taken from it, not compared again.
+    """
     groups: dict[tuple[str, int], list[tuple[ComparedList, Matter]]] = {}
     for compared in lists:
         seen: Counter[str] = Counter()
@@ -86,7 +92,18 @@ def same_matters(lists: Sequence[ComparedList], least: int = 2) -> tuple[SameMat
             key = title_key(matter.title)
             groups.setdefault((key, seen[key]), []).append((compared, matter))
             seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
-    return tuple(_compare(key, members) for (key, _occurrence), members in groups.items() if len(members) >= least)
+    known = {_members(group): group for group in previous}
+    return tuple(known.get(_identity(members)) or _compare(key, members)
+                 for (key, _occurrence), members in groups.items() if len(members) >= least)
+
+
+def _identity(members: list[tuple[ComparedList, Matter]]) -> frozenset[tuple[str, int]]:
+    return frozenset((compared.key, id(matter)) for compared, matter in members)
+
+
+def _members(group: SameMatter) -> frozenset[tuple[str, int]]:
+    listed = (group.reference, *(variant.listed for variant in group.variants))
+    return frozenset((member.list_key, id(member.matter)) for member in listed)
 
 
 def _compare(key: str, members: list[tuple[ComparedList, Matter]]) -> SameMatter:

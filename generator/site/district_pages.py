@@ -14,6 +14,8 @@
 
 Pure: a ``Library`` in, ``{path: html bytes}`` out. The peihe lists' own
 pages are today's renderer's (``render``), built into ``<town>/peihe/``.
+Each page names the matters it shows (``DistrictPage.matters``), so that
+``serve`` renders again only the pages an edit changes.
 """
 from __future__ import annotations
 
@@ -120,16 +122,42 @@ class District:
     compare_keys: dict[int, str]  # id(SameMatter) → its page's key
 
 
-def district(library: Library, types: dict[str, ListType]) -> District:
-    markdown = MarkdownRenderer(library.departments)
+def district(library: Library, types: dict[str, ListType], previous: District | None = None) -> District:
+    """The lookups of ``library``'s pages.
+
+    ``previous``: those of an earlier version of the library with the same
+    publisher, towns, departments and list types (``serve``, after an edit
+    in some lists); what belongs to lists that are the very same objects,
+    and the comparisons of the very same matters, are taken from it.
+    """
+    old = _reusable(library, previous)
+    markdown = previous.markdown if previous is not None else MarkdownRenderer(library.departments)
     peihe = [matter_list for matter_list in library.lists if matter_list.info.type == PEIHE]
-    contents = {matter_list.info.key: library.content_of(matter_list) for matter_list in peihe}
+    kept = {matter_list.info.key for matter_list in peihe if old.get(matter_list.info.key) is matter_list}
+    assert previous is not None or not kept
+    contents = {matter_list.info.key: previous.contents[matter_list.info.key] if matter_list.info.key in kept  # type: ignore[union-attr]
+                else library.content_of(matter_list) for matter_list in peihe}
     towns = {town.slug: town.name for town in library.towns}
+    same_categories = previous is not None and all(
+        content.categories == previous.contents[key].categories for key, content in contents.items()
+        if key in previous.contents)
     compared = same_matters([ComparedList(key, towns[content_key_town(key)], content)
-                             for key, content in contents.items()])
+                             for key, content in contents.items()],
+                            previous=previous.compared if previous is not None and same_categories else ())
+    books = {key: previous.books[key] if key in kept else catalogue(content, markdown=markdown)  # type: ignore[union-attr]
+             for key, content in contents.items()}
     return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
-                    {key: catalogue(content, markdown=markdown) for key, content in contents.items()},
-                    compared, _compare_keys(compared))
+                    books, compared, _compare_keys(compared))
+
+
+def _reusable(library: Library, previous: District | None) -> dict[str, MatterList]:
+    """The previous lists by key, if ``previous`` may be reused for ``library`` at all."""
+    if previous is None:
+        return {}
+    before = previous.library
+    if (before.site, before.departments, before.towns) != (library.site, library.departments, library.towns):
+        raise ValueError("district: the previous library has another publisher, towns or departments")
+    return {matter_list.info.key: matter_list for matter_list in before.lists}
 
 
 def content_key_town(key: str) -> str:
@@ -159,37 +187,44 @@ class DistrictPage:
     path: str
     template: str
     make: Any  # (District, root) → the page's variables
+    # The matters the page shows, as (list key, matter id); None: it sums up every list (counts, titles).
+    matters: frozenset[tuple[str, str]] | None = None
 
 
 def district_pages(books: District) -> list[DistrictPage]:
     """Every page above and beside the lists, and the typed lists' own pages."""
     found = [DistrictPage(urls.HOME, "district_home.html", _home),
              DistrictPage(DEPARTMENTS, "district_departments.html", _department_index)]
+    shown = _department_matters(books)
     for department in _departments_in_use(books):
         found.append(DistrictPage(department_page(department.slug), "district_department.html",
-                                  lambda d, root, department=department: _department(d, department, root)))
+                                  lambda d, root, department=department: _department(d, department, root),
+                                  frozenset(shown.get(department.name, ()))))
     if books.compared:
         found.append(DistrictPage(COMPARE, "compare_index.html", _compare_index))
         for group in books.compared:
+            members = (group.reference, *(variant.listed for variant in group.variants))
             found.append(DistrictPage(compare_page(books.compare_keys[id(group)]), "compare.html",
-                                      lambda d, root, group=group: _compare(d, group, root)))
+                                      lambda d, root, group=group: _compare(d, group, root),
+                                      frozenset((member.list_key, member.matter.id) for member in members)))
     for matter_list in books.library.lists:
         if matter_list.info.type != PEIHE:
             found.extend(_typed_list_pages(matter_list))
-    found.append(DistrictPage(urls.NOT_FOUND, "district_404.html", _not_found))
+    found.append(DistrictPage(urls.NOT_FOUND, "district_404.html", _not_found, frozenset()))  # the towns only
     return found
 
 
 def render_district(env: Environment, books: District) -> dict[str, bytes]:
     """``{path: html bytes}`` of every district page."""
-    rendered = {}
-    for page in district_pages(books):
-        root = urls.root_for(page.path)
-        variables = {"site": books.library.site, "root": root, "path": page.path,
-                     "example": any(matter_list.info.example for matter_list in books.library.lists),
-                     **page.make(books, root)}
-        rendered[page.path] = env.get_template(page.template).render(variables).encode("utf-8")
-    return rendered
+    return {page.path: render_district_page(env, books, page) for page in district_pages(books)}
+
+
+def render_district_page(env: Environment, books: District, page: DistrictPage) -> bytes:
+    root = urls.root_for(page.path)
+    variables = {"site": books.library.site, "root": root, "path": page.path,
+                 "example": any(matter_list.info.example for matter_list in books.library.lists),
+                 **page.make(books, root)}
+    return env.get_template(page.template).render(variables).encode("utf-8")
 
 
 def _meta(title: str, description: str, section: str, crumbs: tuple[tuple[str, str], ...] = (),
@@ -220,11 +255,14 @@ def _not_found(books: District, root: str) -> dict[str, Any]:
 
 
 def _typed_list_pages(matter_list: MatterList) -> Iterator[DistrictPage]:
+    key = matter_list.info.key
     yield DistrictPage(list_home(matter_list), "typed_list.html",
-                       lambda d, root: _typed_list(d, matter_list, root))
+                       lambda d, root: _typed_list(d, matter_list, root),
+                       frozenset((key, matter.id) for matter in matter_list.matters))
     for matter in matter_list.matters:
         yield DistrictPage(list_matter(matter_list, matter.id), "typed_matter.html",
-                           lambda d, root, matter=matter: _typed_matter(d, matter_list, matter, root))
+                           lambda d, root, matter=matter: _typed_matter(d, matter_list, matter, root),
+                           frozenset({(key, matter.id)}))
 
 
 def _typed_list(books: District, matter_list: MatterList, root: str) -> dict[str, Any]:
@@ -276,6 +314,18 @@ def _departments_in_use(books: District) -> list[Department]:
             if book.by_department.get(book.departments[name].slug)}
     used |= {name for _list, matter in _taken_back(books) for name in [matter.value("department")]}
     return [department for department in books.library.departments if department.name in used]
+
+
+def _department_matters(books: District) -> dict[str, set[tuple[str, str]]]:
+    """Department name → the matters its district page shows: its 配合 matters and those it took back."""
+    shown: dict[str, set[tuple[str, str]]] = {}
+    for key, book in books.books.items():
+        for department in book.content.departments:
+            for matter in book.by_department.get(department.slug, ()):
+                shown.setdefault(department.name, set()).add((key, matter.id))
+    for matter_list, matter in _taken_back(books):
+        shown.setdefault(matter.value("department"), set()).add((matter_list.info.key, matter.id))
+    return shown
 
 
 def _taken_back(books: District) -> Iterator[tuple[MatterList, TypedMatter]]:
