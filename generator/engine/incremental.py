@@ -28,6 +28,11 @@ Invalid content or a broken template never raises here: ``errors`` lists the
 problems as ``path:line: message`` and the folder keeps the last good site
 (but for a page written early) until they are fixed. ``defer`` names outputs produced only when asked for
 (``ensure``): ``serve`` defers the costly ones that pages do not need.
+
+A folder of several lists has its own engine, ``library_site.LibrarySite``,
+which shares this module's pieces: the scan of files (``signature``,
+``tree``), ``Changes`` and ``Update``, the output folder (``OutputFolder``),
+the templates' dependants (``references``) and the error page.
 """
 from __future__ import annotations
 
@@ -96,13 +101,15 @@ class Changes:
     templates: frozenset[str] = frozenset()
     static: frozenset[str] = frozenset()
     history: bool = False
+    matters_folder: str = MATTERS_DIR  # what ``matters`` are named in: "" when they are paths in the content folder
 
     def __bool__(self) -> bool:
         return bool(self.settings or self.matters or self.templates or self.static or self.history)
 
     def describe(self, shown: int = 3) -> str:
         """A short list of what changed, for the terminal."""
-        labels = [*([_("settings")] if self.settings else []), *(f"{MATTERS_DIR}/{n}" for n in sorted(self.matters)),
+        folder = f"{self.matters_folder}/" if self.matters_folder else ""
+        labels = [*([_("settings")] if self.settings else []), *(f"{folder}{n}" for n in sorted(self.matters)),
                   *(f"templates/{n}" for n in sorted(self.templates)), *(f"static/{n}" for n in sorted(self.static)),
                   *([_("git history")] if self.history else [])]
         listed = ", ".join(labels[:shown])
@@ -158,7 +165,7 @@ class _Plan:
         return {*self.pages, *SEARCH_FILES, *DOWNLOAD_FILES}
 
 
-class _Log:
+class Log:
     """Files produced, written and deleted during one update, and when the first was written."""
 
     def __init__(self) -> None:
@@ -176,6 +183,46 @@ class _Log:
     def update(self, changes: Changes, errors: tuple[ContentError, ...]) -> Update:
         return Update(changes, tuple(self.written), tuple(self.deleted), tuple(self.produced), errors,
                       time.perf_counter() - self.started, self.first_write)
+
+
+class OutputFolder:
+    """The output folder: a file is written only when its bytes changed, atomically; deletions tidy up folders."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self._digests: dict[str, bytes] = {}  # of every file written, by output path
+
+    def write(self, path: str, data: bytes, log: Log) -> None:
+        """Write ``data`` unless the file already holds it; atomically, for readers outside this process."""
+        log.produced.append(path)
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if self._digests.get(path) == digest:
+            return
+        target = self.out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+        self._digests[path] = digest
+        log.wrote(path)
+
+    def delete(self, path: str, log: Log) -> None:
+        """Delete an output and the folders it leaves empty."""
+        if self._digests.pop(path, None) is None:
+            return
+        target = self.out_dir / path
+        target.unlink(missing_ok=True)
+        log.deleted.append(path)
+        folder = target.parent
+        while folder != self.out_dir and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def error_page(errors: tuple[ContentError, ...]) -> bytes:
+    """The errors as an HTML page, from the generator's own template (the site's may be broken)."""
+    page = environment(TEMPLATES_DIR).get_template(ERROR_TEMPLATE).render(errors=[str(error) for error in errors])
+    return page.encode("utf-8")
 
 
 def git_head(folder: Path) -> str:
@@ -223,7 +270,7 @@ class IncrementalSite:
         self._head: str | None = None  # the commit the history was read at
         self._plan: _Plan | None = None  # the last valid content: what the folder shows
         self._owed: set[str] = set()  # outputs not yet produced from the plan
-        self._digests: dict[str, bytes] = {}  # of every file written, by output path
+        self._folder = OutputFolder(out_dir)
         self._search_parts: set[str] = set()  # shards and text chunks of a sharded search index
         self._postings = PostingRuns()  # of a sharded search index, for the next edit
         self._error_page: tuple[tuple[ContentError, ...], bytes] | None = None
@@ -237,7 +284,7 @@ class IncrementalSite:
         Git history is read again only when ``check_history`` is set (or on
         the first call) and the checked-out commit moved.
         """
-        log = _Log()
+        log = Log()
         inputs = scan(self.content_dir, self.templates_dir, self.static_dir)
         changes = _compare(self._inputs, inputs, self._history_moved(check_history))
         self._inputs = inputs
@@ -256,7 +303,7 @@ class IncrementalSite:
         """Produce ``path`` now if it is owed (a deferred output being asked for); the paths written."""
         if self.errors or self._plan is None or path not in self._owed:
             return []
-        log = _Log()
+        log = Log()
         try:
             self._produce(_group(path), log, deferred_too=True)
         except jinja2.TemplateError as error:
@@ -266,14 +313,12 @@ class IncrementalSite:
     def error_page(self) -> bytes:
         """The current errors as an HTML page, from the generator's own template (the site's may be broken)."""
         if self._error_page is None or self._error_page[0] != self.errors:
-            page = environment(TEMPLATES_DIR).get_template(ERROR_TEMPLATE).render(
-                errors=[str(error) for error in self.errors])
-            self._error_page = (self.errors, page.encode("utf-8"))
+            self._error_page = (self.errors, error_page(self.errors))
         return self._error_page[1]
 
     # --- one rebuild ------------------------------------------------------
 
-    def _rebuild(self, changes: Changes, log: _Log) -> None:
+    def _rebuild(self, changes: Changes, log: Log) -> None:
         if changes.templates:
             self._env = environment(self.templates_dir)
             self._owed |= self._template_dependants(changes.templates)
@@ -298,7 +343,7 @@ class IncrementalSite:
         self.errors = ()
 
     def _speculate(self, changes: Changes, content: Content | None, records: list[_MatterFile],
-                   log: _Log) -> tuple[_Plan | None, set[str]]:
+                   log: Log) -> tuple[_Plan | None, set[str]]:
         """Write the edited matters' own pages before the whole content is validated (a 10,000-matter
         validation takes longer than the page); only when each edited matter is valid on its own."""
         if (self.errors or self._plan is None or content is None or changes.settings or changes.templates
@@ -317,7 +362,7 @@ class IncrementalSite:
             self._write(path, render_page(self._env, plan.books, plan.pages[path]), log)
         return plan, early
 
-    def _advance(self, plan: _Plan, changes: Changes, early: set[str], log: _Log) -> None:
+    def _advance(self, plan: _Plan, changes: Changes, early: set[str], log: Log) -> None:
         """Make ``plan`` the folder's content: owe what it changes, delete what it no longer has."""
         old = self._plan
         affected = plan.outputs() if old is None or changes.settings else _affected(old, plan)
@@ -326,7 +371,7 @@ class IncrementalSite:
         self._owed = ((self._owed | affected) - early) & plan.outputs()
         self._plan = plan
 
-    def _produce(self, paths: Iterable[str], log: _Log, deferred_too: bool = False) -> None:
+    def _produce(self, paths: Iterable[str], log: Log, deferred_too: bool = False) -> None:
         """Produce the owed outputs among ``paths``, in that order; deferred ones only if ``deferred_too``."""
         for path in paths:
             if path not in self._owed or (self._defer(path) and not deferred_too):
@@ -438,32 +483,11 @@ class IncrementalSite:
         if self._plan is None:
             return set()  # everything is owed when the first plan is made
         plan = self._plan
-        try:
-            uses = {name: self._references(name) for name in {page.template for page in plan.pages.values()}}
-        except jinja2.TemplateError:
-            return set(plan.pages)  # a broken template: rendering will report it
-        return {path for path, page in plan.pages.items()
-                if (reached := uses[page.template]) is None or not changed.isdisjoint(reached)}
-
-    def _references(self, name: str) -> set[str] | None:
-        """``name`` and every template it reaches; None if one is named by a variable (could be any)."""
-        reached: set[str] = set()
-        waiting = [name]
-        while waiting:
-            current = waiting.pop()
-            if current in reached:
-                continue
-            reached.add(current)
-            source, filename, _ = self._env.loader.get_source(self._env, current)  # type: ignore[union-attr]
-            for referenced in meta.find_referenced_templates(self._env.parse(source, current, filename)):
-                if referenced is None:
-                    return None
-                waiting.append(referenced)
-        return reached
+        return template_dependants(self._env, {path: page.template for path, page in plan.pages.items()}, changed)
 
     # --- outputs -------------------------------------------------------------------
 
-    def _sync_static(self, changed: frozenset[str], log: _Log) -> None:
+    def _sync_static(self, changed: frozenset[str], log: Log) -> None:
         """Copy changed assets (they need no valid content) and delete removed ones."""
         for name in sorted(changed):
             source = self.static_dir / name
@@ -484,54 +508,61 @@ class IncrementalSite:
         files = search_files(payload, index_bodies=self._postings.postings)
         return {f"{SEARCH_DIR}/{name}": text.encode("utf-8") for name, text in files.items()}
 
-    def _drop_stale_search_parts(self, current: set[str], log: _Log) -> None:
+    def _drop_stale_search_parts(self, current: set[str], log: Log) -> None:
         """Delete shards and text chunks of an earlier index that the new one no longer has."""
         for path in sorted(self._search_parts - current):
             self._delete(path, log)
         self._search_parts = current - set(SEARCH_FILES)
 
-    def _write(self, path: str, data: bytes, log: _Log) -> None:
-        """Write ``data`` unless the file already holds it; atomically, for readers outside this process."""
-        log.produced.append(path)
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        if self._digests.get(path) == digest:
-            return
-        target = self.out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_bytes(data)
-        os.replace(partial, target)
-        self._digests[path] = digest
-        log.wrote(path)
+    def _write(self, path: str, data: bytes, log: Log) -> None:
+        self._folder.write(path, data, log)
 
-    def _delete(self, path: str, log: _Log) -> None:
-        """Delete an output and the folders it leaves empty."""
-        if self._digests.pop(path, None) is None:
-            return
-        target = self.out_dir / path
-        target.unlink(missing_ok=True)
-        log.deleted.append(path)
-        folder = target.parent
-        while folder != self.out_dir and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
+    def _delete(self, path: str, log: Log) -> None:
+        self._folder.delete(path, log)
 
 
 def scan(content_dir: Path, templates_dir: Path, static_dir: Path) -> Inputs:
     """Stat every input: the settings, the matter files (as the loader globs them), templates, assets."""
-    settings: dict[str, Signature | None] = {name: _signature(content_dir / name) for name in SETTINGS_FILES}
+    settings: dict[str, Signature | None] = {name: signature_of(content_dir / name) for name in SETTINGS_FILES}
     folder = content_dir / MATTERS_DIR
     settings[MATTERS_FOLDER_KEY] = (0, 0, 0) if folder.is_dir() else None
     matters: dict[str, Signature] = {}
     if folder.is_dir():
         with os.scandir(folder) as entries:
             for entry in entries:
-                if is_matter_name(entry.name) and (signature := _entry_signature(entry)) is not None:
+                if is_matter_name(entry.name) and (signature := entry_signature(entry)) is not None:
                     matters[entry.name] = signature
-    return Inputs(settings, matters, _tree(templates_dir, hidden=True), _tree(static_dir, hidden=False))
+    return Inputs(settings, matters, tree(templates_dir, hidden=True), tree(static_dir, hidden=False))
 
 
-def _signature(path: Path | os.DirEntry) -> Signature | None:
+def template_dependants(env: jinja2.Environment, templates: dict[str, str], changed: frozenset[str]) -> set[str]:
+    """The outputs (``templates``: output → its template) whose template is, extends, includes or imports
+    a changed template; all of them if a template cannot be read (rendering will report it)."""
+    try:
+        uses = {name: references(env, name) for name in set(templates.values())}
+    except jinja2.TemplateError:
+        return set(templates)
+    return {path for path, name in templates.items() if (reached := uses[name]) is None or not changed.isdisjoint(reached)}
+
+
+def references(env: jinja2.Environment, name: str) -> set[str] | None:
+    """``name`` and every template it reaches; None if one is named by a variable (could be any)."""
+    reached: set[str] = set()
+    waiting = [name]
+    while waiting:
+        current = waiting.pop()
+        if current in reached:
+            continue
+        reached.add(current)
+        source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+        for referenced in meta.find_referenced_templates(env.parse(source, current, filename)):
+            if referenced is None:
+                return None
+            waiting.append(referenced)
+    return reached
+
+
+def signature_of(path: Path | os.DirEntry) -> Signature | None:
     """None for anything but a readable regular file (a folder, a dangling link such as an editor's lock)."""
     try:
         status = path.stat()
@@ -540,10 +571,10 @@ def _signature(path: Path | os.DirEntry) -> Signature | None:
     return (status.st_mtime_ns, status.st_size, status.st_ino) if stat.S_ISREG(status.st_mode) else None
 
 
-def _entry_signature(entry: os.DirEntry) -> Signature | None:
+def entry_signature(entry: os.DirEntry) -> Signature | None:
     """A matter file's signature; for anything else the loader will report (a folder, a pipe, a dangling
     link), one of the entry itself, so that it is read (and reported) like a file. None once it is gone."""
-    signature = _signature(entry)
+    signature = signature_of(entry)
     if signature is not None:
         return signature
     try:
@@ -553,11 +584,11 @@ def _entry_signature(entry: os.DirEntry) -> Signature | None:
     return (status.st_mtime_ns, -1, status.st_ino)
 
 
-def _tree(folder: Path, hidden: bool) -> dict[str, Signature]:
+def tree(folder: Path, hidden: bool) -> dict[str, Signature]:
     """Files under ``folder`` by relative path; names starting with "." only if ``hidden`` (as ``read_tree``)."""
     if not folder.is_dir():
         return {}
-    found = {path.relative_to(folder).as_posix(): _signature(path) for path in folder.rglob("*")
+    found = {path.relative_to(folder).as_posix(): signature_of(path) for path in folder.rglob("*")
              if hidden or not path.name.startswith(".")}
     return {name: signature for name, signature in found.items() if signature is not None}
 
@@ -582,24 +613,27 @@ def _validate(content: Content | None, loader_errors: list[ContentError], gaps: 
 
 def _affected(old: _Plan, new: _Plan) -> set[str]:
     """Outputs of ``new`` that differ from ``old`` because of changed matters: by the pages' dependencies."""
-    changed = _changed_ids(old.content, new.content)
+    changed = changed_ids(old.content.matters, new.content.matters)
     if not changed:
         return set()
-    pages_now = {path for path, page in new.pages.items()
-                 if path not in old.pages or not changed.isdisjoint(page.matters)
-                 or not changed.isdisjoint(old.pages[path].matters)}
-    return pages_now | set(SEARCH_FILES) | set(DOWNLOAD_FILES)
+    return affected_pages(old.pages, new.pages, changed) | set(SEARCH_FILES) | set(DOWNLOAD_FILES)
 
 
-def _changed_ids(old: Content, new: Content) -> frozenset[str]:
+def affected_pages(old: dict[str, Page], new: dict[str, Page], changed: frozenset[str]) -> set[str]:
+    """Pages of ``new`` that are new, or show a changed matter now or did before (``Page.matters``)."""
+    return {path for path, page in new.items()
+            if path not in old or not changed.isdisjoint(page.matters) or not changed.isdisjoint(old[path].matters)}
+
+
+def changed_ids(old: Iterable, new: Iterable) -> frozenset[str]:
     """Ids of matters added, removed or changed (unchanged ones are the very same objects, so this is cheap)."""
-    before = {matter.id: matter for matter in old.matters}
-    after = {matter.id: matter for matter in new.matters}
+    before = {matter.id: matter for matter in old}
+    after = {matter.id: matter for matter in new}
     return frozenset(matter_id for matter_id in before.keys() | after.keys()
                      if not _same(before.get(matter_id), after.get(matter_id)))
 
 
-def _same(one: Matter | None, other: Matter | None) -> bool:
+def _same(one: object | None, other: object | None) -> bool:
     return one is other or (one is not None and other is not None and one == other)
 
 
