@@ -1,0 +1,536 @@
+"""Incremental rebuilds of a site of several lists (a ``lists/`` folder), for ``serve``.
+
+``IncrementalSite`` keeps one list's site; this keeps the whole district's,
+equal to what ``build`` writes (``stages.produce_library``): each 配合
+list's own site in ``<town>/peihe/``, and the district's pages
+(``district_pages``: the home, the departments across the towns, the
+comparisons, the 基本 and 收回 lists' pages). ``update`` stats the inputs,
+loads again only the lists whose files changed (``lists.reload_list``; the
+files that did not change are remembered, parsed), and produces again only
+what the change affects:
+
+- a matter file of a list: the matter's own page first; then, in a 配合
+  list, the list's pages that show it (``Page.matters``: its neighbours,
+  its category's and departments' pages, the home, the full list …), the
+  list's search index and downloads; in a 基本 or 收回 list, the list's
+  page; and the district pages that show it (``DistrictPage.matters``: its
+  departments' pages, its comparison) with those that sum up every list
+  (the home, the indexes);
+- a list's ``list.yml`` or ``categories.yml``: that list is read again, and
+  all its outputs and every district page are produced again;
+- ``site.yml``, ``departments.yml``, a ``town.yml``, ``list_types/``, or a
+  folder or file added to or removed from ``lists/``: everything is read
+  and produced again (a file is still written only when its bytes change);
+- a template: the pages whose template reaches it; a static asset: its
+  copies (the site's ``static/`` and each 配合 list's).
+
+Matters that did not change stay the very same objects from one update to
+the next, so the comparisons and catalogues of unchanged lists are reused
+(``district_pages.district``) and finding what changed is cheap.
+
+Invalid content or a broken template never raises here: ``errors`` lists
+every list's problems as ``path:line: message`` (as ``check`` reports
+them) and the folder keeps the last good site until they are fixed. The
+lists' pages carry no revision history, as in ``build``.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.content.list_types import ListType
+from generator.content.lists import (LIST_FILE, LIST_TYPES_DIR, LISTS_DIR, TOWN_FILE, LibraryParts, load_parts,
+                                     reload_list)
+from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE, is_matter_name,
+                                      load_matter)
+from generator.content.model import PEIHE, Content, Library, Matter, MatterList, TypedMatter
+from generator.content.typed_matter import read_typed_matter
+from generator.engine.build import theme_dir
+from generator.engine.incremental import (DOWNLOAD_FILES, SEARCH_FILES, Changes, Log, OutputFolder, Signature,
+                                          Update, affected_pages, changed_ids, entry_signature, error_page,
+                                          signature_of, template_dependants, template_error, tree)
+from generator.errors import ContentError
+from generator.review.history import NO_HISTORY
+from generator.site import urls
+from generator.site.district_pages import District, DistrictPage, district, district_pages, render_district_page
+from generator.site.downloads import download_files
+from generator.site.listing import Listing
+from generator.site.markup import MarkdownRenderer
+from generator.site.render import Catalogue, Page, catalogue, environment, pages, render_page
+from generator.site.search import SEARCH_DIR, search_files, search_payload
+
+MatterRead = tuple[Matter | TypedMatter | None, list[ContentError]]
+
+
+# --- what the sources look like ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LibraryInputs:
+    """One stat of every input of a multi-list folder; the next scan is compared with it."""
+
+    shared: dict[str, Signature | None]  # site.yml, departments.yml, list_types/, town.yml, files beside lists/
+    layout: tuple[str, ...]  # every entry of lists/ and of its towns' folders: a change reloads everything
+    lists: dict[str, dict[str, Signature | None]]  # by list key: its list.yml, categories.yml, matters/
+    matters: dict[str, Signature]  # by path in the content folder: lists/<town>/<type>/matters/<name>
+    templates: dict[str, Signature]
+    static: dict[str, Signature]
+
+
+NOTHING_SEEN = LibraryInputs({}, (), {}, {}, {}, {})
+
+
+def scan_library(content_dir: Path, templates_dir: Path, static_dir: Path) -> LibraryInputs:
+    """Stat every input, as ``lists.load_parts`` finds them (hidden names are not read, so not looked at)."""
+    shared: dict[str, Signature | None] = {
+        name: signature_of(content_dir / name) for name in (SITE_FILE, DEPARTMENTS_FILE, CATEGORIES_FILE)}
+    shared[MATTERS_DIR + "/"] = (0, 0, 0) if (content_dir / MATTERS_DIR).exists() else None  # beside lists/: an error
+    shared.update({f"{LIST_TYPES_DIR}/{name}": sign for name, sign in
+                   tree(content_dir / LIST_TYPES_DIR, hidden=False).items()})
+    layout: list[str] = []
+    lists: dict[str, dict[str, Signature | None]] = {}
+    matters: dict[str, Signature] = {}
+    for town, town_is_folder in _entries(content_dir / LISTS_DIR):
+        layout.append(town + ("/" if town_is_folder else ""))
+        if not town_is_folder:
+            continue
+        shared[f"{LISTS_DIR}/{town}/{TOWN_FILE}"] = signature_of(content_dir / LISTS_DIR / town / TOWN_FILE)
+        for name, is_folder in _entries(content_dir / LISTS_DIR / town):
+            layout.append(f"{town}/{name}" + ("/" if is_folder else ""))
+            if is_folder:
+                key = f"{town}/{name}"
+                lists[key] = _list_inputs(content_dir / LISTS_DIR / key)
+                matters.update(_matter_inputs(content_dir, key))
+    return LibraryInputs(shared, tuple(layout), lists, matters, tree(templates_dir, hidden=True),
+                         tree(static_dir, hidden=False))
+
+
+def _entries(folder: Path) -> list[tuple[str, bool]]:
+    """(name, is a folder) of the entries the loader reads, sorted; none if ``folder`` cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted((entry.name, entry.is_dir()) for entry in entries if not entry.name.startswith("."))
+    except OSError:
+        return []
+
+
+def _list_inputs(folder: Path) -> dict[str, Signature | None]:
+    return {LIST_FILE: signature_of(folder / LIST_FILE), CATEGORIES_FILE: signature_of(folder / CATEGORIES_FILE),
+            MATTERS_DIR + "/": (0, 0, 0) if (folder / MATTERS_DIR).is_dir() else None}
+
+
+def _matter_inputs(content_dir: Path, key: str) -> dict[str, Signature]:
+    folder = f"{LISTS_DIR}/{key}/{MATTERS_DIR}"
+    found: dict[str, Signature] = {}
+    try:
+        with os.scandir(content_dir / folder) as entries:
+            for entry in entries:
+                if is_matter_name(entry.name) and (sign := entry_signature(entry)) is not None:
+                    found[f"{folder}/{entry.name}"] = sign
+    except OSError:
+        pass
+    return found
+
+
+@dataclass(frozen=True)
+class LibraryChanges:
+    """Which inputs differ from the last update, by what they make read again."""
+
+    shared: bool = False  # everything is read again
+    lists: frozenset[str] = frozenset()  # keys of lists whose list.yml or categories.yml changed
+    matters: frozenset[str] = frozenset()  # paths of matter files added, changed or removed
+    templates: frozenset[str] = frozenset()
+    static: frozenset[str] = frozenset()
+
+    def touched_lists(self) -> set[str]:
+        """Keys of the lists to read again (when not everything is)."""
+        return {*self.lists, *(list_key(path) for path in self.matters)}
+
+    def __or__(self, other: LibraryChanges) -> LibraryChanges:
+        """Both changes: what an update after errors has to catch up with."""
+        return LibraryChanges(self.shared or other.shared, self.lists | other.lists, self.matters | other.matters,
+                              self.templates | other.templates, self.static | other.static)
+
+    def as_changes(self) -> Changes:
+        """In the single-list engine's terms, for the report."""
+        return Changes(settings=self.shared or bool(self.lists), matters=self.matters, templates=self.templates,
+                       static=self.static, matters_folder="")
+
+
+def compare_inputs(old: LibraryInputs, new: LibraryInputs) -> LibraryChanges:
+    shared = old.shared != new.shared or old.layout != new.layout
+    lists = frozenset(key for key in new.lists if old.lists.get(key) != new.lists[key])
+    return LibraryChanges(shared, lists, _differing(old.matters, new.matters),
+                          _differing(old.templates, new.templates), _differing(old.static, new.static))
+
+
+def _differing(old: dict[str, Signature], new: dict[str, Signature]) -> frozenset[str]:
+    return frozenset(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+
+
+def list_key(matter_path: str) -> str:
+    """``lists/<town>/<type>/matters/<name>`` → ``<town>/<type>``."""
+    return "/".join(matter_path.split("/")[1:3])
+
+
+# --- reading the matter files ------------------------------------------------------------------------
+
+
+class MatterMemo:
+    """Matter files as last read, by path: a load parses again only the files that changed.
+
+    A typed matter is remembered with its type's declaration, which shapes how it reads.
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[str, ListType | None], MatterRead] = {}
+
+    def forget(self, paths: Iterable[Path]) -> None:
+        gone = {str(path) for path in paths}
+        for key in [key for key in self._read if key[0] in gone]:
+            del self._read[key]
+
+    def read_peihe(self, paths: list[Path], folder_label: str) -> list[MatterRead]:
+        return [self._remembered(path, None, folder_label) for path in paths]
+
+    def read_typed(self, paths: list[Path], folder_label: str, list_type: ListType) -> list[MatterRead]:
+        return [self._remembered(path, list_type, folder_label) for path in paths]
+
+    def _remembered(self, path: Path, list_type: ListType | None, folder_label: str) -> MatterRead:
+        key = (str(path), list_type)
+        if key not in self._read:
+            label = f"{folder_label}/{path.name}"
+            if list_type is None:
+                errors: list[ContentError] = []
+                self._read[key] = (load_matter(path, errors, label), errors)
+            else:
+                self._read[key] = read_typed_matter(path, list_type, label)
+        return self._read[key]
+
+
+def kept_matters(parts: LibraryParts, before: LibraryParts | None) -> LibraryParts:
+    """``parts`` with every matter equal to its previous version (same id, same file) replaced by that very
+    object: validation makes new objects of every matter of a list it reads, and what did not change
+    must stay the same object for the comparisons and catalogues to be reused."""
+    if before is None:
+        return parts
+    lists = {}
+    for key, matter_list in parts.lists.items():
+        old = before.lists.get(key)
+        if matter_list is None or old is None or old is matter_list:
+            lists[key] = matter_list
+            continue
+        previous = {matter.id: matter for matter in old.matters}
+        matters = tuple(kept if (kept := previous.get(matter.id)) is not None and kept == matter
+                        and kept.path == matter.path else matter for matter in matter_list.matters)
+        lists[key] = MatterList(matter_list.info, matter_list.categories, matters)
+    return LibraryParts(parts.publisher, parts.shared, parts.types, parts.towns, lists, parts.shared_errors,
+                        parts.list_errors, parts.unusable)
+
+
+# --- what the folder shows --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSite:
+    """One 配合 list's own site, today's renderer's, in ``<key>/``."""
+
+    key: str
+    content: Content
+    pages: dict[str, Page]  # by path inside the list's folder
+    books: Catalogue
+
+    def outputs(self) -> set[str]:
+        return {f"{self.key}/{path}" for path in (*self.pages, *SEARCH_FILES, *DOWNLOAD_FILES)}
+
+
+@dataclass(frozen=True)
+class LibraryPlan:
+    """Valid content and everything rendering it needs: what the output folder shows."""
+
+    library: Library
+    district: District
+    lists: dict[str, ListSite]  # the 配合 lists, by key
+    district_pages: dict[str, DistrictPage]  # by path
+    static: tuple[str, ...]  # the assets, by path under static/
+
+    def outputs(self) -> set[str]:
+        found = {*self.district_pages, *self.static_copies(self.static)}
+        for site in self.lists.values():
+            found |= site.outputs()
+        return found
+
+    def static_copies(self, names: Iterable[str]) -> set[str]:
+        """Where assets are copied: the site's ``static/`` and each 配合 list's."""
+        prefixes = ["", *(f"{key}/" for key in self.lists)]
+        return {f"{prefix}{urls.STATIC}{name}" for name in names for prefix in prefixes}
+
+
+def _never(path: str) -> bool:
+    return False
+
+
+class LibrarySite:
+    """An output folder kept equal to ``build``'s output of a multi-list folder for the current sources.
+
+    The same entry points as ``IncrementalSite`` (``update``, ``ensure``,
+    ``error_page``, ``errors``, ``out_dir``), for the server. ``defer`` is
+    asked about a 配合 list's outputs by their path inside the list's folder.
+    Not thread-safe: one caller (the server's event loop) calls ``update`` and ``ensure``.
+    """
+
+    def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
+                 static_dir: Path | None = None, *, defer: Callable[[str], bool] = _never,
+                 listing: Listing = Listing()):
+        self.content_dir = content_dir
+        self.out_dir = out_dir
+        self.templates_dir = templates_dir or theme_dir(content_dir, "templates")
+        self.static_dir = static_dir or theme_dir(content_dir, "static")
+        self._defer, self._listing = defer, listing
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if any(out_dir.iterdir()):
+            raise ValueError(f"{out_dir}: not empty; an incremental build needs a folder of its own")
+        self._inputs = NOTHING_SEEN
+        self._memo = MatterMemo()
+        self._parts: LibraryParts | None = None
+        self._env = environment(self.templates_dir)
+        self._markdown: MarkdownRenderer | None = None  # of the 配合 lists' sites, while the departments last
+        self._plan: LibraryPlan | None = None  # the last valid content: what the folder shows
+        self._owed: set[str] = set()
+        self._pending = LibraryChanges()  # changes the folder does not show yet (while there were errors)
+        self._folder = OutputFolder(out_dir)
+        self._search_parts: dict[str, set[str]] = {}  # by list key: the files of its search index
+        self._error_page: tuple[tuple[ContentError, ...], bytes] | None = None
+        self.errors: tuple[ContentError, ...] = ()
+
+    # --- the entry points -----------------------------------------------------------------------
+
+    def update(self, check_history: bool = False) -> Update:
+        """Bring the folder up to date with the sources; the first call builds everything.
+
+        ``check_history`` is accepted for the server's sake: the lists' pages
+        of a multi-list site carry no history yet.
+        """
+        log = Log()
+        inputs = scan_library(self.content_dir, self.templates_dir, self.static_dir)
+        changes = compare_inputs(self._inputs, inputs)
+        self._inputs = inputs
+        if not changes.as_changes():
+            return log.update(changes.as_changes(), self.errors)
+        try:
+            self._rebuild(changes, log)
+        except jinja2.TemplateError as error:
+            self.errors = (template_error(error, self.templates_dir),)
+        return log.update(changes.as_changes(), self.errors)
+
+    def ensure(self, path: str) -> list[str]:
+        """Produce ``path`` now if it is owed (a deferred output being asked for); the paths written."""
+        if self.errors or self._plan is None or path not in self._owed:
+            return []
+        log = Log()
+        try:
+            self._produce([path], log, deferred_too=True)
+        except jinja2.TemplateError as error:
+            self.errors = (template_error(error, self.templates_dir),)
+        return log.written
+
+    def error_page(self) -> bytes:
+        """The current errors as an HTML page."""
+        if self._error_page is None or self._error_page[0] != self.errors:
+            self._error_page = (self.errors, error_page(self.errors))
+        return self._error_page[1]
+
+    # --- one rebuild ------------------------------------------------------------------------------
+
+    def _rebuild(self, changes: LibraryChanges, log: Log) -> None:
+        if changes.templates:
+            self._env = environment(self.templates_dir)
+        self._memo.forget(self.content_dir / path for path in changes.matters)
+        self._parts = self._load(changes)
+        self._pending |= changes
+        errors = tuple(self._parts.errors())
+        library = self._parts.library()
+        if errors or library is None:
+            self.errors = errors
+            return
+        pending, self._pending = self._pending, LibraryChanges()
+        plan = self._plan_for(library, None if pending.shared else self._plan)
+        self._advance(plan, pending, log)
+        edited = self._edited(changes.matters, plan)
+        self._produce(sorted(self._owed, key=lambda path: _priority(path, edited)), log)
+        self.errors = ()
+
+    def _load(self, changes: LibraryChanges) -> LibraryParts:
+        """The lists as the sources now hold them: only the touched lists read again, unless a shared file
+        or the folders changed (then all, the unchanged matter files from memory)."""
+        parts, touched = self._parts, changes.touched_lists()
+        if parts is None or changes.shared or not touched <= parts.lists.keys():
+            self._markdown = None  # the departments may have changed
+            return kept_matters(load_parts(self.content_dir, self._memo.read_peihe, self._memo.read_typed), parts)
+        loaded = parts
+        for key in sorted(touched):
+            loaded = reload_list(self.content_dir, loaded, key, self._memo.read_peihe, self._memo.read_typed)
+        return kept_matters(loaded, parts)
+
+    def _plan_for(self, library: Library, old: LibraryPlan | None) -> LibraryPlan:
+        if self._markdown is None:
+            self._markdown = MarkdownRenderer(library.departments)
+        before = {matter_list.info.key: matter_list for matter_list in old.library.lists} if old else {}
+        sites = {}
+        for matter_list in library.lists:
+            key = matter_list.info.key
+            if matter_list.info.type != PEIHE:
+                continue
+            if old is not None and before.get(key) is matter_list:
+                sites[key] = old.lists[key]
+                continue
+            content = library.content_of(matter_list)
+            sites[key] = ListSite(key, content, {page.path: page for page in pages(content, self._listing)},
+                                  catalogue(content, NO_HISTORY, self._markdown, self._listing))
+        books = district(library, self._parts.types if self._parts else {}, old.district if old else None)
+        return LibraryPlan(library, books, sites, {page.path: page for page in district_pages(books)},
+                           tuple(sorted(self._inputs.static)))
+
+    def _advance(self, plan: LibraryPlan, changes: LibraryChanges, log: Log) -> None:
+        """Make ``plan`` the folder's content: owe what ``changes`` change, delete what it no longer has."""
+        old = self._plan
+        outputs = plan.outputs()
+        if old is None or changes.shared:
+            affected = set(outputs)
+        else:
+            affected = _affected(old, plan, changes.lists) | plan.static_copies(changes.static)
+            if changes.templates:
+                affected |= template_dependants(self._env, self._templates(plan), changes.templates)
+        for path in sorted(old.outputs() - outputs) if old is not None else ():
+            self._delete(path, log)
+        self._owed = (self._owed | affected) & outputs
+        self._plan = plan
+
+    def _templates(self, plan: LibraryPlan) -> dict[str, str]:
+        """Every page by its template."""
+        found = {path: page.template for path, page in plan.district_pages.items()}
+        for site in plan.lists.values():
+            found.update({f"{site.key}/{path}": page.template for path, page in site.pages.items()})
+        return found
+
+    def _edited(self, matters: Iterable[str], plan: LibraryPlan) -> set[str]:
+        """The pages of the edited matter files: written first."""
+        edited = set()
+        for path in matters:
+            matter = _matter_of(self.content_dir / path, plan.library, list_key(path))
+            if matter is not None:
+                edited.add(f"{list_key(path)}/{urls.matter(matter.id)}")
+        return edited
+
+    # --- outputs ------------------------------------------------------------------------------------
+
+    def _produce(self, paths: Iterable[str], log: Log, deferred_too: bool = False) -> None:
+        """Produce the owed outputs among ``paths``, in that order; deferred ones only if ``deferred_too``."""
+        for path in paths:
+            if path not in self._owed or (self._deferred(path) and not deferred_too):
+                continue
+            made = self._make(path)
+            for output, data in made.items():
+                self._folder.write(output, data, log)
+                self._owed.discard(output)
+            if _inside(path) in SEARCH_FILES:
+                self._drop_stale_search_parts(_outer(path), set(made), log)
+
+    def _deferred(self, path: str) -> bool:
+        plan = self._plan
+        assert plan is not None
+        return _outer(path) in plan.lists and self._defer(_inside(path))
+
+    def _make(self, path: str) -> dict[str, bytes]:
+        plan = self._plan
+        assert plan is not None
+        if path in plan.district_pages:
+            return {path: render_district_page(self._env, plan.district, plan.district_pages[path])}
+        site = plan.lists.get(_outer(path))
+        inside = _inside(path)
+        if site is not None and inside in site.pages:
+            return {path: render_page(self._env, site.books, site.pages[inside])}
+        if site is not None and inside in SEARCH_FILES:
+            files = search_files(search_payload(site.content, self._markdown))
+            return {f"{site.key}/{SEARCH_DIR}/{name}": text.encode("utf-8") for name, text in files.items()}
+        if site is not None and inside in DOWNLOAD_FILES:
+            return {f"{site.key}/{name}": data for name, data in download_files(site.content, NO_HISTORY).items()}
+        name = inside if site is not None else path  # a copy of an asset: static/<name>
+        return {path: (self.static_dir / name.removeprefix(urls.STATIC)).read_bytes()}
+
+    def _drop_stale_search_parts(self, key: str, current: set[str], log: Log) -> None:
+        """Delete shards and text chunks of a list's earlier index that the new one no longer has."""
+        for path in sorted(self._search_parts.get(key, set()) - current):
+            self._delete(path, log)
+        self._search_parts[key] = current - {f"{key}/{name}" for name in SEARCH_FILES}
+
+    def _delete(self, path: str, log: Log) -> None:
+        self._folder.delete(path, log)
+
+
+def _outer(path: str) -> str:
+    """The list key a path of a list's site starts with (``<town>/<type>``), or whatever its first two parts are."""
+    return "/".join(path.split("/", 2)[:2])
+
+
+def _inside(path: str) -> str:
+    """The path inside a list's folder."""
+    parts = path.split("/", 2)
+    return parts[2] if len(parts) == 3 else ""
+
+
+def _matter_of(path: Path, library: Library, key: str) -> Matter | TypedMatter | None:
+    """The matter read from ``path`` in the list ``key``, if it is in the library."""
+    for matter_list in library.lists:
+        if matter_list.info.key == key:
+            return next((matter for matter in matter_list.matters if matter.path == path), None)
+    return None
+
+
+def _affected(old: LibraryPlan, new: LibraryPlan, settings_changed: frozenset[str]) -> set[str]:
+    """Outputs of ``new`` that differ from ``old`` because some lists changed: by the pages' dependencies."""
+    before = {matter_list.info.key: matter_list for matter_list in old.library.lists}
+    changed: set[tuple[str, str]] = set()
+    affected: set[str] = set()
+    for matter_list in new.library.lists:
+        key = matter_list.info.key
+        if before.get(key) is matter_list:
+            continue
+        ids = changed_ids(before[key].matters if key in before else (), matter_list.matters)
+        changed |= {(key, matter_id) for matter_id in ids}
+        site = new.lists.get(key)
+        if site is None:
+            continue
+        if key in settings_changed or key not in old.lists:
+            affected |= site.outputs()
+        elif ids:
+            pages_now = affected_pages(old.lists[key].pages, site.pages, ids)
+            affected |= {f"{key}/{path}" for path in (*pages_now, *SEARCH_FILES, *DOWNLOAD_FILES)}
+    if settings_changed:
+        return affected | set(new.district_pages)
+    for path, page in new.district_pages.items():
+        previous = old.district_pages.get(path)
+        if (previous is None or page.matters is None or previous.matters != page.matters
+                or not changed.isdisjoint(page.matters)):
+            affected.add(path)
+    return affected
+
+
+def _priority(path: str, edited: set[str]) -> tuple[int, str]:
+    """Edited matters' pages first, then other pages, the search indexes, the full lists, the downloads."""
+    inside = _inside(path)
+    if path in edited:
+        rank = 0
+    elif inside in SEARCH_FILES:
+        rank = 3
+    elif urls.is_full_list(inside):
+        rank = 4
+    elif inside in DOWNLOAD_FILES:
+        rank = 5
+    else:
+        rank = 1 if inside.startswith(urls.matter("-").split("/")[0] + "/") else 2
+    return rank, path
