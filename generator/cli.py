@@ -291,8 +291,6 @@ def _migrate(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from generator.engine.server import serve
 
-    if _several_lists(args.content, "serve"):
-        return 1
     if not args.content.is_dir():
         print(_("error: {folder}: no such content folder").format(folder=args.content), file=sys.stderr)
         return 1

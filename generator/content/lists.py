@@ -132,8 +132,9 @@ def reload_list(content_dir: Path, parts: LibraryParts, key: str, read_matters: 
     """
     loading = _Loading(content_dir, read_matters, read_typed, list_types=parts.types)
     loaded = loading.list_part(content_dir / LISTS_DIR / key, parts.shared)
-    return replace(parts, lists={**parts.lists, key: loaded}, list_errors={**parts.list_errors, key: tuple(
-        loading.errors)}, unusable={**parts.unusable, key: tuple(loading.unusable)})
+    return replace(parts, lists={**parts.lists, key: loaded},
+                   list_errors={**parts.list_errors, key: loading.list_errors[key]},
+                   unusable={**parts.unusable, key: loading.list_unusable[key]})
 
 
 def single_library(content: Content) -> Library:

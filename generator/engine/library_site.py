@@ -510,7 +510,9 @@ def _affected(old: LibraryPlan, new: LibraryPlan, settings_changed: frozenset[st
         elif ids:
             pages_now = affected_pages(old.lists[key].pages, site.pages, ids)
             affected |= {f"{key}/{path}" for path in (*pages_now, *SEARCH_FILES, *DOWNLOAD_FILES)}
-    if settings_changed:
+    for key in settings_changed:  # its title, categories …: every page that shows one of its matters
+        changed |= {(key, matter.id) for matter in (*_matters_of(old.library, key), *_matters_of(new.library, key))}
+    if _example(old.library) != _example(new.library):  # marked on every page
         return affected | set(new.district_pages)
     for path, page in new.district_pages.items():
         previous = old.district_pages.get(path)
@@ -518,6 +520,14 @@ def _affected(old: LibraryPlan, new: LibraryPlan, settings_changed: frozenset[st
                 or not changed.isdisjoint(page.matters)):
             affected.add(path)
     return affected
+
+
+def _matters_of(library: Library, key: str) -> tuple:
+    return next((matter_list.matters for matter_list in library.lists if matter_list.info.key == key), ())
+
+
+def _example(library: Library) -> bool:
+    return any(matter_list.info.example for matter_list in library.lists)
 
 
 def _priority(path: str, edited: set[str]) -> tuple[int, str]:

@@ -15,6 +15,9 @@ what is wrong. The downloads and the full list are produced when first asked
 for after a change: at 10,000 matters they take seconds, which an edit should
 not wait for.
 
+A folder of several lists (``lists/``) is previewed whole, the district's
+pages and every list's, by ``library_site.LibrarySite`` in the same way.
+
 The server stops cleanly, removing its temporary folder, on Ctrl-C and on
 SIGTERM or SIGHUP too (a process manager, a container, ``kill``, a closed
 terminal), whatever the signal dispositions it inherited.
@@ -30,7 +33,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 from urllib.parse import quote
 
 from livereload import Server
@@ -38,10 +41,12 @@ from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import PeriodicCallback
 
+from generator.content.lists import is_multi_list
 from generator.site import urls
 from generator.engine.build import theme_dir
 from generator.i18n import _
 from generator.engine.incremental import IncrementalSite, Update
+from generator.engine.library_site import LibrarySite
 
 POLL_SECONDS = 0.2  # how often the sources are stat-ed, at least
 POLL_SHARE = 0.1  # at most this share of the time goes to stat-ing (35 ms a scan at 10,000 matters)
@@ -54,9 +59,31 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
+class Previewed(Protocol):
+    """What the server needs of an incrementally kept site: ``IncrementalSite`` or ``LibrarySite``."""
+
+    out_dir: Path
+    errors: tuple
+
+    def update(self, check_history: bool = False) -> Update: ...
+
+    def ensure(self, path: str) -> list[str]: ...
+
+    def error_page(self) -> bytes: ...
+
+
 def deferred(path: str) -> bool:
-    """Outputs produced on request only: no page needs them, and at scale each takes seconds."""
+    """Outputs produced on request only: no page needs them, and at scale each takes seconds.
+
+    In a folder of several lists, each list's by its path inside the list's folder.
+    """
     return path.startswith(urls.DOWNLOADS) or urls.is_full_list(path)
+
+
+def previewed(content_dir: Path, out_dir: Path, templates: Path, static: Path) -> Previewed:
+    """The incremental site of ``content_dir``: of one list, or of several (a ``lists/`` folder)."""
+    kind = LibrarySite if is_multi_list(content_dir) else IncrementalSite
+    return kind(content_dir, out_dir, templates, static, defer=deferred)
 
 
 def serve(content_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
@@ -64,7 +91,7 @@ def serve(content_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_bro
     """Build, serve and follow the sources until interrupted; 1 if the port cannot be used."""
     templates, static = theme_dir(content_dir, "templates"), theme_dir(content_dir, "static")
     with tempfile.TemporaryDirectory(prefix="lvzhi-serve-") as folder, _stopped_by(STOP_SIGNALS):
-        site = IncrementalSite(content_dir, Path(folder) / "site", templates, static, defer=deferred)
+        site = previewed(content_dir, Path(folder) / "site", templates, static)
         print(_("Building {folder} …").format(folder=content_dir), file=out, flush=True)
         first = site.update()
         _report(first, out, _("Built {count} files in {seconds:.2f} s.").format(
@@ -114,7 +141,7 @@ def _report(update: Update, out: TextIO, summary: str = "") -> None:
 class _Rebuilder(Watcher):
     """livereload's watcher, turned into: catch up with the sources, reload the browsers if anything changed."""
 
-    def __init__(self, site: IncrementalSite, folders: Iterable[Path], report: Callable[[Update], None]):
+    def __init__(self, site: Previewed, folders: Iterable[Path], report: Callable[[Update], None]):
         super().__init__()
         self._site, self._report = site, report
         self._polls = 0
@@ -153,7 +180,7 @@ def _reload_path(update: Update) -> str:
     return "*"
 
 
-def site_app(site: IncrementalSite) -> Callable[[dict[str, Any], StartResponse], list[bytes]]:
+def site_app(site: Previewed) -> Callable[[dict[str, Any], StartResponse], list[bytes]]:
     """A WSGI app serving the site's folder, or the error page while there are errors."""
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
@@ -179,7 +206,7 @@ def _request_path(environ: dict[str, Any]) -> str | None:
     return relative + "/index.html" if relative and raw.endswith("/") else relative or urls.HOME
 
 
-def _answer(site: IncrementalSite, path: str | None) -> tuple[str, bytes, str, list[tuple[str, str]]]:
+def _answer(site: Previewed, path: str | None) -> tuple[str, bytes, str, list[tuple[str, str]]]:
     """(status, body, content type, extra headers) for one request."""
     if path is None:
         return _not_found(site)
@@ -194,7 +221,7 @@ def _answer(site: IncrementalSite, path: str | None) -> tuple[str, bytes, str, l
     return _not_found(site)
 
 
-def _not_found(site: IncrementalSite) -> tuple[str, bytes, str, list[tuple[str, str]]]:
+def _not_found(site: Previewed) -> tuple[str, bytes, str, list[tuple[str, str]]]:
     page = site.out_dir / urls.NOT_FOUND
     return "404 Not Found", page.read_bytes() if page.is_file() else b"404 Not Found", "text/html", []
 
