@@ -210,3 +210,59 @@ def test_a_busy_port_is_an_error_not_a_traceback(content, tmp_path):
         taken.listen()
         out = io.StringIO()
         assert serve(content, port=taken.getsockname()[1], out=out) == 1
+
+
+@pytest.fixture
+def district_server(tmp_path: Path, temporary: Path):
+    """``serve`` of a multi-list folder, speaking Chinese as it does to the keepers."""
+    from test_library_site import make_district
+
+    content = make_district(tmp_path / "content")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--content", "content", "--port", str(port)],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temporary), "LVZHI_LANG": "zh"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: answers(base) or process.poll() is not None, STARTUP_SECONDS, "the server to answer")
+        assert process.poll() is None, process.communicate()
+        yield process, base, content
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def test_serve_previews_a_district_follows_edits_in_any_list_and_shows_errors_in_chinese(district_server):
+    process, base, content = district_server
+    status, home = fetch(base)
+    assert status == 200 and "a镇" in home and "livereload.js" in home
+    peihe = next((content / "lists/b/peihe/matters").glob("006-*.md"))
+    page = base + "b/peihe/" + urls.matter("qian-shu-nong-cun-tu-di-cheng")
+    assert "签署农村土地承包经营合同工作" in fetch(page)[1]
+    edit(peihe, "title: 签署农村土地承包经营合同工作", "title: 签署农村土地承包合同工作")
+    wait_for(lambda: "签署农村土地承包合同工作" in fetch(page)[1], CHANGE_SECONDS, "the edited 配合 page")
+
+    shouhui = content / "lists/a/shouhui/matters/001-di-bao-shen-he.md"
+    typed_page = base + "a/shouhui/" + urls.matter("di-bao-shen-he")
+    edit(shouhui, "title: 最低生活保障审核确认", "title: 最低生活保障审核确认（试行）")
+    wait_for(lambda: "最低生活保障审核确认（试行）" in fetch(typed_page)[1], CHANGE_SECONDS, "the edited 收回 page")
+
+    jiben = content / "lists/b/jiben/matters/001-dang-yuan-jiao-yu.md"
+    edit(jiben, "category: 党的建设", "category: 党建")
+    edit(peihe, "category: 经济发展", "category: 经济发")
+    report = "lists/b/jiben/matters/001-dang-yuan-jiao-yu.md:5: 未知的类别“党建”"
+    wait_for(lambda: report in fetch(base)[1], CHANGE_SECONDS, "the error page")
+    for url in (base, page, typed_page, base + "departments/index.html"):
+        status, html = fetch(url)
+        assert status == 500 and report in html and "未知的类别“经济发”" in html
+    edit(jiben, "category: 党建", "category: 党的建设")
+    edit(peihe, "category: 经济发", "category: 经济发展")
+    wait_for(lambda: fetch(page)[0] == 200, CHANGE_SECONDS, "the site to come back")
+    assert "签署农村土地承包合同工作" in fetch(page)[1]
+
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0 and "Traceback" not in out + err
+    assert report in out  # the terminal has the list too
