@@ -56,7 +56,8 @@ from generator.engine.incremental import (DOWNLOAD_FILES, SEARCH_FILES, Changes,
 from generator.errors import ContentError
 from generator.review.history import NO_HISTORY
 from generator.site import urls
-from generator.site.district_pages import District, DistrictPage, district, district_pages, render_district_page
+from generator.site.district_pages import (District, DistrictPage, district, district_pages, render_district_page,
+                                           typed_matter_page)
 from generator.site.downloads import download_files
 from generator.site.listing import Listing
 from generator.site.markup import MarkdownRenderer
@@ -358,8 +359,12 @@ class LibrarySite:
             self.errors = errors
             return
         pending, self._pending = self._pending, LibraryChanges()
-        plan = self._plan_for(library, None if pending.shared else self._plan)
+        old = None if pending.shared else self._plan
+        sites = self._list_sites(library, old)
+        early = self._write_early(pending, library, sites, log)
+        plan = self._plan_for(library, sites, old)
         self._advance(plan, pending, log)
+        self._owed -= early
         edited = self._edited(changes.matters, plan)
         self._produce(sorted(self._owed, key=lambda path: _priority(path, edited)), log)
         self.errors = ()
@@ -376,7 +381,32 @@ class LibrarySite:
             loaded = reload_list(self.content_dir, loaded, key, self._memo.read_peihe, self._memo.read_typed)
         return kept_matters(loaded, parts)
 
-    def _plan_for(self, library: Library, old: LibraryPlan | None) -> LibraryPlan:
+    def _write_early(self, changes: LibraryChanges, library: Library, sites: dict[str, ListSite],
+                     log: Log) -> set[str]:
+        """The edited matters' own pages, before the district's lookups are made again (at 30,000 matters
+        they take longer than the page): only for edits of matter files alone, which change nothing else a
+        matter's page shows. The paths written."""
+        old = self._plan
+        if old is None or changes.shared or changes.lists or changes.templates:
+            return set()
+        written = set()
+        for path in sorted(changes.matters):
+            key = list_key(path)
+            matter = _matter_of(self.content_dir / path, library, key)
+            if matter is None:
+                continue
+            page = urls.matter(matter.id)
+            if key in sites and page in sites[key].pages:
+                data = render_page(self._env, sites[key].books, sites[key].pages[page])
+            else:  # a typed list's: its page reads the district's types, departments and towns, which did not change
+                matter_list = next(found for found in library.lists if found.info.key == key)
+                data = render_district_page(self._env, old.district, typed_matter_page(matter_list, matter))
+            self._folder.write(f"{key}/{page}", data, log)
+            written.add(f"{key}/{page}")
+        return written
+
+    def _list_sites(self, library: Library, old: LibraryPlan | None) -> dict[str, ListSite]:
+        """The 配合 lists' own sites: those of unchanged lists from ``old``."""
         if self._markdown is None:
             self._markdown = MarkdownRenderer(library.departments)
         before = {matter_list.info.key: matter_list for matter_list in old.library.lists} if old else {}
@@ -391,6 +421,9 @@ class LibrarySite:
             content = library.content_of(matter_list)
             sites[key] = ListSite(key, content, {page.path: page for page in pages(content, self._listing)},
                                   catalogue(content, NO_HISTORY, self._markdown, self._listing))
+        return sites
+
+    def _plan_for(self, library: Library, sites: dict[str, ListSite], old: LibraryPlan | None) -> LibraryPlan:
         books = district(library, self._parts.types if self._parts else {}, old.district if old else None)
         return LibraryPlan(library, books, sites, {page.path: page for page in district_pages(books)},
                            tuple(sorted(self._inputs.static)))

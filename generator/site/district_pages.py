@@ -260,9 +260,14 @@ def _typed_list_pages(matter_list: MatterList) -> Iterator[DistrictPage]:
                        lambda d, root: _typed_list(d, matter_list, root),
                        frozenset((key, matter.id) for matter in matter_list.matters))
     for matter in matter_list.matters:
-        yield DistrictPage(list_matter(matter_list, matter.id), "typed_matter.html",
-                           lambda d, root, matter=matter: _typed_matter(d, matter_list, matter, root),
-                           frozenset({(key, matter.id)}))
+        yield typed_matter_page(matter_list, matter)
+
+
+def typed_matter_page(matter_list: MatterList, matter: TypedMatter) -> DistrictPage:
+    """The page of one matter of a 基本 or 收回 list."""
+    return DistrictPage(list_matter(matter_list, matter.id), "typed_matter.html",
+                        lambda d, root: _typed_matter(d, matter_list, matter, root),
+                        frozenset({(matter_list.info.key, matter.id)}))
 
 
 def _typed_list(books: District, matter_list: MatterList, root: str) -> dict[str, Any]:
