@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, copy_content
+from conftest import CONTENT, REPO, copy_content
 from generator.content.lists import load_library
 from generator.engine.build import build
 from generator.engine.library_site import LibrarySite
@@ -291,3 +291,32 @@ def test_the_server_app_serves_the_district_and_makes_a_list_s_downloads_on_requ
     assert status == "200 OK" and '"title":'.encode() in body
     assert not (site.out_dir / "b/peihe" / urls.FULL_LIST).exists()
     assert request(app, "/b/peihe/" + urls.FULL_LIST)[0] == "200 OK"
+
+
+def test_templates_and_assets_of_a_site_project(tmp_path, monkeypatch):
+    """A site project (content/, templates/, static/ side by side): a template renders again the pages that use
+    it; an asset is copied into the site's static/ and into every 配合 list's; a broken template is an error."""
+    content = make_district(tmp_path / "content")
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "static", tmp_path / "static")
+    site = LibrarySite(content, tmp_path / "out")
+    assert not site.update().errors
+    template = tmp_path / "templates/typed_matter.html"
+    edit(template, "{% block main %}", "{% block main %}<!-- 模板已改 -->")
+    update = site.update()
+    assert not update.errors and update.produced
+    assert {path for path in update.produced} == {
+        f"{key}/{urls.matter(path.stem.split('-', 1)[1])}" for key in ("a/jiben", "a/shouhui", "b/jiben", "b/shouhui")
+        for path in (content / "lists" / key / "matters").glob("*.md")}
+    assert_same_as_full_build(site, tmp_path)
+    edit(tmp_path / "static/style.css", "}", "}\n/* 已改 */", )
+    update = site.update()
+    assert sorted(update.written) == ["a/peihe/static/style.css", "b/peihe/static/style.css",
+                                      "c/peihe/static/style.css", "static/style.css"]
+    edit(template, "{% block main %}", "{% block main %}{% if %}")
+    update = site.update()
+    assert [error.path for error in update.errors] == [str(template)] or update.errors[0].path.endswith(
+        "templates/typed_matter.html")
+    edit(template, "{% block main %}{% if %}", "{% block main %}")
+    assert not site.update().errors
+    assert_same_as_full_build(site, tmp_path)

@@ -358,7 +358,7 @@ class LibrarySite:
         if errors or library is None:
             self.errors = errors
             return
-        pending, self._pending = self._pending, LibraryChanges()
+        pending = self._pending  # kept until everything is produced: a template error may stop this update
         old = None if pending.shared else self._plan
         sites = self._list_sites(library, old)
         early = self._write_early(pending, library, sites, log)
@@ -367,6 +367,7 @@ class LibrarySite:
         self._owed -= early
         edited = self._edited(changes.matters, plan)
         self._produce(sorted(self._owed, key=lambda path: _priority(path, edited)), log)
+        self._pending = LibraryChanges()
         self.errors = ()
 
     def _load(self, changes: LibraryChanges) -> LibraryParts:
@@ -549,8 +550,8 @@ def _affected(old: LibraryPlan, new: LibraryPlan, settings_changed: frozenset[st
         return affected | set(new.district_pages)
     for path, page in new.district_pages.items():
         previous = old.district_pages.get(path)
-        if (previous is None or page.matters is None or previous.matters != page.matters
-                or not changed.isdisjoint(page.matters)):
+        if previous is None or previous.matters != page.matters or (
+                changed and (page.matters is None or not changed.isdisjoint(page.matters))):
             affected.add(path)
     return affected
 
