@@ -77,7 +77,7 @@ class LibraryInputs:
     shared: dict[str, Signature | None]  # site.yml, departments.yml, list_types/, town.yml, files beside lists/
     layout: tuple[str, ...]  # every entry of lists/ and of its towns' folders: a change reloads everything
     lists: dict[str, dict[str, Signature | None]]  # by list key: its list.yml, categories.yml, matters/
-    matters: dict[str, Signature]  # by path in the content folder: lists/<town>/<type>/matters/<name>
+    matters: dict[str, dict[str, Signature]]  # by list key: its matter files by name
     templates: dict[str, Signature]
     static: dict[str, Signature]
 
@@ -94,7 +94,7 @@ def scan_library(content_dir: Path, templates_dir: Path, static_dir: Path) -> Li
                    tree(content_dir / LIST_TYPES_DIR, hidden=False).items()})
     layout: list[str] = []
     lists: dict[str, dict[str, Signature | None]] = {}
-    matters: dict[str, Signature] = {}
+    matters: dict[str, dict[str, Signature]] = {}
     for town, town_is_folder in _entries(content_dir / LISTS_DIR):
         layout.append(town + ("/" if town_is_folder else ""))
         if not town_is_folder:
@@ -105,7 +105,7 @@ def scan_library(content_dir: Path, templates_dir: Path, static_dir: Path) -> Li
             if is_folder:
                 key = f"{town}/{name}"
                 lists[key] = _list_inputs(content_dir / LISTS_DIR / key)
-                matters.update(_matter_inputs(content_dir, key))
+                matters[key] = _matter_inputs(content_dir / LISTS_DIR / key / MATTERS_DIR)
     return LibraryInputs(shared, tuple(layout), lists, matters, tree(templates_dir, hidden=True),
                          tree(static_dir, hidden=False))
 
@@ -124,14 +124,13 @@ def _list_inputs(folder: Path) -> dict[str, Signature | None]:
             MATTERS_DIR + "/": (0, 0, 0) if (folder / MATTERS_DIR).is_dir() else None}
 
 
-def _matter_inputs(content_dir: Path, key: str) -> dict[str, Signature]:
-    folder = f"{LISTS_DIR}/{key}/{MATTERS_DIR}"
+def _matter_inputs(folder: Path) -> dict[str, Signature]:
     found: dict[str, Signature] = {}
     try:
-        with os.scandir(content_dir / folder) as entries:
+        with os.scandir(folder) as entries:
             for entry in entries:
                 if is_matter_name(entry.name) and (sign := entry_signature(entry)) is not None:
-                    found[f"{folder}/{entry.name}"] = sign
+                    found[entry.name] = sign
     except OSError:
         pass
     return found
@@ -165,11 +164,15 @@ class LibraryChanges:
 def compare_inputs(old: LibraryInputs, new: LibraryInputs) -> LibraryChanges:
     shared = old.shared != new.shared or old.layout != new.layout
     lists = frozenset(key for key in new.lists if old.lists.get(key) != new.lists[key])
-    return LibraryChanges(shared, lists, _differing(old.matters, new.matters),
-                          _differing(old.templates, new.templates), _differing(old.static, new.static))
+    matters = frozenset(f"{LISTS_DIR}/{key}/{MATTERS_DIR}/{name}" for key in old.matters.keys() | new.matters.keys()
+                        for name in _differing(old.matters.get(key, {}), new.matters.get(key, {})))
+    return LibraryChanges(shared, lists, matters, _differing(old.templates, new.templates),
+                          _differing(old.static, new.static))
 
 
 def _differing(old: dict[str, Signature], new: dict[str, Signature]) -> frozenset[str]:
+    if old == new:  # most lists, most of the time: compared in C
+        return frozenset()
     return frozenset(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
 
 
@@ -188,12 +191,11 @@ class MatterMemo:
     """
 
     def __init__(self) -> None:
-        self._read: dict[tuple[str, ListType | None], MatterRead] = {}
+        self._read: dict[str, dict[ListType | None, MatterRead]] = {}  # by path, then type (None: peihe)
 
     def forget(self, paths: Iterable[Path]) -> None:
-        gone = {str(path) for path in paths}
-        for key in [key for key in self._read if key[0] in gone]:
-            del self._read[key]
+        for path in paths:
+            self._read.pop(str(path), None)
 
     def read_peihe(self, paths: list[Path], folder_label: str) -> list[MatterRead]:
         return [self._remembered(path, None, folder_label) for path in paths]
@@ -202,15 +204,15 @@ class MatterMemo:
         return [self._remembered(path, list_type, folder_label) for path in paths]
 
     def _remembered(self, path: Path, list_type: ListType | None, folder_label: str) -> MatterRead:
-        key = (str(path), list_type)
-        if key not in self._read:
+        known = self._read.setdefault(str(path), {})
+        if list_type not in known:
             label = f"{folder_label}/{path.name}"
             if list_type is None:
                 errors: list[ContentError] = []
-                self._read[key] = (load_matter(path, errors, label), errors)
+                known[list_type] = (load_matter(path, errors, label), errors)
             else:
-                self._read[key] = read_typed_matter(path, list_type, label)
-        return self._read[key]
+                known[list_type] = read_typed_matter(path, list_type, label)
+        return known[list_type]
 
 
 def kept_matters(parts: LibraryParts, before: LibraryParts | None) -> LibraryParts:
