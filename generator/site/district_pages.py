@@ -366,6 +366,10 @@ def _department_counts(books: District) -> dict[str, tuple[int, int]]:
 
 def _department(books: District, department: Department, root: str) -> dict[str, Any]:
     parts = []
+    taken_by_town: dict[str, list[tuple[MatterList, TypedMatter]]] = {}
+    for matter_list, matter in _taken_back(books):  # once, not once per town: a city has 90 towns
+        if matter.value("department") == department.name:
+            taken_by_town.setdefault(matter_list.info.town, []).append((matter_list, matter))
     for town in books.library.towns:
         peihe = []
         for matter_list in books.library.lists_of(town.slug):
@@ -373,8 +377,8 @@ def _department(books: District, department: Department, root: str) -> dict[str,
             if book is not None:
                 peihe.extend((list_matter(matter_list, matter.id), book.view(matter, root, town_shift=1, own=department))
                              for matter in book.by_department.get(department.slug, ()))
-        taken = tuple(typed_view(books, matter_list, matter, root) for matter_list, matter in _taken_back(books)
-                      if matter_list.info.town == town.slug and matter.value("department") == department.name)
+        taken = tuple(typed_view(books, matter_list, matter, root)
+                      for matter_list, matter in taken_by_town.get(town.slug, ()))
         if peihe or taken:
             parts.append(TownPart(town.name, tuple(peihe), taken))
     return {
