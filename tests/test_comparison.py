@@ -87,3 +87,18 @@ def test_matters_one_town_alone_lists_are_left_out_unless_asked(fixture_list):
     lists = [town("a/peihe", "甲镇", fixture_list, [first, second]), town("b/peihe", "乙镇", fixture_list, [first])]
     assert [group.title for group in same_matters(lists)] == [first.title]
     assert [group.towns for group in same_matters(lists, least=1)] == [2, 1]
+
+
+def test_an_earlier_result_is_reused_for_the_very_same_matters_only(fixture_list):
+    """``serve`` passes the comparison before an edit: groups of unchanged matters are taken from it."""
+    matters = list(fixture_list.matters[:20])
+    lists = [town(f"{slug}/peihe", name, fixture_list, matters) for slug, name in (("a", "甲镇"), ("b", "乙镇"))]
+    before = same_matters(lists)
+    target = next(index for index, matter in enumerate(matters) if "协助" in matter.town_duties)
+    changed = list(matters)
+    changed[target] = edited(matters[target], "协助", "配合")
+    after_edit = [lists[0], town("b/peihe", "乙镇", fixture_list, changed)]
+    reused = same_matters(after_edit, previous=before)
+    assert reused == same_matters(after_edit)  # the same result as comparing afresh
+    assert [group is old for group, old in zip(reused, before)] == [index != target for index in range(20)]
+    assert reused[target].agreeing == 1
