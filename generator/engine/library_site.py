@@ -215,15 +215,15 @@ class MatterMemo:
         return known[list_type]
 
 
-def kept_matters(parts: LibraryParts, before: LibraryParts | None) -> LibraryParts:
-    """``parts`` with every matter equal to its previous version (same id, same file) replaced by that very
-    object: validation makes new objects of every matter of a list it reads, and what did not change
+def kept_matters(parts: LibraryParts, before: dict[str, MatterList | None]) -> LibraryParts:
+    """``parts`` with every matter equal to its version in ``before`` (same id, same file) replaced by that
+    very object: validation makes new objects of every matter of a list it reads, and what did not change
     must stay the same object for the comparisons and catalogues to be reused."""
-    if before is None:
+    if not before:
         return parts
     lists = {}
     for key, matter_list in parts.lists.items():
-        old = before.lists.get(key)
+        old = before.get(key)
         if matter_list is None or old is None or old is matter_list:
             lists[key] = matter_list
             continue
@@ -378,11 +378,18 @@ class LibrarySite:
         parts, touched = self._parts, changes.touched_lists()
         if parts is None or changes.shared or not touched <= parts.lists.keys():
             self._markdown = None  # the departments may have changed
-            return kept_matters(load_parts(self.content_dir, self._memo.read_peihe, self._memo.read_typed), parts)
+            return kept_matters(load_parts(self.content_dir, self._memo.read_peihe, self._memo.read_typed),
+                                self._shown())
         loaded = parts
         for key in sorted(touched):
             loaded = reload_list(self.content_dir, loaded, key, self._memo.read_peihe, self._memo.read_typed)
-        return kept_matters(loaded, parts)
+        return kept_matters(loaded, self._shown())
+
+    def _shown(self) -> dict[str, MatterList | None]:
+        """The lists the folder shows (after errors, the last good ones): the versions to keep matters of."""
+        if self._plan is not None:
+            return {matter_list.info.key: matter_list for matter_list in self._plan.library.lists}
+        return dict(self._parts.lists) if self._parts is not None else {}
 
     def _write_early(self, changes: LibraryChanges, library: Library, sites: dict[str, ListSite],
                      log: Log) -> set[str]:
