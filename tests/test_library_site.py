@@ -291,6 +291,10 @@ def test_the_server_app_serves_the_district_and_makes_a_list_s_downloads_on_requ
     assert status == "200 OK" and '"title":'.encode() in body
     assert not (site.out_dir / "b/peihe" / urls.FULL_LIST).exists()
     assert request(app, "/b/peihe/" + urls.FULL_LIST)[0] == "200 OK"
+    typed = "a/jiben/" + urls.CSV_DOWNLOAD  # a 基本 list's downloads too
+    assert not (site.out_dir / typed).exists()
+    status, _headers, body = request(app, "/" + typed)
+    assert status == "200 OK" and "组织开展党员教育".encode() in body
 
 
 def test_templates_and_assets_of_a_site_project(tmp_path, monkeypatch):

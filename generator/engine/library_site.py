@@ -13,11 +13,11 @@ what the change affects:
   list, the list's pages that show it (``Page.matters``: its neighbours,
   its category's and departments' pages, the home, the full list …), the
   list's search index and downloads; in a 基本 or 收回 list, the list's
-  page; and the district pages that show it (``DistrictPage.matters``: its
+  page and downloads; and the district pages that show it (``DistrictPage.matters``: its
   departments' pages, its comparison) with those that sum up every list
   (the home, the indexes);
 - a list's ``list.yml`` or ``categories.yml``: that list is read again, and
-  all its outputs and every district page are produced again;
+  all its outputs and the district pages that show its matters are produced again;
 - ``site.yml``, ``departments.yml``, a ``town.yml``, ``list_types/``, or a
   folder or file added to or removed from ``lists/``: everything is read
   and produced again (a file is still written only when its bytes change);
@@ -63,6 +63,7 @@ from generator.site.listing import Listing
 from generator.site.markup import MarkdownRenderer
 from generator.site.render import Catalogue, Page, catalogue, environment, pages, render_page
 from generator.site.search import SEARCH_DIR, search_files, search_payload
+from generator.site.typed_downloads import typed_download_files
 
 MatterRead = tuple[Matter | TypedMatter | None, list[ContentError]]
 
@@ -265,12 +266,25 @@ class LibraryPlan:
         found = {*self.district_pages, *self.static_copies(self.static)}
         for site in self.lists.values():
             found |= site.outputs()
+        for key in self.typed_lists():
+            found |= typed_downloads(key)
         return found
+
+    def typed_lists(self) -> dict[str, MatterList]:
+        """The lists of the other types (基本, 收回), by key: their pages are district pages, their downloads
+        their own."""
+        return {matter_list.info.key: matter_list for matter_list in self.library.lists
+                if matter_list.info.key not in self.lists}
 
     def static_copies(self, names: Iterable[str]) -> set[str]:
         """Where assets are copied: the site's ``static/`` and each 配合 list's."""
         prefixes = ["", *(f"{key}/" for key in self.lists)]
         return {f"{prefix}{urls.STATIC}{name}" for name in names for prefix in prefixes}
+
+
+def typed_downloads(key: str) -> set[str]:
+    """The downloads of a 基本 or 收回 list, in its folder (``typed_downloads``)."""
+    return {f"{key}/{path}" for path in DOWNLOAD_FILES}
 
 
 def _never(path: str) -> bool:
@@ -486,7 +500,9 @@ class LibrarySite:
     def _deferred(self, path: str) -> bool:
         plan = self._plan
         assert plan is not None
-        return _outer(path) in plan.lists and self._defer(_inside(path))
+        if path in plan.district_pages:
+            return False
+        return (_outer(path) in plan.lists or _inside(path) in DOWNLOAD_FILES) and self._defer(_inside(path))
 
     def _make(self, path: str) -> dict[str, bytes]:
         plan = self._plan
@@ -502,6 +518,10 @@ class LibrarySite:
             return {f"{site.key}/{SEARCH_DIR}/{name}": text.encode("utf-8") for name, text in files.items()}
         if site is not None and inside in DOWNLOAD_FILES:
             return {f"{site.key}/{name}": data for name, data in download_files(site.content, NO_HISTORY).items()}
+        typed = plan.typed_lists().get(_outer(path))
+        if typed is not None and inside in DOWNLOAD_FILES:
+            return typed_download_files(typed, plan.district.types[typed.info.type], plan.library.departments,
+                                        typed.info.issuer or plan.library.site.issuer)
         name = inside if site is not None else path  # a copy of an asset: static/<name>
         return {path: (self.static_dir / name.removeprefix(urls.STATIC)).read_bytes()}
 
@@ -547,6 +567,7 @@ def _affected(old: LibraryPlan, new: LibraryPlan, settings_changed: frozenset[st
         changed |= {(key, matter_id) for matter_id in ids}
         site = new.lists.get(key)
         if site is None:
+            affected |= typed_downloads(key) if ids or key in settings_changed else set()
             continue
         if key in settings_changed or key not in old.lists:
             affected |= site.outputs()
