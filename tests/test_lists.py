@@ -313,3 +313,21 @@ def test_the_shared_departments_are_checked_even_without_a_list_to_check_them(tm
     departments.write_text(departments.read_text(encoding="utf-8").replace("level: 区级", "level: 县级", 1),
                            encoding="utf-8")
     assert [error[0] for error in errors_of(root)] == ["departments.yml", "lists"]
+
+
+def test_reloading_one_list_gives_what_loading_the_whole_folder_gives(tmp_path):
+    """``serve`` reads again only the list whose files changed (``reload_list``): the same lists and errors."""
+    from generator.content.lists import load_parts, reload_list
+
+    root = make_library(tmp_path / "district")
+    key = sorted(TOWNS)[-1] + "/peihe"
+    before = load_parts(root)
+    assert before.library() is not None and not before.errors()
+    matter = sorted((root / "lists" / key / "matters").glob("*.md"))[1]
+    matter.write_text(matter.read_text(encoding="utf-8").replace("category: ", "category: 未知", 1), encoding="utf-8")
+    reloaded, fresh = reload_list(root, before, key), load_parts(root)
+    assert reloaded.errors() == fresh.errors() and len(fresh.errors()) == 1
+    assert reloaded.library() is None and reloaded.lists[key] is None
+    assert [k for k, matter_list in reloaded.lists.items() if matter_list is not before.lists[k]] == [key]
+    matter.write_text(matter.read_text(encoding="utf-8").replace("category: 未知", "category: ", 1), encoding="utf-8")
+    assert reload_list(root, reloaded, key).library() == load_library(root)
