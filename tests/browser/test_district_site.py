@@ -124,11 +124,15 @@ def test_a_reader_without_javascript_reaches_a_town_s_list_a_department_and_a_co
 ) -> None:
     context = make_context("phone-360", java_script_enabled=False)
     page, audit = open_page(context, served_district.url("index.html"))
+    # A click waits for the next page to start loading, not for it to be there: count() does not wait.
     page.locator("main a[href$='/shouhui/index.html']").first.click()
+    page.wait_for_load_state()
     assert "收回事项清单" in page.locator("h1").inner_text()
     page.locator("main h3 a").first.click()
+    page.wait_for_load_state()
     assert page.locator("text=收回后的履职方式").count() == 1
     page.locator("main .facts a").first.click()  # the department taking the matter back, across the district
+    page.wait_for_load_state()
     assert page.url.endswith("/index.html") and "/departments/" in page.url
     assert page.locator("h2", has_text="收回事项").count() + page.locator("h3", has_text="收回事项").count() >= 1
     page.locator("nav.site-nav a", has_text="事项比对").click()
