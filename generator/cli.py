@@ -300,19 +300,19 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from generator.review.diff_format import render, use_colour
-    from generator.review.gitrev import GitError, compare
+    from generator.review.diff_format import use_colour
+    from generator.review.gitrev import GitError
+    from generator.review.library_format import render_change
+    from generator.review.library_sides import compare_content
 
-    if _several_lists(args.content, "diff"):
-        return 1
     try:
-        change, warnings = compare(args.content, args.base, args.head)
+        change, warnings = compare_content(args.content, args.base, args.head)
     except GitError as error:
         print(_("error: {problem}").format(problem=error), file=sys.stderr)
         return 1
     for warning in warnings:
         print(_("warning: {problem}").format(problem=warning), file=sys.stderr)
-    sys.stdout.write(render(change, args.format, colour=use_colour(sys.stdout)))
+    sys.stdout.write(render_change(change, args.format, colour=use_colour(sys.stdout)))
     return 0
 
 
