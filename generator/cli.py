@@ -181,7 +181,7 @@ def _several_lists(folder: Path, command: str) -> bool:
     if not is_multi_list(folder):
         return False
     print(_("error: {folder} holds several lists (lists/); '{command}' does not support that yet: only check, "
-            "build, import and migrate do").format(folder=folder, command=command), file=sys.stderr)
+            "build, import, migrate, diff and comment do").format(folder=folder, command=command), file=sys.stderr)
     return True
 
 
@@ -320,9 +320,6 @@ def _comment(args: argparse.Namespace) -> int:
     import os
 
     from generator.review.comment import Streams, run
-
-    if _several_lists(args.content, "comment"):
-        return 1
 
     return run(args.content, args.out, os.environ, Streams(sys.stdout, sys.stderr), args.target,
                args.changes_page)

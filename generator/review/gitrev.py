@@ -270,13 +270,15 @@ def _without(content: Content, ids: frozenset[str]) -> Content:
 # --- history ---------------------------------------------------------------
 
 
-def log_commits(repo: Path, relative: str, fields: str, *options: str) -> list[tuple[list[str], list[str]]]:
+def log_commits(repo: Path, relative: str, fields: str, *options: str,
+                also: tuple[str, ...] = ()) -> list[tuple[list[str], list[str]]]:
     """``git log`` over the content folder, newest first: (``fields``, name-status tokens) per commit.
 
-    ``fields`` are ``--format`` placeholders separated by FIELD.
+    ``fields`` are ``--format`` placeholders separated by FIELD; ``also``: more paths to follow
+    (a list's settings outside its folder).
     """
     output = run_git(repo, "log", "-z", "--no-merges", "--no-color", f"--format={RECORD}{fields}",
-                  *options, "--", relative).decode("utf-8", "replace")
+                  *options, "--", relative, *also).decode("utf-8", "replace")
     commits = []
     for record in output.split(RECORD)[1:]:
         header, _, files = record.partition("\0")
