@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -215,7 +215,7 @@ def load_list_history(content_dir: Path, key: str) -> History:
     return _load_history(content_dir, lambda relative: list_layout(relative, key))
 
 
-def _load_history(content_dir: Path, layout_of) -> History:
+def _load_history(content_dir: Path, layout_of: Callable[[str], Layout]) -> History:
     repo = repository_root(content_dir)
     relative = content_path_in_repo(repo, content_dir) if repo is not None else None
     if repo is None or relative is None:
@@ -223,7 +223,15 @@ def _load_history(content_dir: Path, layout_of) -> History:
     layout = layout_of(relative)
     try:
         commits = _commits(repo, layout)
-        compared = _compare_commits(repo, layout, commits)
+        moved = _moved_from(repo, layout, commits)
+        if moved is not None:  # the list's folder began as a single-list folder moved by ``migrate``
+            migration, earlier = moved
+            commits = commits[:commits.index(migration)]  # not the move itself: it changes nothing in the list
+            compared = _compare_commits(repo, layout, commits)
+            before = _commits(repo, earlier, f"{migration.full}^")
+            commits, compared = commits + before, compared + _compare_commits(repo, earlier, before)
+        else:
+            compared = _compare_commits(repo, layout, commits)
     except GitError:
         return NO_HISTORY  # e.g. a checkout without commits yet
     changes = {commit.full: change for commit, change in compared if isinstance(change, Change)}
@@ -319,12 +327,34 @@ class _Commit:
     new: tuple[str, ...]  # matter files after it
     whole: bool  # categories or departments changed: compare every matter
     renames: tuple[tuple[str, str], ...]  # matter files renamed to another id: (old id, new id)
+    inside: bool = True  # it touched the list's own folder (not only settings it shares)
 
 
-def _commits(repo: Path, layout: Layout) -> list[_Commit]:
-    """One ``git log``: each commit with its note and the matter files it touched, on either side."""
+def _moved_from(repo: Path, layout: Layout, commits: list[_Commit]) -> tuple[_Commit, Layout] | None:
+    """The commit that moved a single-list folder into this list's folder (``migrate``), and where the list
+    was before it; None when the list's folder was made otherwise.
+
+    ``git log --follow`` follows one file, not a folder: the move is recognised in the oldest commit of
+    the list's folder by its matter files, renamed there from a ``matters/`` folder elsewhere.
+    """
+    oldest = next((commit for commit in reversed(commits) if commit.inside), None)
+    if not layout.shared_departments or oldest is None or not oldest.parent:
+        return None
+    output = run_git(repo, "diff", "--name-status", "-z", "-M", f"{oldest.full}^", oldest.full)
+    tokens = [token for token in output.decode("utf-8", "replace").split("\0") if token]
+    matters = PurePosixPath(layout.folder) / MATTERS_DIR
+    for status, *paths in touched_files(tokens):
+        source = PurePosixPath(paths[0]).parent
+        if status.startswith("R") and PurePosixPath(paths[-1]).parent == matters and source.name == MATTERS_DIR:
+            return oldest, single_layout(str(source.parent))
+    return None
+
+
+def _commits(repo: Path, layout: Layout, start: str | None = None) -> list[_Commit]:
+    """One ``git log`` (from ``start``, default HEAD): each commit with its note and the matter files it
+    touched, on either side."""
     records = log_commits(repo, layout.folder, FIELD.join(("%H", "%h", "%p", "%cs", "%b")), "-M", "--name-status",
-                          also=layout.paths[1:])
+                          *([start] if start else []), also=layout.paths[1:])
     folder = PurePosixPath(layout.folder)
     commits = []
     for (full, short, parents, date, body), tokens in records:
@@ -344,8 +374,10 @@ def _commits(repo: Path, layout: Layout) -> list[_Commit]:
             ids = [_matter_id(path, folder / MATTERS_DIR) for path in paths]
             if status.startswith("R") and ids[0] and ids[-1] and ids[0] != ids[-1]:
                 renames.append((ids[0], ids[-1]))
+        inside = any(folder in PurePosixPath(path).parents for _status, *paths in touched_files(tokens)
+                     for path in paths)
         commits.append(_Commit(full, short, parents.split(" ")[0], date, notes(body), tuple(old), tuple(new), whole,
-                               tuple(renames)))
+                               tuple(renames), inside))
     return commits
 
 

@@ -150,8 +150,16 @@ def diff_libraries(old: Library, new: Library, old_types: dict[str, ListType],
         if change is not None:
             changes.append(change)
     changes.extend(_removed_list(key, matter_list, old) for key, matter_list in before.items() if key not in after)
-    return LibraryChange(_fields(old.site, new.site, PUBLISHER_FIELDS),
+    return LibraryChange(_fields(_publisher(old), _publisher(new), PUBLISHER_FIELDS),
                          diff_content(_blank(old), _blank(new)).departments, _towns(old, new), tuple(changes))
+
+
+def _publisher(library: Library) -> dict[str, str]:
+    """The publisher's settings; a single-list folder's description is its list's (``single_library``)."""
+    values = {name: _text(getattr(library.site, name, "") or "") for name in PUBLISHER_FIELDS}
+    if library.single:
+        values["description"] = ""
+    return values
 
 
 def _by_key(library: Library, other: Library) -> dict[str, MatterList]:
@@ -205,7 +213,7 @@ def _matters(library: Library, key: str, old: MatterList | None, new: MatterList
 
 def _changed_list(key: str, old: MatterList, new: MatterList, old_library: Library, library: Library,
                   types: dict[str, ListType]) -> ListChange | None:
-    settings = _fields(_settings(old.info), _settings(new.info), LIST_FIELDS)
+    settings = _fields(_settings(old.info, old_library), _settings(new.info, library), LIST_FIELDS)
     change, typed = _matters(library, key, old, new, old_library, types)
     if not settings and (change is None or change.is_empty) and (typed is None or typed.is_empty):
         return None
@@ -223,8 +231,11 @@ def _removed_list(key: str, old: MatterList, library: Library) -> ListChange:
     return ListChange(key, _name(library, old.info), old.info.type, REMOVED, len(old.matters))
 
 
-def _settings(info: ListInfo) -> dict[str, str]:
-    return {name: _text(getattr(info, name)) for name in LIST_FIELDS}
+def _settings(info: ListInfo, library: Library) -> dict[str, str]:
+    """A list's settings as they take effect: without an issuer of its own, the publisher's is the list's."""
+    values = {name: _text(getattr(info, name)) for name in LIST_FIELDS}
+    values["issuer"] = values["issuer"] or library.site.issuer
+    return values
 
 
 def _text(value: object) -> str:
