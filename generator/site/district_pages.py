@@ -377,26 +377,51 @@ def _compare(books: District, group: SameMatter, root: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class OutlineView:
+    """A group of an outline (``diff_format``) for a page: its entries, each line with the lines below it."""
+
+    title: str
+    entries: tuple[tuple[Any, tuple[tuple[Any, tuple[Any, ...]], ...]], ...]  # (title, ((line, (sub-lines)), …))
+
+
+@dataclass(frozen=True)
 class ChangedList:
     """A list that changed, as the changes page shows it."""
 
     change: ListChange
     summary: str
-    groups: tuple  # diff_format.OutlineGroup values
+    groups: tuple[OutlineView, ...]
     url: str  # its changes page (a 配合 list) or its home (another type); "" when it was removed
 
 
 def _changes(books: District, root: str) -> dict[str, Any]:
     review = books.review
     assert review is not None  # the page is made only with a review
-    lists = tuple(ChangedList(each, list_summary_line(each), tuple(list_groups(each)), _changed_url(each))
+    lists = tuple(ChangedList(each, list_summary_line(each), _outline_views(list_groups(each)), _changed_url(each))
                   for each in review.change.lists)
     return {
         **_meta("本次修订的内容变化", f"{books.library.site.title}本次修订与修订 {review.commit} 相比的内容变化。",
                 "", (HOME_CRUMB,)),
         "review": review, "summary": library_summary_line(review.change),
-        "shared": tuple(shared_groups(review.change)), "lists": lists,
+        "shared": _outline_views(shared_groups(review.change)), "lists": lists,
     }
+
+
+def _outline_views(groups: list[Any]) -> tuple[OutlineView, ...]:
+    """Each entry's lines nested by their depth, so that the page indents them as lists in lists."""
+    views = []
+    for group in groups:
+        entries = []
+        for entry in group.entries:
+            nested: list[tuple[Any, list[Any]]] = []
+            for line in entry.lines:
+                if line.depth and nested:
+                    nested[-1][1].append(line)
+                else:
+                    nested.append((line, []))
+            entries.append((entry.title, tuple((line, tuple(below)) for line, below in nested)))
+        views.append(OutlineView(group.title, tuple(entries)))
+    return tuple(views)
 
 
 def _changed_url(change: ListChange) -> str:
