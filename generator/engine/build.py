@@ -20,7 +20,7 @@ from generator.i18n import _
 from generator.engine.cache import BuildCache, Stat, markdown_key, matter_stats
 from generator.site.listing import Listing
 from generator.content.lists import is_multi_list
-from generator.engine.writer import OutputError, check_output_dir
+from generator.engine.writer import check_output_dir
 
 if TYPE_CHECKING:
     from generator.engine.stages import Built

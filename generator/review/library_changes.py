@@ -137,16 +137,16 @@ def list_name(town: str, title: str) -> str:
     return f"{town}{NAME_JOINER}{shown}" if town else shown
 
 
-def diff_libraries(old: Library, new: Library, old_types: dict[str, ListType],
-                   new_types: dict[str, ListType]) -> LibraryChange:
-    """The change from ``old`` to ``new``, each list's matters read by the types each side declares."""
+def diff_libraries(old: Library, new: Library, types: dict[str, ListType]) -> LibraryChange:
+    """The change from ``old`` to ``new``; ``types``: the declarations a typed list is compared by (the newer
+    side's: a field an older declaration lacked reads as empty there)."""
     before, after = _by_key(old, new), _by_key(new, old)
     changes = []
     for key, matter_list in after.items():
         if key in before:
-            change = _changed_list(key, before[key], matter_list, old, new, new_types)
+            change = _changed_list(key, before[key], matter_list, old, new, types)
         else:
-            change = _added_list(key, matter_list, new, new_types)
+            change = _added_list(key, matter_list, new, types)
         if change is not None:
             changes.append(change)
     changes.extend(_removed_list(key, matter_list, old) for key, matter_list in before.items() if key not in after)

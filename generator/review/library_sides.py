@@ -88,7 +88,7 @@ def compare_libraries(content_dir: Path, base: str, head: str | None) -> tuple[L
     warnings += [_("{path}: this matter cannot be read at {revision}, so it is left out of the comparison "
                    "(neither removed nor added)").format(path=path, revision=side.label)
                  for side in (old, new) for path in side.unreadable]
-    return diff_libraries(old_library, new_library, old.types or new.types, new.types or old.types), warnings
+    return diff_libraries(old_library, new_library, {**old.types, **new.types}), warnings
 
 
 def read_library_side(content_dir: Path, revision: str | None, scratch: Path) -> LibrarySide:

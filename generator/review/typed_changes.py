@@ -165,14 +165,14 @@ def _same_names(slugs: tuple[dict[str, str], dict[str, str]], old: list[str], ne
 
 def _whole(list_type: ListType, matter: TypedMatter, kind: str) -> TypedMatterChange:
     about = tuple(text.replace(DEPARTMENT_SEPARATOR, "、") for key in list_type.keys_of_kind(*SHOWN_KINDS)
-                  if (text := matter.value(key)))
+                  if (text := _value(matter, key)))
     return TypedMatterChange(matter.id, kind, matter.number, matter.title, about)
 
 
 def _diff_matter(list_type: ListType, old: TypedMatter, new: TypedMatter, names: _Names) -> TypedMatterChange | None:
     fields = [change for key in list_type.keys if key != IDENTITY
-              if (change := _diff_field(key, list_type.label_of(key), list_type.kind_of(key), old.value(key),
-                                        new.value(key), names)) is not None]
+              if (change := _diff_field(key, list_type.label_of(key), list_type.kind_of(key), _value(old, key),
+                                        _value(new, key), names)) is not None]
     notes = _diff_markdown(NOTES_KEY, NOTES_LABEL, "\n\n".join(old.notes), "\n\n".join(new.notes))
     if notes is not None:
         fields.append(notes)
@@ -180,6 +180,14 @@ def _diff_matter(list_type: ListType, old: TypedMatter, new: TypedMatter, names:
         return None
     kind = RENUMBERED if [change.field for change in fields] == ["number"] else CHANGED
     return TypedMatterChange(new.id, kind, new.number, new.title, (), tuple(fields))
+
+
+def _value(matter: TypedMatter, key: str) -> str:
+    """The matter's text for ``key``; "" where it was read by a declaration without that key (an older one)."""
+    try:
+        return matter.value(key)
+    except KeyError:
+        return ""
 
 
 def _diff_field(key: str, label: str, kind: str, old: str, new: str, names: _Names) -> FieldChange | None:
