@@ -50,9 +50,10 @@ from generator.i18n import _
 from generator.review.history import History, load_history, load_list_history
 from generator.content.loader import read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
-from generator.content.model import PEIHE, Content, Matter
+from generator.content.model import PEIHE, Content, Library, Matter
 from generator.site.district_pages import district, render_district
-from generator.content.list_types import load_list_types
+from generator.content.list_types import ListType, load_list_types
+from generator.site.typed_downloads import typed_download_files
 from generator.site.render import (Catalogue, Listing, Page, catalogue, compile_templates, environment, pages,
                               render_page)
 from generator.site.search import (PlainLines, PostingPart, join_postings, posting_part, search_bodies,
@@ -172,12 +173,15 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
                     made = _produce_list(library.content_of(matter_list), read_histories[key], stage / key, theme,
                                          jobs, listing, None, reviewed.of(key) if reviewed else None)
                     page_count, file_count = page_count + made.pages, file_count + made.files
-            rendered = render_district(environment(theme.templates, theme.compiled),
-                                       district(library, load_list_types(content_dir / LIST_TYPES_DIR), reviewed))
+            types = load_list_types(content_dir / LIST_TYPES_DIR)
+            rendered = render_district(environment(theme.templates, theme.compiled), district(library, types, reviewed))
             write_files(stage, rendered)
+            typed_downloads = _typed_downloads(library, types)
+            write_files(stage, typed_downloads)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
-    return BuiltLibrary(page_count + len(rendered), file_count + len(rendered) + len(assets), tuple(warnings))
+    return BuiltLibrary(page_count + len(rendered), file_count + len(rendered) + len(typed_downloads) + len(assets),
+                        tuple(warnings))
 
 
 def _list_histories(content_dir: Path) -> dict[str, History]:
@@ -185,6 +189,16 @@ def _list_histories(content_dir: Path) -> dict[str, History]:
     lists = content_dir / LISTS_DIR
     keys = sorted(f"{town.name}/{PEIHE}" for town in lists.iterdir() if (town / PEIHE).is_dir()) if lists.is_dir() else []
     return {key: load_list_history(content_dir, key) for key in keys}
+
+
+def _typed_downloads(library: Library, types: dict[str, ListType]) -> dict[str, bytes]:
+    """The downloads of every list whose type is not peihe (peihe lists write theirs with their site)."""
+    files: dict[str, bytes] = {}
+    for matter_list in library.lists:
+        if matter_list.info.type != PEIHE:
+            files.update(typed_download_files(matter_list, types[matter_list.info.type], library.departments,
+                                              matter_list.info.issuer or library.site.issuer))
+    return files
 
 
 def _review(content_dir: Path, base: str | None) -> Review | None:
