@@ -286,15 +286,6 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
-@pytest.mark.parametrize("command", [["diff"], ["comment"]])  # import: tests/test_list_import.py; serve: tests/test_serve.py
-def test_commands_that_know_one_list_refuse_several(tmp_path, capsys, command):
-    root = make_library(tmp_path / "district", matters=1)
-    before = sorted(path.relative_to(root) for path in root.rglob("*"))
-    assert main([*command, "--content", str(root)]) == 1
-    assert f"'{command[0]}' does not support that yet" in capsys.readouterr().err
-    assert sorted(path.relative_to(root) for path in root.rglob("*")) == before
-
-
 def test_a_single_lists_files_left_beside_lists_are_not_dropped_in_silence(tmp_path):
     root = make_library(tmp_path / "district", {"xingsheng": ("兴胜镇", "镇")})
     copy_content(root, matters=1)  # categories.yml and matters/ of a single list, at the top

@@ -448,7 +448,8 @@ class LibrarySite:
         return sites
 
     def _plan_for(self, library: Library, sites: dict[str, ListSite], old: LibraryPlan | None) -> LibraryPlan:
-        books = district(library, self._parts.types if self._parts else {}, old.district if old else None)
+        books = district(library, self._parts.types if self._parts else {},
+                         previous=old.district if old else None)
         return LibraryPlan(library, books, sites, {page.path: page for page in district_pages(books)},
                            tuple(sorted(self._inputs.static)))
 
