@@ -10,12 +10,13 @@ import itertools
 import os
 import re
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, REPO, copy_content
+from conftest import CONTENT, REPO, copy_content, init_repository
 from generator.content.lists import load_library
 from generator.engine.build import build
 from generator.engine.library_site import LibrarySite
@@ -323,4 +324,28 @@ def test_templates_and_assets_of_a_site_project(tmp_path, monkeypatch):
         "templates/typed_matter.html")
     edit(template, "{% block main %}{% if %}", "{% block main %}")
     assert not site.update().errors
+    assert_same_as_full_build(site, tmp_path)
+
+
+def git(repo: Path, *args: str, date: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=True)
+
+
+def test_each_peihe_list_s_revision_history_as_build_shows_it_and_again_when_a_commit_moves_it(tmp_path):
+    content = make_district(tmp_path / "content")
+    init_repository(tmp_path)
+    git(tmp_path, "add", "-A", date="2024-01-01T09:00:00+08:00")
+    git(tmp_path, "commit", "-q", "-m", "清单", date="2024-01-01T09:00:00+08:00")
+    site = LibrarySite(content, tmp_path / "out")
+    assert not site.update().errors
+    assert_same_as_full_build(site, tmp_path)
+    edit(matter_file(content, "b/peihe", 6), "guarantee: 业务培训及指导。", "guarantee: 业务培训、指导及考核。")
+    assert not site.update().errors
+    git(tmp_path, "commit", "-q", "-am", "改\n\n修订说明: 第6项履职保障", date="2024-03-01T09:00:00+08:00")
+    assert not site.update(check_history=False).changes  # the commit is looked for only when asked
+    update = site.update(check_history=True)
+    assert not update.errors and update.changes.history
+    assert "b/peihe/history/index.html" in update.written
+    assert not [path for path in update.produced if not path.startswith("b/peihe/")]
     assert_same_as_full_build(site, tmp_path)

@@ -28,10 +28,14 @@ Matters that did not change stay the very same objects from one update to
 the next, so the comparisons and catalogues of unchanged lists are reused
 (``district_pages.district``) and finding what changed is cheap.
 
+Each 配合 list's pages carry its revision history, as in ``build``
+(``history.load_list_history``); it is read at the start and again when
+the checked-out commit moves (``update(check_history=True)``), and a list
+whose history moved has all its own outputs produced again.
+
 Invalid content or a broken template never raises here: ``errors`` lists
 every list's problems as ``path:line: message`` (as ``check`` reports
-them) and the folder keeps the last good site until they are fixed. The
-lists' pages carry no revision history, as in ``build``.
+them) and the folder keeps the last good site until they are fixed.
 """
 from __future__ import annotations
 
@@ -52,9 +56,9 @@ from generator.content.typed_matter import read_typed_matter
 from generator.engine.build import theme_dir
 from generator.engine.incremental import (DOWNLOAD_FILES, SEARCH_FILES, Changes, Log, OutputFolder, Signature,
                                           Update, affected_pages, changed_ids, entry_signature, error_page,
-                                          signature_of, template_dependants, template_error, tree)
+                                          git_head, signature_of, template_dependants, template_error, tree)
 from generator.errors import ContentError
-from generator.review.history import NO_HISTORY
+from generator.review.history import History, load_list_history
 from generator.site import urls
 from generator.site.district_pages import (District, DistrictPage, district, district_pages, render_district_page,
                                            typed_matter_page)
@@ -146,6 +150,7 @@ class LibraryChanges:
     matters: frozenset[str] = frozenset()  # paths of matter files added, changed or removed
     templates: frozenset[str] = frozenset()
     static: frozenset[str] = frozenset()
+    history: frozenset[str] = frozenset()  # keys of 配合 lists whose revision history moved
 
     def touched_lists(self) -> set[str]:
         """Keys of the lists to read again (when not everything is)."""
@@ -154,12 +159,13 @@ class LibraryChanges:
     def __or__(self, other: LibraryChanges) -> LibraryChanges:
         """Both changes: what an update after errors has to catch up with."""
         return LibraryChanges(self.shared or other.shared, self.lists | other.lists, self.matters | other.matters,
-                              self.templates | other.templates, self.static | other.static)
+                              self.templates | other.templates, self.static | other.static,
+                              self.history | other.history)
 
     def as_changes(self) -> Changes:
         """In the single-list engine's terms, for the report."""
         return Changes(settings=self.shared or bool(self.lists), matters=self.matters, templates=self.templates,
-                       static=self.static, matters_folder="")
+                       static=self.static, history=bool(self.history), matters_folder="")
 
 
 def compare_inputs(old: LibraryInputs, new: LibraryInputs) -> LibraryChanges:
@@ -247,6 +253,7 @@ class ListSite:
     content: Content
     pages: dict[str, Page]  # by path inside the list's folder
     books: Catalogue
+    history: History
 
     def outputs(self) -> set[str]:
         return {f"{self.key}/{path}" for path in (*self.pages, *SEARCH_FILES, *DOWNLOAD_FILES)}
@@ -302,12 +309,16 @@ class LibrarySite:
 
     def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
                  static_dir: Path | None = None, *, defer: Callable[[str], bool] = _never,
-                 listing: Listing = Listing()):
+                 listing: Listing = Listing(), history: Callable[[Path, str], History] = load_list_history,
+                 head: Callable[[Path], str] = git_head):
         self.content_dir = content_dir
         self.out_dir = out_dir
         self.templates_dir = templates_dir or theme_dir(content_dir, "templates")
         self.static_dir = static_dir or theme_dir(content_dir, "static")
         self._defer, self._listing = defer, listing
+        self._read_history, self._head_of = history, head
+        self._head: str | None = None  # the commit the histories were read at
+        self._histories: dict[str, History] = {}  # of the 配合 lists, by key
         out_dir.mkdir(parents=True, exist_ok=True)
         if any(out_dir.iterdir()):
             raise ValueError(f"{out_dir}: not empty; an incremental build needs a folder of its own")
@@ -329,13 +340,16 @@ class LibrarySite:
     def update(self, check_history: bool = False) -> Update:
         """Bring the folder up to date with the sources; the first call builds everything.
 
-        ``check_history`` is accepted for the server's sake: the lists' pages
-        of a multi-list site carry no history yet.
+        The 配合 lists' histories are read again only when ``check_history``
+        is set (or on the first call) and the checked-out commit moved.
         """
         log = Log()
         inputs = scan_library(self.content_dir, self.templates_dir, self.static_dir)
         changes = compare_inputs(self._inputs, inputs)
         self._inputs = inputs
+        moved = self._histories_moved(check_history)
+        if moved:
+            changes |= LibraryChanges(history=moved)
         if not changes.as_changes():
             return log.update(changes.as_changes(), self.errors)
         try:
@@ -411,7 +425,7 @@ class LibrarySite:
         they take longer than the page): only for edits of matter files alone, which change nothing else a
         matter's page shows. The paths written."""
         old = self._plan
-        if old is None or changes.shared or changes.lists or changes.templates:
+        if old is None or changes.shared or changes.lists or changes.templates or changes.history:
             return set()
         written = set()
         for path in sorted(changes.matters):
@@ -429,8 +443,30 @@ class LibrarySite:
             written.add(f"{key}/{page}")
         return written
 
+    def _histories_moved(self, check: bool) -> frozenset[str]:
+        """Keys of the 配合 lists whose history moved, read again if the checked-out commit moved."""
+        if not check and self._head is not None:
+            return frozenset()
+        head = self._head_of(self.content_dir)
+        if head == self._head:
+            return frozenset()
+        self._head = head
+        moved = set()
+        for key, history in list(self._histories.items()):  # a list not read yet is read when first asked for
+            fresh = self._read_history(self.content_dir, key)
+            if fresh != history:  # an unchanged history stays the same object: its list's site is kept
+                self._histories[key] = fresh
+                moved.add(key)
+        return frozenset(moved)
+
+    def _history(self, key: str) -> History:
+        """A 配合 list's history, read when first asked for (a list added since is read then)."""
+        if key not in self._histories:
+            self._histories[key] = self._read_history(self.content_dir, key)
+        return self._histories[key]
+
     def _list_sites(self, library: Library, old: LibraryPlan | None) -> dict[str, ListSite]:
-        """The 配合 lists' own sites: those of unchanged lists from ``old``."""
+        """The 配合 lists' own sites: those of unchanged lists (same matters, same history) from ``old``."""
         if self._markdown is None:
             self._markdown = MarkdownRenderer(library.departments)
         before = {matter_list.info.key: matter_list for matter_list in old.library.lists} if old else {}
@@ -439,12 +475,13 @@ class LibrarySite:
             key = matter_list.info.key
             if matter_list.info.type != PEIHE:
                 continue
-            if old is not None and before.get(key) is matter_list:
+            history = self._history(key)
+            if old is not None and before.get(key) is matter_list and old.lists[key].history is history:
                 sites[key] = old.lists[key]
                 continue
             content = library.content_of(matter_list)
             sites[key] = ListSite(key, content, {page.path: page for page in pages(content, self._listing)},
-                                  catalogue(content, NO_HISTORY, self._markdown, self._listing))
+                                  catalogue(content, history, self._markdown, self._listing), history)
         return sites
 
     def _plan_for(self, library: Library, sites: dict[str, ListSite], old: LibraryPlan | None) -> LibraryPlan:
@@ -461,6 +498,8 @@ class LibrarySite:
             affected = set(outputs)
         else:
             affected = _affected(old, plan, changes.lists) | plan.static_copies(changes.static)
+            for key in changes.history & plan.lists.keys():  # dates and revisions on its pages and downloads
+                affected |= plan.lists[key].outputs()
             if changes.templates:
                 affected |= template_dependants(self._env, self._templates(plan), changes.templates)
         for path in sorted(old.outputs() - outputs) if old is not None else ():
@@ -518,7 +557,7 @@ class LibrarySite:
             files = search_files(search_payload(site.content, self._markdown))
             return {f"{site.key}/{SEARCH_DIR}/{name}": text.encode("utf-8") for name, text in files.items()}
         if site is not None and inside in DOWNLOAD_FILES:
-            return {f"{site.key}/{name}": data for name, data in download_files(site.content, NO_HISTORY).items()}
+            return {f"{site.key}/{name}": data for name, data in download_files(site.content, site.history).items()}
         typed = plan.typed_lists().get(_outer(path))
         if typed is not None and inside in DOWNLOAD_FILES:
             return typed_download_files(typed, plan.district.types[typed.info.type], plan.library.departments,
