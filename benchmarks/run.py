@@ -149,22 +149,45 @@ def empty_trash() -> None:
     shutil.rmtree(TRASH, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Spec:
+    """One build command to time: where it runs, what it deletes before each run, where its output goes."""
+
+    label: str
+    cwd: Path
+    command: list[str]
+    env: dict[str, str]
+    before_each: list[Path]
+    output: Path
+
+
 def repeat_runs(label: str, cwd: Path, command: list[str], env: dict[str, str], repeat: int,
                 before_each: list[Path], output: Path) -> Measured:
     """``repeat`` runs, each after deleting ``before_each``; stops at the first failure."""
-    measured = Measured(label)
+    return interleaved([Spec(label, cwd, command, env, before_each, output)], repeat)[0]
+
+
+def interleaved(specs: list[Spec], repeat: int) -> list[Measured]:
+    """``repeat`` rounds of one run of each build in turn, so that a change in the machine's load
+    (other work on a shared machine) falls on every build alike; a build that fails is not run again."""
+    results = [Measured(spec.label) for spec in specs]
     for _ in range(repeat):
-        clear(*before_each)
-        run = measure(cwd, command, env)
-        if run["returncode"] != 0:
-            measured.error = f"exit {run['returncode']}: {run['stderr'].strip()[-300:]}"
-            return measured
-        measured.seconds.append(run["seconds"])
-        measured.peak_kib.append(run["peak_rss_kib"])
-        measured.user_seconds.append(run["user_s"])
-        measured.sys_seconds.append(run["sys_s"])
-    measured.output = output_stats(output)
-    return measured
+        for spec, measured in zip(specs, results):
+            if measured.error:
+                continue
+            clear(*spec.before_each)
+            run = measure(spec.cwd, spec.command, spec.env)
+            if run["returncode"] != 0:
+                measured.error = f"exit {run['returncode']}: {run['stderr'].strip()[-300:]}"
+                continue
+            measured.seconds.append(run["seconds"])
+            measured.peak_kib.append(run["peak_rss_kib"])
+            measured.user_seconds.append(run["user_s"])
+            measured.sys_seconds.append(run["sys_s"])
+    for spec, measured in zip(specs, results):
+        if not measured.error:
+            measured.output = output_stats(spec.output)
+    return results
 
 
 def output_stats(folder: Path) -> OutputStats:
@@ -191,12 +214,14 @@ def our_build_help() -> str | None:
     return result.stdout if result.returncode == 0 and "--out" in result.stdout else None
 
 
-def bench_ours(content: Path, work: Path, repeat: int, notes: list[str]) -> list[Measured]:
-    """Cold builds; warm builds too once the build has a cache or incremental mode."""
+def bench_ours(content: Path, work: Path, repeat: int, notes: list[str],
+               others: list[Spec] | None = None) -> list[Measured]:
+    """Cold builds (in turn with ``others``' builds, if given); warm builds too once the build has a
+    cache or incremental mode."""
     help_text = our_build_help()
     if help_text is None:
         notes.append("Our build: `python -m generator build` is not available yet; not measured.")
-        return []
+        return interleaved(others or [], repeat)
     work.mkdir(parents=True, exist_ok=True)
     out, cache = work / "site", work / "cache"
     env = {**base_env(), "PYTHONPATH": str(REPO)}
@@ -206,11 +231,11 @@ def bench_ours(content: Path, work: Path, repeat: int, notes: list[str]) -> list
     if "--jobs" in help_text:
         notes.append("Our build has `--jobs`; measured with its default.")
     caches = [cache, *(work / name for name in OUR_CACHE_DIRS)]
-    results = [repeat_runs("ours (cold)", work, command, env, repeat, [out, *caches], out)]
+    results = interleaved([Spec("ours (cold)", work, command, env, [out, *caches], out), *(others or [])], repeat)
     if ("--cache-dir" in help_text or "--incremental" in help_text) and not results[0].error:
         warm = command + (["--incremental"] if "--incremental" in help_text else [])
         measure(work, warm, env)  # prime the cache
-        results.append(repeat_runs("ours (warm, no change)", work, warm, env, repeat, [], out))
+        results.insert(1, repeat_runs("ours (warm, no change)", work, warm, env, repeat, [], out))
     return results
 
 
@@ -305,19 +330,19 @@ def bench_shape(shape: str, repeat: int, tools: list[str]) -> SizeResult:
     made = example_district.generate(example_district.SOURCE, content, SHAPES[shape], force=True)
     notes = [f"Content: `scripts/example_district.py --scale {SHAPES[shape]}`: {made.towns} towns, "
              f"{made.lists} lists, {sum(made.matters.values()):,} matters ({_by_type(made)})."]
-    builds = bench_ours(content, work / "ours", repeat, notes) if "ours" in tools else []
+    library = anchors.load_library(content)
+    others = []
+    for anchor in anchors.LIBRARY_ANCHORS:
+        if anchor.name in tools:
+            site = work / anchor.name
+            anchor.prepare(library, site)
+            others.append(Spec(anchor.name, site, anchor.command(site), base_env(),
+                               [site / anchor.output, *(site / name for name in anchor.scratch)], site / anchor.output))
+    # In turn, ours and Hugo: on a shared machine the load then falls on both alike.
+    builds = bench_ours(content, work / "ours", repeat, notes, others) if "ours" in tools \
+        else interleaved(others, repeat)
     for measured in builds:
         print(f"  {shape} {measured.label}: {_progress(measured)}", flush=True)
-    library = anchors.load_library(content)
-    for anchor in anchors.LIBRARY_ANCHORS:
-        if anchor.name not in tools:
-            continue
-        site = work / anchor.name
-        anchor.prepare(library, site)
-        before = [site / anchor.output, *(site / name for name in anchor.scratch)]
-        builds.append(repeat_runs(anchor.name, site, anchor.command(site), base_env(), repeat,
-                                  before, site / anchor.output))
-        print(f"  {shape} {anchor.name}: {_progress(builds[-1])}", flush=True)
     if len(builds) > 1 and builds[1].label.startswith("ours (warm"):
         notes.append("Our build of several lists has no cache yet: its warm row is a second full build, "
                      "over the output of the first.")
@@ -504,6 +529,10 @@ SHAPES_METHOD = """
   templates as above. Hugo builds no comparison pages, search index, downloads or 404, and its listings show
   titles where ours show duty texts: it does less work than ours, so the ratios flatter Hugo.
 - MkDocs and Pelican are not run at these shapes (no converter for several lists).
+- Our cold build and Hugo's run in turn, one of each per round (`interleaved`), so that a change in the
+  machine's load falls on both alike; the warm rows follow. Our build of several lists has no cache yet, so
+  its warm row is a full build again, over the output of the one before (the old output is deleted after the
+  new one is in place, which the cold rows do not pay).
 """
 
 
