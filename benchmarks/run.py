@@ -215,9 +215,9 @@ def our_build_help() -> str | None:
 
 
 def bench_ours(content: Path, work: Path, repeat: int, notes: list[str],
-               others: list[Spec] | None = None) -> list[Measured]:
+               others: list[Spec] | None = None, warm: bool = True) -> list[Measured]:
     """Cold builds (in turn with ``others``' builds, if given); warm builds too once the build has a
-    cache or incremental mode."""
+    cache or incremental mode, unless ``warm`` is False."""
     help_text = our_build_help()
     if help_text is None:
         notes.append("Our build: `python -m generator build` is not available yet; not measured.")
@@ -232,7 +232,7 @@ def bench_ours(content: Path, work: Path, repeat: int, notes: list[str],
         notes.append("Our build has `--jobs`; measured with its default.")
     caches = [cache, *(work / name for name in OUR_CACHE_DIRS)]
     results = interleaved([Spec("ours (cold)", work, command, env, [out, *caches], out), *(others or [])], repeat)
-    if ("--cache-dir" in help_text or "--incremental" in help_text) and not results[0].error:
+    if warm and ("--cache-dir" in help_text or "--incremental" in help_text) and not results[0].error:
         warm = command + (["--incremental"] if "--incremental" in help_text else [])
         measure(work, warm, env)  # prime the cache
         results.insert(1, repeat_runs("ours (warm, no change)", work, warm, env, repeat, [], out))
@@ -339,13 +339,12 @@ def bench_shape(shape: str, repeat: int, tools: list[str]) -> SizeResult:
             others.append(Spec(anchor.name, site, anchor.command(site), base_env(),
                                [site / anchor.output, *(site / name for name in anchor.scratch)], site / anchor.output))
     # In turn, ours and Hugo: on a shared machine the load then falls on both alike.
-    builds = bench_ours(content, work / "ours", repeat, notes, others) if "ours" in tools \
+    # No warm row: the build of several lists has no cache yet, so it would be a cold build again.
+    builds = bench_ours(content, work / "ours", repeat, notes, others, warm=False) if "ours" in tools \
         else interleaved(others, repeat)
     for measured in builds:
         print(f"  {shape} {measured.label}: {_progress(measured)}", flush=True)
-    if len(builds) > 1 and builds[1].label.startswith("ours (warm"):
-        notes.append("Our build of several lists has no cache yet: its warm row is a second full build, "
-                     "over the output of the first.")
+    notes.append("No warm row: our build of several lists has no cache yet (every build is a full one).")
     skipped = [tool for tool in tools if tool not in ("ours", *(a.name for a in anchors.LIBRARY_ANCHORS))]
     if skipped:
         notes.append(f"Not built at this shape: {', '.join(skipped)} (no converter for several lists; "
@@ -530,9 +529,7 @@ SHAPES_METHOD = """
   titles where ours show duty texts: it does less work than ours, so the ratios flatter Hugo.
 - MkDocs and Pelican are not run at these shapes (no converter for several lists).
 - Our cold build and Hugo's run in turn, one of each per round (`interleaved`), so that a change in the
-  machine's load falls on both alike; the warm rows follow. Our build of several lists has no cache yet, so
-  its warm row is a full build again, over the output of the one before (the old output is deleted after the
-  new one is in place, which the cold rows do not pay).
+  machine's load falls on both alike. No warm rows: our build of several lists has no cache yet.
 """
 
 
