@@ -10,7 +10,10 @@
   its work with all the towns on one page.
 - The same matter in several towns (``compare/``): which towns list it, and
   where their texts differ from the text most towns share, character by
-  character (``review.comparison``, the change engine of ``diff``).
+  character (``review.comparison``, the change engine of ``diff``, for 配合
+  matters; ``review.typed_comparison`` for 基本 and 收回 matters, grouped
+  within their type, their fields by the type's declaration,
+  ``compare/<type>/<id>.html``).
 - With ``build --changes-base REV``, the changes page of a pull request's
   preview site (``changes/index.html``): every list that changed since
   ``REV``, named as ``diff`` names it, with what changed in it, and a link
@@ -33,6 +36,8 @@ from generator.content.model import PEIHE, DEPARTMENT_LEVELS, Content, Departmen
 from generator.content.typed_matter import DEPARTMENT_SEPARATOR
 from generator.review.changes import REMOVED
 from generator.review.comparison import ComparedList, SameMatter, same_matters
+from generator.review.typed_changes import TypedSide
+from generator.review.typed_comparison import SameTypedMatter, TypedComparedList, same_typed_matters
 from generator.review.library_changes import ListChange
 from generator.review.library_format import library_summary_line, list_groups, list_summary_line, shared_groups
 from generator.site import urls
@@ -40,6 +45,7 @@ from generator.site.change_view import MatterView as ChangedView
 from generator.site.change_view import matter_view
 from generator.site.markup import MarkdownRenderer
 from generator.site.render import Catalogue, MatterView, catalogue, name_parts
+from generator.site.typed_change_view import typed_matter_view
 
 if TYPE_CHECKING:
     from generator.site.changes_page import LibraryReview
@@ -57,6 +63,11 @@ def department_page(slug: str) -> str:
 
 def compare_page(key: str) -> str:
     return f"compare/{key}.html"
+
+
+def typed_compare_page(list_type: str, key: str) -> str:
+    """A typed group's page: in its type's folder, so that its name never meets a 配合 group's."""
+    return f"compare/{list_type}/{key}.html"
 
 
 def town_anchor(town: str) -> str:
@@ -129,6 +140,8 @@ class District:
     books: dict[str, Catalogue]  # peihe list key → its catalogue
     compared: tuple[SameMatter, ...]
     compare_keys: dict[int, str]  # id(SameMatter) → its page's key
+    typed_compared: tuple[SameTypedMatter, ...]  # the 基本 and 收回 matters several towns list
+    typed_compare_keys: dict[int, str]  # id(SameTypedMatter) → its page's key, unique within its type
     review: LibraryReview | None = None  # build --changes-base: what changed since a revision
 
 
@@ -139,16 +152,23 @@ def district(library: Library, types: dict[str, ListType], review: LibraryReview
     towns = {town.slug: town.name for town in library.towns}
     compared = same_matters([ComparedList(key, towns[content_key_town(key)], content)
                              for key, content in contents.items()])
+    typed = same_typed_matters([
+        TypedComparedList(matter_list.info.key, towns[matter_list.info.town], types[matter_list.info.type],
+                          TypedSide(matter_list.categories, library.departments, matter_list.matters))
+        for matter_list in library.lists if matter_list.info.type != PEIHE])
+    typed_keys: dict[int, str] = {}
+    for list_type in dict.fromkeys(group.list_type.type for group in typed):
+        typed_keys.update(_compare_keys(tuple(group for group in typed if group.list_type.type == list_type)))
     return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
                     {key: catalogue(content, markdown=markdown) for key, content in contents.items()},
-                    compared, _compare_keys(compared), review)
+                    compared, _compare_keys(compared), typed, typed_keys, review)
 
 
 def content_key_town(key: str) -> str:
     return key.split("/", 1)[0]
 
 
-def _compare_keys(compared: tuple[SameMatter, ...]) -> dict[int, str]:
+def _compare_keys(compared: tuple[SameMatter, ...] | tuple[SameTypedMatter, ...]) -> dict[int, str]:
     """Each group's page name: its reference matter's id, numbered on where two groups share one."""
     keys: dict[int, str] = {}
     used: set[str] = set()
@@ -180,11 +200,14 @@ def district_pages(books: District) -> list[DistrictPage]:
     for department in _departments_in_use(books):
         found.append(DistrictPage(department_page(department.slug), "district_department.html",
                                   lambda d, root, department=department: _department(d, department, root)))
-    if books.compared:
+    if books.compared or books.typed_compared:
         found.append(DistrictPage(COMPARE, "compare_index.html", _compare_index))
-        for group in books.compared:
-            found.append(DistrictPage(compare_page(books.compare_keys[id(group)]), "compare.html",
-                                      lambda d, root, group=group: _compare(d, group, root)))
+    for group in books.compared:
+        found.append(DistrictPage(compare_page(books.compare_keys[id(group)]), "compare.html",
+                                  lambda d, root, group=group: _compare(d, group, root)))
+    for typed in books.typed_compared:
+        found.append(DistrictPage(_typed_compare_path(books, typed), "compare.html",
+                                  lambda d, root, typed=typed: _compare_typed(d, typed, root)))
     for matter_list in books.library.lists:
         if matter_list.info.type != PEIHE:
             found.extend(_typed_list_pages(matter_list))
@@ -348,13 +371,35 @@ def _department(books: District, department: Department, root: str) -> dict[str,
 # --- the same matter in several towns -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CompareKind:
+    """The groups of one list type on the compare index."""
+
+    label: str  # the type's label: 配合履职事项清单
+    list_count: int  # lists of this type in the district
+    rows: tuple[tuple[str, SameMatter | SameTypedMatter], ...]  # (page from the site root, group)
+
+    @property
+    def differing(self) -> int:
+        return sum(group.agreeing < group.towns for _url, group in self.rows)
+
+
 def _compare_index(books: District, root: str) -> dict[str, Any]:
-    rows = [(compare_page(books.compare_keys[id(group)]), group) for group in books.compared]
+    kinds = [CompareKind(books.types[PEIHE].label, len(books.contents),
+                         tuple((compare_page(books.compare_keys[id(group)]), group) for group in books.compared))]
+    for list_type in dict.fromkeys(group.list_type.type for group in books.typed_compared):
+        groups = [group for group in books.typed_compared if group.list_type.type == list_type]
+        lists = sum(matter_list.info.type == list_type for matter_list in books.library.lists)
+        kinds.append(CompareKind(books.types[list_type].label, lists,
+                                 tuple((_typed_compare_path(books, group), group) for group in groups)))
     return {
-        **_meta("各镇街同一事项比对", "同一配合履职事项在各镇街清单中的异同。", "compare", (HOME_CRUMB,)),
-        "rows": rows, "list_count": len(books.contents),
-        "differing": sum(group.agreeing < group.towns for group in books.compared),
+        **_meta("各镇街同一事项比对", "同一事项在各镇街清单中的异同。", "compare", (HOME_CRUMB,)),
+        "kinds": [kind for kind in kinds if kind.rows],
     }
+
+
+def _typed_compare_path(books: District, group: SameTypedMatter) -> str:
+    return typed_compare_page(group.list_type.type, books.typed_compare_keys[id(group)])
 
 
 def _compare(books: District, group: SameMatter, root: str) -> dict[str, Any]:
@@ -367,9 +412,28 @@ def _compare(books: District, group: SameMatter, root: str) -> dict[str, Any]:
     return {
         **_meta(group.title, f"「{group.title}」在 {group.towns} 个镇街的清单中；{group.agreeing} 个镇街的文字相同。",
                 "compare", (HOME_CRUMB, ("同一事项比对", COMPARE))),
-        "group": group, "agreeing": agreeing, "variants": variants,
+        "group": group, "agreeing": agreeing, "variants": variants, "list_label": books.types[PEIHE].label,
         "reference_url": f"{reference.list_key}/{urls.matter(reference.matter.id)}",
-        "reference": book.view(reference.matter, root),
+        "reference": book.view(reference.matter, root), "typed_reference": None,
+    }
+
+
+def _compare_typed(books: District, group: SameTypedMatter, root: str) -> dict[str, Any]:
+    """A 基本 or 收回 matter in several towns: each other town's changed fields, labelled as the type declares."""
+    reference = group.reference
+    agreeing = [reference.town, *(variant.listed.town for variant in group.variants if variant.change is None)]
+    variants = [Variant(variant.listed.town, f"{variant.listed.list_key}/{urls.matter(variant.listed.matter.id)}",
+                        variant.listed.matter.number, typed_matter_view(variant.change))
+                for variant in group.variants if variant.change is not None]
+    label = group.list_type.label
+    reference_list = next(matter_list for matter_list in books.library.lists
+                          if matter_list.info.key == reference.list_key)
+    return {
+        **_meta(group.title, f"「{group.title}」在 {group.towns} 个镇街的{label}中；{group.agreeing} 个镇街的文字相同。",
+                "compare", (HOME_CRUMB, ("同一事项比对", COMPARE))),
+        "group": group, "agreeing": agreeing, "variants": variants, "list_label": label,
+        "reference_url": f"{reference.list_key}/{urls.matter(reference.matter.id)}",
+        "typed_reference": typed_view(books, reference_list, reference.matter, root),
     }
 
 
