@@ -1,0 +1,166 @@
+"""The revision history of a 基本 or 收回 list, read from its folder's git history.
+
+A 配合 list's history (``history``) is read with the change engine of its
+shape and a reader tuned for lists of thousands of matters. A typed list is
+compared by its type's declaration (``typed_changes.diff_typed``), so its
+history is read here: every commit that touched the list's folder
+(``lists/<town>/<type>/``) is compared with its first parent, both read as
+the list was then, with the departments and the declarations of that
+revision, unvalidated (an old revision may predate today's rules). As for
+a 配合 list, a commit that changes nothing in the list is not a revision, a
+change of the shared ``departments.yml`` alone is not this list's, and
+commit subjects are never shown: only ``修订说明:`` trailers.
+
+Each side is the list's folder and the few shared files it is read with,
+extracted into a scratch folder and read with ``lists.read_library``; a
+side is read once however many revisions share it. A side that cannot be
+read leaves its revision out with a warning (``Skipped``); the build goes on.
+Outside a git checkout, or without commits, the history is empty.
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.content.list_types import ListType
+from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, read_library
+from generator.content.loader import DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE
+from generator.content.model import Department, MatterList
+from generator.review.gitrev import (FIELD, GitError, content_path_in_repo, extract_tree, log_commits,
+                                     repository_root, run_git)
+from generator.review.history import Skipped, notes
+from generator.review.typed_changes import TypedChange, TypedSide, diff_typed
+
+TOWN_FILE = "town.yml"
+# Revisions the history page shows (the rest are counted), as the 配合 list's 修订记录 page.
+PAGE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class TypedRevision:
+    """One revision of a typed list: a commit that changed it, and what it changed."""
+
+    date: str  # committer date, yyyy-mm-dd
+    commit: str  # short hash: identity only, not shown
+    notes: tuple[str, ...]  # its 修订说明 trailers
+    change: TypedChange
+
+
+@dataclass(frozen=True)
+class TypedHistory:
+    """A typed list's revisions, newest first, and the revisions that could not be read."""
+
+    revisions: tuple[TypedRevision, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+    def warnings(self) -> list[str]:
+        return [skipped.message() for skipped in self.skipped]
+
+
+NO_HISTORY = TypedHistory()
+
+
+@dataclass(frozen=True)
+class _Commit:
+    full: str
+    short: str
+    parent: str  # full hash of the first parent, "" for a root commit
+    date: str
+    notes: tuple[str, ...]
+
+
+class _Unreadable(Exception):
+    """A side of a revision that cannot be read: its first error, as a ``Skipped`` names it."""
+
+    def __init__(self, file: str, reason: str):
+        super().__init__(file)
+        self.file, self.reason = file, reason
+
+
+def load_typed_history(content_dir: Path, key: str, list_type: ListType) -> TypedHistory:
+    """The history of the typed list ``key`` (``<town>/<type>``) of the multi-list folder ``content_dir``."""
+    repo = repository_root(content_dir)
+    relative = content_path_in_repo(repo, content_dir) if repo is not None else None
+    if repo is None or relative is None:
+        return NO_HISTORY
+    content = PurePosixPath(relative)
+    try:
+        commits = _commits(repo, str(content / LISTS_DIR / key))
+    except GitError:
+        return NO_HISTORY  # a checkout without commits yet
+    revisions, skipped = [], []
+    with tempfile.TemporaryDirectory(prefix="lvzhi-typed-history-") as temporary:
+        reader = _Reader(repo, content, key, Path(temporary))
+        for commit in commits:
+            try:
+                old, new = reader.side(commit.parent), reader.side(commit.full)
+            except _Unreadable as unreadable:
+                skipped.append(Skipped(commit.short, unreadable.file, unreadable.reason))
+                continue
+            change = diff_typed(list_type, old, new)
+            if not change.is_empty:
+                revisions.append(TypedRevision(commit.date, commit.short, commit.notes, change))
+    return TypedHistory(tuple(revisions), tuple(skipped))
+
+
+def _commits(repo: Path, folder: str) -> list[_Commit]:
+    """The commits that touched ``folder``, newest first."""
+    records = log_commits(repo, folder, FIELD.join(("%H", "%h", "%P", "%cs", "%b")))
+    return [_Commit(full, short, parents.split(" ")[0], date, notes(body))
+            for (full, short, parents, date, body), _tokens in records]
+
+
+class _Reader:
+    """Each revision's side of the list, read once."""
+
+    def __init__(self, repo: Path, content: PurePosixPath, key: str, scratch: Path):
+        self.repo, self.content, self.key, self.scratch = repo, content, key, scratch
+        self.sides: dict[str, TypedSide] = {}
+
+    def side(self, commit: str) -> TypedSide:
+        """The list at ``commit``; empty before its folder existed (or for no commit: a root's parent)."""
+        if commit not in self.sides:
+            self.sides[commit] = self._read(commit) if commit else TypedSide((), (), ())
+        return self.sides[commit]
+
+    def _read(self, commit: str) -> TypedSide:
+        folder = self.scratch / commit
+        try:
+            extract_tree(self.repo, f"{commit}:{self.content / LISTS_DIR / self.key}",
+                         folder / LISTS_DIR / self.key)
+        except GitError:
+            return TypedSide((), (), ())  # the list's folder is not there yet
+        for name in (SITE_FILE, DEPARTMENTS_FILE, f"{LISTS_DIR}/{self.town}/{TOWN_FILE}"):
+            self._blob(commit, name, folder / name)
+        try:
+            extract_tree(self.repo, f"{commit}:{self.content / LIST_TYPES_DIR}", folder / LIST_TYPES_DIR)
+        except GitError:
+            pass  # the site declares no types of its own at this revision
+        loose = read_library(folder)
+        matter_list = self._list(loose.library.lists if loose.library is not None else ())
+        # A matter file left out would read as removed: the revision is not told rather than told wrong.
+        matters = f"{LISTS_DIR}/{self.key}/{MATTERS_DIR}/"
+        blocking = [error for error in loose.errors if matters in error.path or error.path in loose.unusable]
+        if matter_list is None or blocking:
+            error = (blocking or list(loose.errors) or [None])[0]
+            where = error.path.split(f"{folder.as_posix()}/", 1)[-1] if error is not None else str(self.key)
+            raise _Unreadable(f"{commit[:7]}:{self.content / where}", error.message if error is not None else "")
+        departments: tuple[Department, ...] = loose.library.departments  # type: ignore[union-attr]
+        return TypedSide(matter_list.categories, departments, matter_list.matters)
+
+    @property
+    def town(self) -> str:
+        return self.key.split("/", 1)[0]
+
+    def _list(self, lists: tuple[MatterList, ...]) -> MatterList | None:
+        return next((matter_list for matter_list in lists if matter_list.info.key == self.key), None)
+
+    def _blob(self, commit: str, name: str, target: Path) -> None:
+        """Write the file ``name`` of the content folder at ``commit`` to ``target``; nothing if it is not there."""
+        try:
+            data = run_git(self.repo, "cat-file", "blob", f"{commit}:{self.content / name}")
+        except GitError:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
