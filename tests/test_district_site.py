@@ -202,6 +202,12 @@ def test_a_jiben_list_walks_its_declaration(district):
     assert "依据" in words and "《中国共产党党员教育管理工作条例》" in words
 
 
+def test_a_typed_list_outside_git_has_no_history_page_and_no_link_to_one(district):
+    _root, site, _edit = district
+    assert not (site / "a" / "jiben" / "history").exists()
+    assert "history/index.html" not in html(site, "a/jiben/index.html")
+
+
 def test_a_shouhui_matter_links_its_department_across_the_district(district):
     root, site, _edit = district
     civil = next(d for d in load_library(root).departments if d.name == "青山区民政局")

@@ -91,3 +91,20 @@ def test_outside_a_git_checkout_there_is_no_history(tmp_path: Path):
     folder = tmp_path / "content"
     folder.mkdir()
     assert load_typed_history(folder, "a/jiben", load_list_types()["jiben"]).revisions == ()
+
+
+def test_the_built_list_links_its_history_page_which_tells_each_revision(repo: Path):
+    from generator.engine.build import build
+
+    content = repo / "content"
+    (content / MATTER_FILE).write_text(MATTER.replace("集中学习", "集中学习和讨论"), encoding="utf-8")
+    commit(repo, "改第1项\n\n修订说明: 增加讨论环节。")
+    site = repo / "site"
+    build(content, site)
+    listing = (site / "a" / "jiben" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../a/jiben/history/index.html"' in listing
+    page = (site / "a" / "jiben" / "history" / "index.html").read_text(encoding="utf-8")
+    assert page.count("<time ") == 2 and "修订说明：增加讨论环节。" in page
+    assert 'href="../../../a/jiben/matters/zu-zhi-dang-yuan-jiao-yu.html">第1项 组织开展党员教育</a>' in page
+    assert "履职内容" in page and "和讨论" in page and "<ins>" in page
+    assert '新增<a href="../../../a/jiben/matters/zu-zhi-dang-yuan-jiao-yu.html">第1项' in page, "the first revision"

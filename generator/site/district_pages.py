@@ -2,8 +2,9 @@
 
 - A list of a declared type other than peihe (基本, 收回): its own pages,
   walking the type's declaration — the list (``<town>/<type>/index.html``,
-  every matter in full, by category where the type has categories, printable)
-  and a page per matter.
+  every matter in full, by category where the type has categories, printable),
+  a page per matter, and its revision history where git has one
+  (``<town>/<type>/history/index.html``, ``review.typed_history``).
 - Each department across the district (``departments/<slug>/index.html``):
   per town, its own duties next to the town's cooperating duties in every
   配合 matter it leads, and the matters it took back (收回), so 区民政局 sees
@@ -38,6 +39,7 @@ from generator.review.changes import REMOVED
 from generator.review.comparison import ComparedList, SameMatter, same_matters
 from generator.review.typed_changes import TypedSide
 from generator.review.typed_comparison import SameTypedMatter, TypedComparedList, same_typed_matters
+from generator.review.typed_history import TypedHistory
 from generator.review.library_changes import ListChange
 from generator.review.library_format import library_summary_line, list_groups, list_summary_line, shared_groups
 from generator.site import urls
@@ -45,7 +47,7 @@ from generator.site.change_view import MatterView as ChangedView
 from generator.site.change_view import matter_view
 from generator.site.markup import MarkdownRenderer
 from generator.site.render import Catalogue, MatterView, catalogue, name_parts
-from generator.site.typed_change_view import typed_matter_view
+from generator.site.typed_change_view import typed_matter_view, typed_revision_views
 
 if TYPE_CHECKING:
     from generator.site.changes_page import LibraryReview
@@ -81,6 +83,10 @@ def list_home(matter_list: MatterList) -> str:
 
 def list_matter(matter_list: MatterList, matter_id: str) -> str:
     return f"{matter_list.info.key}/{urls.matter(matter_id)}"
+
+
+def list_history(matter_list: MatterList) -> str:
+    return f"{matter_list.info.key}/{urls.HISTORY}"
 
 
 # --- values for the templates ------------------------------------------------------------------------
@@ -143,9 +149,16 @@ class District:
     typed_compared: tuple[SameTypedMatter, ...]  # the 基本 and 收回 matters several towns list
     typed_compare_keys: dict[int, str]  # id(SameTypedMatter) → its page's key, unique within its type
     review: LibraryReview | None = None  # build --changes-base: what changed since a revision
+    histories: dict[str, TypedHistory] | None = None  # typed list key → its revisions in git
+
+    def history_of(self, matter_list: MatterList) -> TypedHistory | None:
+        """The list's history when it has revisions to show; None otherwise (no page, no link)."""
+        history = (self.histories or {}).get(matter_list.info.key)
+        return history if history is not None and history.revisions else None
 
 
-def district(library: Library, types: dict[str, ListType], review: LibraryReview | None = None) -> District:
+def district(library: Library, types: dict[str, ListType], review: LibraryReview | None = None,
+             histories: dict[str, TypedHistory] | None = None) -> District:
     markdown = MarkdownRenderer(library.departments)
     peihe = [matter_list for matter_list in library.lists if matter_list.info.type == PEIHE]
     contents = {matter_list.info.key: library.content_of(matter_list) for matter_list in peihe}
@@ -161,7 +174,7 @@ def district(library: Library, types: dict[str, ListType], review: LibraryReview
         typed_keys.update(_compare_keys(tuple(group for group in typed if group.list_type.type == list_type)))
     return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
                     {key: catalogue(content, markdown=markdown) for key, content in contents.items()},
-                    compared, _compare_keys(compared), typed, typed_keys, review)
+                    compared, _compare_keys(compared), typed, typed_keys, review, histories)
 
 
 def content_key_town(key: str) -> str:
@@ -210,7 +223,7 @@ def district_pages(books: District) -> list[DistrictPage]:
                                   lambda d, root, typed=typed: _compare_typed(d, typed, root)))
     for matter_list in books.library.lists:
         if matter_list.info.type != PEIHE:
-            found.extend(_typed_list_pages(matter_list))
+            found.extend(_typed_list_pages(books, matter_list))
     if books.review is not None:
         found.append(DistrictPage(CHANGES, "district_changes.html", _changes))
     found.append(DistrictPage(urls.NOT_FOUND, "district_404.html", _not_found))
@@ -256,12 +269,28 @@ def _not_found(books: District, root: str) -> dict[str, Any]:
 # --- typed lists -------------------------------------------------------------------------------------
 
 
-def _typed_list_pages(matter_list: MatterList) -> Iterator[DistrictPage]:
+def _typed_list_pages(books: District, matter_list: MatterList) -> Iterator[DistrictPage]:
     yield DistrictPage(list_home(matter_list), "typed_list.html",
                        lambda d, root: _typed_list(d, matter_list, root))
     for matter in matter_list.matters:
         yield DistrictPage(list_matter(matter_list, matter.id), "typed_matter.html",
                            lambda d, root, matter=matter: _typed_matter(d, matter_list, matter, root))
+    history = books.history_of(matter_list)
+    if history is not None:
+        yield DistrictPage(list_history(matter_list), "typed_history.html",
+                           lambda d, root: _typed_history(d, matter_list, history, root))
+
+
+def _typed_history(books: District, matter_list: MatterList, history: TypedHistory, root: str) -> dict[str, Any]:
+    """The list's revisions, newest first, each with what it changed, as a 配合 list's 修订记录 page has them."""
+    info, town = matter_list.info, books.towns[matter_list.info.town]
+    revisions = typed_revision_views(history)
+    return {
+        **_meta("修订记录", f"{info.title}的修订记录。", "home",
+                (HOME_CRUMB, (town, town_anchor(info.town)), (info.title, list_home(matter_list))), "修订记录"),
+        "info": info, "revisions": revisions, "more": len(history.revisions) - len(revisions),
+        "list_root": f"{root}{info.key}/", "pages": frozenset(matter.id for matter in matter_list.matters),
+    }
 
 
 def _typed_list(books: District, matter_list: MatterList, root: str) -> dict[str, Any]:
@@ -276,6 +305,7 @@ def _typed_list(books: District, matter_list: MatterList, root: str) -> dict[str
         "info": info, "list_type": list_type, "town": town,
         "groups": [(name, group) for name, group in groups if group],
         "matter_count": len(views),
+        "history_url": list_history(matter_list) if books.history_of(matter_list) is not None else "",
     }
 
 

@@ -5,12 +5,17 @@ fixed names, so its parts are labelled as the type's declaration labels
 them (事项名称, 履职内容, 收回部门 …), the columns of the official table the
 readers know. The values are ``change_view``'s (``MatterView``, ``PartView``,
 ``ItemView``, ``Line``), so the templates that show a 配合 change show a
-typed one the same way: the comparison of towns and the revision history.
+typed one the same way: the comparison of towns and the revision history
+(``typed_revision_views``, for ``<town>/<type>/history/index.html``).
 """
 from __future__ import annotations
 
-from generator.review.changes import ADDED, REMOVED, RENUMBERED
+from dataclasses import dataclass
+
+from generator.review.changes import ADDED, CHANGED, REMOVED, RENUMBERED
+from generator.review.history import LINE_LIMIT
 from generator.review.typed_changes import FieldChange, TypedChange, TypedMatterChange
+from generator.review.typed_history import PAGE_LIMIT, TypedHistory
 from generator.site.change_view import (JOINER, NO_CHANGE, Line, MatterView, PartView, category_texts, item_view,
                                         plain_text, renumbered_lines)
 
@@ -91,3 +96,30 @@ def _category_texts(change: TypedChange) -> list[str]:
     if change.category_order:
         texts.append(f"类别顺序调整为：{JOINER.join(change.category_order.new)}")
     return texts
+
+
+# --- the revision history page of a typed list ---------------------------------
+
+
+@dataclass(frozen=True)
+class TypedRevisionView:
+    """A revision as the history page shows it: date, notes, and what changed in the list's words."""
+
+    date: str
+    notes: tuple[str, ...]
+    summary: str
+    lines: tuple[Line, ...]  # the first LINE_LIMIT lines
+    omitted: int  # lines beyond LINE_LIMIT, counted but not listed
+    details: tuple[MatterView, ...]  # the changed matters, field by field
+
+
+def typed_revision_views(history: TypedHistory, limit: int = PAGE_LIMIT,
+                         line_limit: int = LINE_LIMIT) -> tuple[TypedRevisionView, ...]:
+    """The latest ``limit`` revisions, as a 配合 list's 修订记录 page shows its own."""
+    views = []
+    for revision in history.revisions[:limit]:
+        lines = typed_lines(revision.change)
+        details = tuple(typed_matter_view(matter) for matter in revision.change.matters_of(CHANGED))
+        views.append(TypedRevisionView(revision.date, revision.notes, typed_summary(revision.change),
+                                       lines[:line_limit], max(0, len(lines) - line_limit), details))
+    return tuple(views)

@@ -99,6 +99,7 @@ def district_pages(district_site: Path) -> dict[str, str]:
         "changes": "changes/index.html",
         "peihe changes": first("*/peihe/changes/index.html"),
         "peihe history": first("*/peihe/history/index.html"),
+        "jiben history": first("*/jiben/history/index.html"),
         "peihe matter": first("*/peihe/matters/*.html"),
     }
 
