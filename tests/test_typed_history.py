@@ -108,3 +108,10 @@ def test_the_built_list_links_its_history_page_which_tells_each_revision(repo: P
     assert 'href="../../../a/jiben/matters/zu-zhi-dang-yuan-jiao-yu.html">第1项 组织开展党员教育</a>' in page
     assert "履职内容" in page and "和讨论" in page and "<ins>" in page
     assert '新增<a href="../../../a/jiben/matters/zu-zhi-dang-yuan-jiao-yu.html">第1项' in page, "the first revision"
+    matter = (site / "a" / "jiben" / "matters" / "zu-zhi-dang-yuan-jiao-yu.html").read_text(encoding="utf-8")
+    start = matter.index('<ol class="revision-list">')
+    revisions = matter[start:matter.index("</ol>", start)]
+    assert revisions.count("<li>") == 2
+    assert "第1项 履职内容 修改<span class=\"change-note\">（修订说明：增加讨论环节。）</span>" in revisions
+    assert "新增第1项 组织开展党员教育" in revisions
+    assert 'href="../../../a/jiben/history/index.html"' in matter

@@ -20,7 +20,8 @@ Outside a git checkout, or without commits, the history is empty.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.content.list_types import ListType
@@ -30,7 +31,7 @@ from generator.content.model import Department, MatterList
 from generator.review.gitrev import (FIELD, GitError, content_path_in_repo, extract_tree, log_commits,
                                      repository_root, run_git)
 from generator.review.history import Skipped, notes
-from generator.review.typed_changes import TypedChange, TypedSide, diff_typed
+from generator.review.typed_changes import TypedChange, TypedMatterChange, TypedSide, diff_typed
 
 TOWN_FILE = "town.yml"
 # Revisions the history page shows (the rest are counted), as the 配合 list's 修订记录 page.
@@ -49,10 +50,15 @@ class TypedRevision:
 
 @dataclass(frozen=True)
 class TypedHistory:
-    """A typed list's revisions, newest first, and the revisions that could not be read."""
+    """A typed list's revisions, newest first, each matter's (by id), and the revisions that could not be read."""
 
     revisions: tuple[TypedRevision, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    matters: Mapping[str, tuple[tuple[TypedRevision, TypedMatterChange], ...]] = field(default_factory=dict)
+
+    def of(self, matter_id: str) -> tuple[tuple[TypedRevision, TypedMatterChange], ...]:
+        """The revisions that changed the matter ``matter_id``, newest first, each with what it changed there."""
+        return self.matters.get(matter_id, ())
 
     def warnings(self) -> list[str]:
         return [skipped.message() for skipped in self.skipped]
@@ -101,7 +107,16 @@ def load_typed_history(content_dir: Path, key: str, list_type: ListType) -> Type
             change = diff_typed(list_type, old, new)
             if not change.is_empty:
                 revisions.append(TypedRevision(commit.date, commit.short, commit.notes, change))
-    return TypedHistory(tuple(revisions), tuple(skipped))
+    return TypedHistory(tuple(revisions), tuple(skipped), _by_matter(revisions))
+
+
+def _by_matter(revisions: list[TypedRevision]) -> dict[str, tuple[tuple[TypedRevision, TypedMatterChange], ...]]:
+    """Each matter's revisions, newest first, by id (a matter whose id changed starts anew: its address did)."""
+    found: dict[str, list[tuple[TypedRevision, TypedMatterChange]]] = {}
+    for revision in revisions:
+        for matter in revision.change.matters:
+            found.setdefault(matter.id, []).append((revision, matter))
+    return {matter_id: tuple(entries) for matter_id, entries in sorted(found.items())}
 
 
 def _commits(repo: Path, folder: str) -> list[_Commit]:

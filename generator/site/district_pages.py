@@ -47,7 +47,7 @@ from generator.site.change_view import MatterView as ChangedView
 from generator.site.change_view import matter_view
 from generator.site.markup import MarkdownRenderer
 from generator.site.render import Catalogue, MatterView, catalogue, name_parts
-from generator.site.typed_change_view import typed_matter_view, typed_revision_views
+from generator.site.typed_change_view import typed_matter_revisions, typed_matter_view, typed_revision_views
 
 if TYPE_CHECKING:
     from generator.site.changes_page import LibraryReview
@@ -312,10 +312,13 @@ def _typed_list(books: District, matter_list: MatterList, root: str) -> dict[str
 def _typed_matter(books: District, matter_list: MatterList, matter: TypedMatter, root: str) -> dict[str, Any]:
     info = matter_list.info
     view = typed_view(books, matter_list, matter, root)
+    history = books.history_of(matter_list)
     return {
         **_meta(matter.title, f"{info.title}第 {matter.number} 项：{matter.title}。", "home",
                 (HOME_CRUMB, (books.towns[info.town], town_anchor(info.town)), (info.title, list_home(matter_list)))),
         "info": info, "view": view,
+        "revisions": typed_matter_revisions(history, matter.id) if history is not None else (),
+        "history_url": list_history(matter_list) if history is not None else "",
     }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.review.changes import ADDED, CHANGED, REMOVED, RENUMBERED
-from generator.review.history import LINE_LIMIT
+from generator.review.history import LINE_LIMIT, MatterRevision
 from generator.review.typed_changes import FieldChange, TypedChange, TypedMatterChange
 from generator.review.typed_history import PAGE_LIMIT, TypedHistory
 from generator.site.change_view import (JOINER, NO_CHANGE, Line, MatterView, PartView, category_texts, item_view,
@@ -123,3 +123,10 @@ def typed_revision_views(history: TypedHistory, limit: int = PAGE_LIMIT,
         views.append(TypedRevisionView(revision.date, revision.notes, typed_summary(revision.change),
                                        lines[:line_limit], max(0, len(lines) - line_limit), details))
     return tuple(views)
+
+
+def typed_matter_revisions(history: TypedHistory, matter_id: str) -> tuple[MatterRevision, ...]:
+    """The revisions of one matter for its page, newest first, told as a 配合 matter's page tells its own."""
+    return tuple(MatterRevision(revision.date, revision.commit, typed_matter_phrase((change,)), revision.notes,
+                                change.kind == REMOVED)
+                 for revision, change in history.of(matter_id))
