@@ -165,16 +165,26 @@ def district(library: Library, types: dict[str, ListType], review: LibraryReview
     towns = {town.slug: town.name for town in library.towns}
     compared = same_matters([ComparedList(key, towns[content_key_town(key)], content)
                              for key, content in contents.items()])
-    typed = same_typed_matters([
+    typed = _typed_compared(library, types, towns)
+    return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
+                    {key: catalogue(content, markdown=markdown) for key, content in contents.items()},
+                    compared, _compare_keys(compared), typed, _typed_compare_keys(typed), review, histories)
+
+
+def _typed_compared(library: Library, types: dict[str, ListType], towns: dict[str, str]) -> tuple[SameTypedMatter, ...]:
+    """The 基本 and 收回 matters that several towns list, each type apart, compared by its declaration."""
+    return same_typed_matters([
         TypedComparedList(matter_list.info.key, towns[matter_list.info.town], types[matter_list.info.type],
                           TypedSide(matter_list.categories, library.departments, matter_list.matters))
         for matter_list in library.lists if matter_list.info.type != PEIHE])
-    typed_keys: dict[int, str] = {}
+
+
+def _typed_compare_keys(typed: tuple[SameTypedMatter, ...]) -> dict[int, str]:
+    """Page names unique within each type (each type has its own folder under compare/)."""
+    keys: dict[int, str] = {}
     for list_type in dict.fromkeys(group.list_type.type for group in typed):
-        typed_keys.update(_compare_keys(tuple(group for group in typed if group.list_type.type == list_type)))
-    return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
-                    {key: catalogue(content, markdown=markdown) for key, content in contents.items()},
-                    compared, _compare_keys(compared), typed, typed_keys, review, histories)
+        keys.update(_compare_keys(tuple(group for group in typed if group.list_type.type == list_type)))
+    return keys
 
 
 def content_key_town(key: str) -> str:
