@@ -115,3 +115,13 @@ def test_the_built_list_links_its_history_page_which_tells_each_revision(repo: P
     assert "第1项 履职内容 修改<span class=\"change-note\">（修订说明：增加讨论环节。）</span>" in revisions
     assert "新增第1项 组织开展党员教育" in revisions
     assert 'href="../../../a/jiben/history/index.html"' in matter
+
+
+def test_a_revision_with_a_symbolic_link_in_the_list_is_left_out_with_a_warning(repo: Path):
+    content = repo / "content"
+    (content / "lists" / "a" / "jiben" / "matters" / "002-lian-jie.md").symlink_to("001-zu-zhi-dang-yuan-jiao-yu.md")
+    commit(repo, "链接")
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert len(history.revisions) == 1
+    (skipped,) = history.skipped
+    assert skipped.file.endswith("lists/a/jiben/matters/002-lian-jie.md")

@@ -12,8 +12,9 @@ change of the shared ``departments.yml`` alone is not this list's, and
 commit subjects are never shown: only ``修订说明:`` trailers.
 
 Each side is the list's folder and the few shared files it is read with,
-extracted into a scratch folder and read with ``lists.read_library``; a
-side is read once however many revisions share it. A side that cannot be
+written into a scratch folder (one ``git ls-tree`` and one ``git cat-file
+--batch``) and read with ``lists.read_library``; a side is read once however
+many revisions share it. A side that cannot be
 read leaves its revision out with a warning (``Skipped``); the build goes on.
 Outside a git checkout, or without commits, the history is empty.
 """
@@ -28,12 +29,13 @@ from generator.content.list_types import ListType
 from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, read_library
 from generator.content.loader import DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE
 from generator.content.model import Department, MatterList
-from generator.review.gitrev import (FIELD, GitError, content_path_in_repo, extract_tree, log_commits,
-                                     repository_root, run_git)
-from generator.review.history import Skipped, notes
+from generator.i18n import _
+from generator.review.gitrev import FIELD, GitError, content_path_in_repo, log_commits, repository_root, run_git
+from generator.review.history import Skipped, notes, read_objects
 from generator.review.typed_changes import TypedChange, TypedMatterChange, TypedSide, diff_typed
 
 TOWN_FILE = "town.yml"
+SYMLINK_MODE = "120000"
 # Revisions the history page shows (the rest are counted), as the 配合 list's 修订记录 page.
 PAGE_LIMIT = 50
 
@@ -141,17 +143,8 @@ class _Reader:
 
     def _read(self, commit: str) -> TypedSide:
         folder = self.scratch / commit
-        try:
-            extract_tree(self.repo, f"{commit}:{self.content / LISTS_DIR / self.key}",
-                         folder / LISTS_DIR / self.key)
-        except GitError:
+        if not self._write_files(commit, folder):
             return TypedSide((), (), ())  # the list's folder is not there yet
-        for name in (SITE_FILE, DEPARTMENTS_FILE, f"{LISTS_DIR}/{self.town}/{TOWN_FILE}"):
-            self._blob(commit, name, folder / name)
-        try:
-            extract_tree(self.repo, f"{commit}:{self.content / LIST_TYPES_DIR}", folder / LIST_TYPES_DIR)
-        except GitError:
-            pass  # the site declares no types of its own at this revision
         loose = read_library(folder)
         matter_list = self._list(loose.library.lists if loose.library is not None else ())
         # A matter file left out would read as removed: the revision is not told rather than told wrong.
@@ -164,18 +157,32 @@ class _Reader:
         departments: tuple[Department, ...] = loose.library.departments  # type: ignore[union-attr]
         return TypedSide(matter_list.categories, departments, matter_list.matters)
 
+    def _write_files(self, commit: str, folder: Path) -> bool:
+        """The list's folder at ``commit`` and the shared files it is read with, written into ``folder``, in two
+        git calls (a list's history reads every side of every revision); False when the list is not there."""
+        paths = [str(self.content / name) for name in
+                 (f"{LISTS_DIR}/{self.key}", SITE_FILE, DEPARTMENTS_FILE, f"{LISTS_DIR}/{self.town}/{TOWN_FILE}",
+                  LIST_TYPES_DIR)]
+        listing = run_git(self.repo, "ls-tree", "-r", "-z", commit, "--", *paths).decode("utf-8", "replace")
+        entries = [(header.split(" "), path) for header, _tab, path in
+                   (entry.partition("\t") for entry in listing.split("\0") if entry)]
+        inside = f"{self.content / LISTS_DIR / self.key}/"
+        if not any(path.startswith(inside) for _header, path in entries):
+            return False
+        links = [path for (mode, _type, _oid), path in entries if mode == SYMLINK_MODE]
+        if links:  # the loader decides where a link leads; a link in an old revision is not followed here
+            raise _Unreadable(f"{commit[:7]}:{links[0]}", _("a symbolic link is not read in a revision"))
+        blobs = read_objects(self.repo, [oid for (_mode, kind, oid), _path in entries if kind == "blob"])
+        for (_mode, _kind, oid), path in entries:
+            if oid in blobs:
+                target = folder / PurePosixPath(path).relative_to(self.content)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blobs[oid][1])
+        return True
+
     @property
     def town(self) -> str:
         return self.key.split("/", 1)[0]
 
     def _list(self, lists: tuple[MatterList, ...]) -> MatterList | None:
         return next((matter_list for matter_list in lists if matter_list.info.key == self.key), None)
-
-    def _blob(self, commit: str, name: str, target: Path) -> None:
-        """Write the file ``name`` of the content folder at ``commit`` to ``target``; nothing if it is not there."""
-        try:
-            data = run_git(self.repo, "cat-file", "blob", f"{commit}:{self.content / name}")
-        except GitError:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
