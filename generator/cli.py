@@ -176,6 +176,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from generator.review.diff_format import render, use_colour
+    from generator.review.library_format import render_list_change
     from generator.content.lists import is_multi_list
     from generator.importing.importer import import_table
     from generator.importing.list_import import ListImportError, find_list, import_into_list, several_lists
@@ -204,7 +205,9 @@ def _import(args: argparse.Namespace) -> int:
     if args.dry_run:
         if report.change is not None:
             sys.stdout.write(render(report.change, "text", colour=use_colour(sys.stdout)))
-        else:  # a list of a type that diff does not read yet: its files
+        elif report.typed is not None:  # a 基本 or 收回 list: field by field, as diff reports it
+            sys.stdout.write(render_list_change(report.typed, colour=use_colour(sys.stdout)))
+        else:
             _print_files(report)
         if report.removed and not args.allow_removals:
             print(ngettext("This import removes {count} matter: it needs --allow-removals.",

@@ -44,6 +44,26 @@ department: 民政局
 """
 
 
+JIBEN_LINE, JIBEN_LINE_B = "1. 组织党员参加集中学习。", "1. 组织党员参加集中学习和讨论。"  # town b's jiben differs
+SHOUHUI_DEPARTMENT_B = "青山区司法局"  # town b took back the same matter to another department
+
+
+def add_typed(root: Path, town: str, list_type: str, matter: str, example: bool = False) -> None:
+    """A 基本 or 收回 list of one matter in ``town``."""
+    folder = root / "lists" / town / list_type
+    (folder / "matters").mkdir(parents=True)
+    if list_type == "jiben":
+        shutil.copy(CONTENT / "categories.yml", folder / "categories.yml")
+    flag = "example: true\n" if example else ""
+    (folder / "list.yml").write_text(f"type: {list_type}\ntitle: {town}镇{TYPED_TITLES[list_type]}\n{flag}",
+                                     encoding="utf-8")
+    front = dict(line.split(": ", 1) for line in matter.split("---")[1].strip().splitlines())
+    (folder / "matters" / f"{int(front['number']):03d}-{front['id']}.md").write_text(matter, encoding="utf-8")
+
+
+TYPED_TITLES = {"jiben": "基本履职事项清单", "shouhui": "上级部门收回事项清单"}
+
+
 def add_peihe(root: Path, town: str, matters: int) -> Path:
     folder = root / "lists" / town / "peihe"
     copy_content(folder, matters)
@@ -66,7 +86,8 @@ def edit_duty_line(matters: Path, number: int) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory) -> tuple[Path, Path, tuple[str, str]]:
-    """Towns a, b, c with the fixture's first matters as 配合 lists (b's matter 2 edited); a with 基本 and 收回."""
+    """Towns a, b, c with the fixture's first matters as 配合 lists (b's matter 2 edited); a with 基本 and 收回,
+    b with both (one 基本 line and the 收回 department differ), c with a's 基本 list."""
     root = tmp_path_factory.mktemp("district") / "content"
     root.mkdir()
     (root / "site.yml").write_text(PUBLISHER, encoding="utf-8")
@@ -75,15 +96,11 @@ def district(tmp_path_factory) -> tuple[Path, Path, tuple[str, str]]:
         add_peihe(root, slug, MATTERS)
         (root / "lists" / slug / "town.yml").write_text(f"name: {slug}镇\nkind: 镇\n", encoding="utf-8")
     edit = edit_duty_line(root / "lists" / "b" / "peihe" / "matters", EDITED_MATTER)
-    jiben = root / "lists" / "a" / "jiben"
-    (jiben / "matters").mkdir(parents=True)
-    shutil.copy(CONTENT / "categories.yml", jiben / "categories.yml")
-    (jiben / "list.yml").write_text("type: jiben\ntitle: a镇基本履职事项清单\nexample: true\n", encoding="utf-8")
-    (jiben / "matters" / "001-zu-zhi-dang-yuan-jiao-yu.md").write_text(JIBEN, encoding="utf-8")
-    shouhui = root / "lists" / "a" / "shouhui"
-    (shouhui / "matters").mkdir(parents=True)
-    (shouhui / "list.yml").write_text("type: shouhui\ntitle: a镇上级部门收回事项清单\n", encoding="utf-8")
-    (shouhui / "matters" / "001-di-bao-shen-he.md").write_text(SHOUHUI, encoding="utf-8")
+    add_typed(root, "a", "jiben", JIBEN, example=True)
+    add_typed(root, "a", "shouhui", SHOUHUI)
+    add_typed(root, "b", "jiben", JIBEN.replace(JIBEN_LINE, JIBEN_LINE_B))
+    add_typed(root, "c", "jiben", JIBEN)
+    add_typed(root, "b", "shouhui", SHOUHUI.replace("department: 民政局", f"department: {SHOUHUI_DEPARTMENT_B}"))
     site = root.parent / "site"
     build(root, site)
     return root, site, edit
@@ -145,14 +162,34 @@ def test_a_department_page_holds_every_town_s_matters_with_it_and_what_it_took_b
 def test_the_same_matter_in_several_towns_marks_what_one_town_wrote_differently(district):
     root, site, (removed, inserted) = district
     library = load_library(root)
-    edited = next(matter for matter in library.lists_of("b")[0].matters if matter.number == EDITED_MATTER)
+    peihe = next(matter_list for matter_list in library.lists_of("b") if matter_list.info.type == "peihe")
+    edited = next(matter for matter in peihe.matters if matter.number == EDITED_MATTER)
     page = html(site, f"compare/{edited.id}.html")
     assert "a镇、c镇的文字相同" in text_of(page)
     assert re.search(rf"<del>(<span[^>]*>[^<]*</span>)?{removed}", page)
     assert re.search(rf"<ins>(<span[^>]*>[^<]*</span>)?{inserted}", page)
     assert 'href="../b/peihe/matters/' in page
     index = html(site, "compare/index.html")
-    assert index.count("文字相同") == MATTERS - 1 and index.count("1 个不同") == 1
+    peihe = index[index.index(">配合履职事项清单</h2>"):]
+    peihe = peihe[:peihe.index("</section>")]  # the other types have their own parts
+    assert peihe.count("文字相同") == MATTERS - 1 and peihe.count("1 个不同") == 1
+
+
+def test_the_same_typed_matter_in_several_towns_is_compared_field_by_field_within_its_type(district):
+    _root, site, _edit = district
+    page = html(site, "compare/jiben/zu-zhi-dang-yuan-jiao-yu.html")
+    words = text_of(page)
+    assert "出现在3个镇街的基本履职事项清单中；a镇、c镇的文字相同，1个镇街有不同" in words
+    assert "履职内容" in words and re.search(r"<ins>(<span[^>]*>[^<]*</span>)?和讨论(<span[^>]*>[^<]*</span>)?</ins>", page)
+    assert 'href="../../b/jiben/matters/zu-zhi-dang-yuan-jiao-yu.html"' in page
+    assert "《中国共产党党员教育管理工作条例》" in words, "the reference text is shown, every declared section"
+    taken = text_of(html(site, "compare/shouhui/di-bao-shen-he.html"))
+    assert f"收回部门：青山区民政局→{SHOUHUI_DEPARTMENT_B}" in taken, "a department by its canonical name"
+    index = html(site, "compare/index.html")
+    for label in ("配合履职事项清单", "基本履职事项清单", "上级部门收回事项清单"):
+        assert f'">{label}</h2>' in index
+    assert "基本履职事项清单 · 3 个镇街 · 1 个不同" in index and "上级部门收回事项清单 · 2 个镇街 · 1 个不同" in index
+    assert 'href="../compare/jiben/zu-zhi-dang-yuan-jiao-yu.html"' in index
 
 
 def test_a_jiben_list_walks_its_declaration(district):
@@ -163,6 +200,12 @@ def test_a_jiben_list_walks_its_declaration(district):
     words = text_of(page)
     assert "履职内容" in words and "组织党员参加集中学习。" in words
     assert "依据" in words and "《中国共产党党员教育管理工作条例》" in words
+
+
+def test_a_typed_list_outside_git_has_no_history_page_and_no_link_to_one(district):
+    _root, site, _edit = district
+    assert not (site / "a" / "jiben" / "history").exists()
+    assert "history/index.html" not in html(site, "a/jiben/index.html")
 
 
 def test_a_shouhui_matter_links_its_department_across_the_district(district):

@@ -212,8 +212,23 @@ def test_a_dry_run_of_a_new_list_writes_nothing(district, tmp_path, capsys):
     before = folder_hash(district)
     status, out, _err = run(capsys, table, "--content", district, "--list", "hexi/shouhui", "--dry-run")
     assert status == 0
-    assert "added: 001-" in out and "Nothing was written" in out
+    assert "【河西街道 · 上级部门收回事项清单（新增清单）】lists/hexi/shouhui/\n本清单为新增清单，共 2 项事项。" in out
+    assert "新增事项\n  第1项 临时救助审批（青山区民政局）\n  第2项 特困人员认定（青山区民政局）\n" in out
+    assert "Nothing was written" in out and "added: 001-" not in out
     assert folder_hash(district) == before
+
+
+def test_a_typed_dry_run_shows_the_change_field_by_field_as_diff_does(district, tmp_path, capsys):
+    """兴胜镇's 基本 list holds matter 2 with a shorter 履职内容: the table adds 1 and 3 and extends 2."""
+    add_jiben(district)
+    table = write_csv(tmp_path / "基本.csv", JIBEN_ROWS)
+    before = folder_hash(district)
+    status, out, _err = run(capsys, table, "--content", district, "--list", "xingsheng/jiben", "--dry-run")
+    assert status == 0
+    assert out.startswith("【兴胜镇 · 基本履职事项清单】lists/xingsheng/jiben/\n本清单：新增 2 项，修改 1 项\n")
+    assert "新增事项\n  第1项 组织开展党员教育（党的建设）\n  第3项 优化营商环境（经济发展）\n" in out
+    assert "修改事项\n  第2项 发展党员\n    履职内容\n      修改：按程序发展党员{+，做好培养考察+}。\n" in out
+    assert "Dry run of" in out and folder_hash(district) == before
 
 
 # --- refusals ---------------------------------------------------------------------------------------------

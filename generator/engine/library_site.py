@@ -54,11 +54,13 @@ from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS
 from generator.content.model import PEIHE, Content, Library, Matter, MatterList, TypedMatter
 from generator.content.typed_matter import read_typed_matter
 from generator.engine.build import theme_dir
+from generator.engine.stages import typed_histories
 from generator.engine.incremental import (DOWNLOAD_FILES, SEARCH_FILES, Changes, Log, OutputFolder, Signature,
                                           Update, affected_pages, changed_ids, entry_signature, error_page,
                                           git_head, signature_of, template_dependants, template_error, tree)
 from generator.errors import ContentError
 from generator.review.history import History, load_list_history
+from generator.review.typed_history import TypedHistory
 from generator.site import urls
 from generator.site.district_pages import (District, DistrictPage, district, district_pages, render_district_page,
                                            typed_matter_page)
@@ -319,6 +321,7 @@ class LibrarySite:
         self._read_history, self._head_of = history, head
         self._head: str | None = None  # the commit the histories were read at
         self._histories: dict[str, History] = {}  # of the 配合 lists, by key
+        self._typed_histories: dict[str, TypedHistory] | None = None  # of the other lists, read when asked for
         out_dir.mkdir(parents=True, exist_ok=True)
         if any(out_dir.iterdir()):
             raise ValueError(f"{out_dir}: not empty; an incremental build needs a folder of its own")
@@ -457,7 +460,18 @@ class LibrarySite:
             if fresh != history:  # an unchanged history stays the same object: its list's site is kept
                 self._histories[key] = fresh
                 moved.add(key)
+        if self._typed_histories is not None:
+            typed = typed_histories(self.content_dir)
+            moved |= {key for key in typed.keys() | self._typed_histories.keys()
+                      if typed.get(key) != self._typed_histories.get(key)}
+            self._typed_histories = typed
         return frozenset(moved)
+
+    def _typed(self) -> dict[str, TypedHistory]:
+        """The 基本 and 收回 lists' histories, as ``build`` reads them (read at the first plan)."""
+        if self._typed_histories is None:
+            self._typed_histories = typed_histories(self.content_dir)
+        return self._typed_histories
 
     def _history(self, key: str) -> History:
         """A 配合 list's history, read when first asked for (a list added since is read then)."""
@@ -486,7 +500,7 @@ class LibrarySite:
 
     def _plan_for(self, library: Library, sites: dict[str, ListSite], old: LibraryPlan | None) -> LibraryPlan:
         books = district(library, self._parts.types if self._parts else {},
-                         previous=old.district if old else None)
+                         previous=old.district if old else None, histories=self._typed())
         return LibraryPlan(library, books, sites, {page.path: page for page in district_pages(books)},
                            tuple(sorted(self._inputs.static)))
 
@@ -500,6 +514,10 @@ class LibrarySite:
             affected = _affected(old, plan, changes.lists) | plan.static_copies(changes.static)
             for key in changes.history & plan.lists.keys():  # dates and revisions on its pages and downloads
                 affected |= plan.lists[key].outputs()
+            typed_moved = changes.history - plan.lists.keys()  # a 基本 or 收回 list: its pages show its revisions
+            affected |= {path for path, page in plan.district_pages.items()
+                         if page.matters is not None and any(key in typed_moved for key, _id in page.matters)}
+            affected |= outputs - old.outputs()
             if changes.templates:
                 affected |= template_dependants(self._env, self._templates(plan), changes.templates)
         for path in sorted(old.outputs() - outputs) if old is not None else ():

@@ -48,6 +48,7 @@ from generator.site.downloads import download_files
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import _
 from generator.review.history import History, load_history, load_list_history
+from generator.review.typed_history import TypedHistory, load_typed_history
 from generator.content.loader import read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
 from generator.content.model import PEIHE, Content, Library, Matter
@@ -152,19 +153,22 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
     district home, the departments across the district and the comparison of
     the same matter in several towns are ``district_pages``. Each peihe
     list's pages carry its revision history, read from its own folder's git
-    history (``history.load_list_history``) while the content loads.
+    history (``history.load_list_history``) while the content loads; so do
+    the 基本 and 收回 lists' (``typed_history.load_typed_history``).
     ``changes_base``: the changes pages, what changed since that revision,
     at the top and in each 配合 list that changed (``changes_page.review_library``).
     """
     with (parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled,
           parallel.Background(partial(_list_histories, content_dir), fork=jobs > 1) as histories,
+          parallel.Background(partial(typed_histories, content_dir), fork=jobs > 1) as typed_reading,
           parallel.Background(partial(_review_library, content_dir, changes_base),
                               fork=jobs > 1 and bool(changes_base)) as review):
         library = load_library(content_dir, partial(_read_matters, jobs))
         theme = _Theme(templates, compiled.result(), static)
         page_count = file_count = 0
-        read_histories, reviewed = histories.result(), review.result()
-        warnings = [warning for history in read_histories.values() for warning in history.warnings()]
+        read_histories, reviewed, read_typed = histories.result(), review.result(), typed_reading.result()
+        warnings = [warning for history in (*read_histories.values(), *read_typed.values())
+                    for warning in history.warnings()]
         warnings += reviewed.warnings if reviewed else ()
         with staged(out_dir) as stage:
             for matter_list in library.lists:
@@ -174,7 +178,8 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
                                          jobs, listing, None, reviewed.of(key) if reviewed else None)
                     page_count, file_count = page_count + made.pages, file_count + made.files
             types = load_list_types(content_dir / LIST_TYPES_DIR)
-            rendered = render_district(environment(theme.templates, theme.compiled), district(library, types, reviewed))
+            books = district(library, types, reviewed, histories=read_typed)
+            rendered = render_district(environment(theme.templates, theme.compiled), books)
             write_files(stage, rendered)
             typed_downloads = _typed_downloads(library, types)
             write_files(stage, typed_downloads)
@@ -189,6 +194,17 @@ def _list_histories(content_dir: Path) -> dict[str, History]:
     lists = content_dir / LISTS_DIR
     keys = sorted(f"{town.name}/{PEIHE}" for town in lists.iterdir() if (town / PEIHE).is_dir()) if lists.is_dir() else []
     return {key: load_list_history(content_dir, key) for key in keys}
+
+
+def typed_histories(content_dir: Path) -> dict[str, TypedHistory]:
+    """The revision history of every list of another type than peihe, by list key (read by today's declarations)."""
+    lists = content_dir / LISTS_DIR
+    if not lists.is_dir():
+        return {}
+    types = load_list_types(content_dir / LIST_TYPES_DIR)
+    keys = sorted(f"{town.name}/{name}" for town in lists.iterdir() if town.is_dir()
+                  for name in types if name != PEIHE and (town / name).is_dir())
+    return {key: load_typed_history(content_dir, key, types[key.split("/", 1)[1]]) for key in keys}
 
 
 def _typed_downloads(library: Library, types: dict[str, ListType]) -> dict[str, bytes]:

@@ -39,6 +39,7 @@ from generator.importing import duty_text
 
 from generator.content import matter_file
 from generator.review.changes import Change, diff_content
+from generator.review.library_changes import ListChange
 from generator.content.check import load_valid_content
 from generator.errors import ContentError, ContentErrors, display_path
 from generator.i18n import _
@@ -65,6 +66,7 @@ class ImportReport:
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
     change: Change | None = None  # the change in the list's terms (``diff``'s engine); 配合 lists only
+    typed: ListChange | None = None  # a 基本 or 收回 list's change (``typed_changes``), as ``diff`` reports it
     written: bool = False
     created: list[str] = field(default_factory=list)  # a new list's settings files (``list_import``)
 

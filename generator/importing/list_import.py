@@ -40,9 +40,9 @@ from generator.content.lists import (LIST_FILE, LIST_TYPES, LIST_TYPES_DIR, LIST
 from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTER_SUFFIX, MATTERS_DIR, SITE_FILE,
                                       load_categories,
                                       load_departments, load_matters, read_settings)
-from generator.content.model import PEIHE, Category, Content, Department, Site, TypedMatter
+from generator.content.model import PEIHE, Category, Content, Department, Library, Site, TypedMatter
 from generator.content.names import with_section_departments
-from generator.content.typed_matter import parse_typed_matter, read_typed_matter
+from generator.content.typed_matter import parse_typed_matter, read_typed_matter, with_canonical_departments
 from generator.errors import ContentError, ContentErrors, display_path
 from generator.i18n import _
 from generator.importing import importer
@@ -51,7 +51,9 @@ from generator.importing.matter_ids import pinyin_syllables
 from generator.importing.readers import read_table_file
 from generator.importing.source_table import parse_rows
 from generator.importing.typed_import import import_typed_table
-from generator.review.changes import diff_content
+from generator.review.changes import ADDED, CHANGED, diff_content
+from generator.review.library_changes import ListChange, list_name
+from generator.review.typed_changes import TypedSide, diff_typed
 
 LIST_KEY = re.compile(r"([^/\s]+)/([^/\s]+)")
 CHINESE_ORDINALS = "一二三四五六七八九十"
@@ -155,6 +157,8 @@ def import_into_list(table: Path, target: ListTarget, *, dry_run: bool = False, 
             new_content = library.content_of(library.lists[0])
             old_content = with_section_departments(Content(new_content.site, tuple(categories), departments, old))
             report.change = diff_content(old_content, new_content)
+        else:
+            report.typed = _typed_change(target, library, categories, departments, old)
     if dry_run:
         return report
     if new_files:
@@ -164,6 +168,24 @@ def import_into_list(table: Path, target: ListTarget, *, dry_run: bool = False, 
         importer._commit(target.folder / MATTERS_DIR, plan)
         report.written = True
     return report
+
+
+def _typed_change(target: ListTarget, library: Library, categories: list[Category],
+                  departments: tuple[Department, ...], old: tuple) -> ListChange:
+    """What the import changes in a 基本 or 收回 list, as ``diff`` reports it under the list's name.
+
+    The matters there are read unvalidated (the import may be what mends
+    them): their departments are written as their canonical names first, so
+    that an alias is not reported as a change of department.
+    """
+    (imported,) = library.lists
+    before = TypedSide(tuple(categories) if target.exists else (), departments,
+                      with_canonical_departments(old, target.list_type, departments))
+    change = diff_typed(target.list_type, before,
+                        TypedSide(imported.categories, library.departments, imported.matters))
+    name = list_name(library.towns[0].name, imported.info.title)
+    return ListChange(imported.info.key, name, target.type, CHANGED if target.exists else ADDED,
+                      len(imported.matters), typed=change)
 
 
 # --- what is there ------------------------------------------------------------------------------------

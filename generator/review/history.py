@@ -438,11 +438,12 @@ class _Side:
 def _compare_commits(repo: Path, layout: Layout, commits: list[_Commit]) -> list[tuple[_Commit, Change | Skipped]]:
     """The commits that changed the list, each with its change from its parent, and those that could not
     be compared, with why."""
-    blobs = _batch(repo, [name for commit in commits for name in _names(commit, layout)])
+    blobs = read_objects(repo, [name for commit in commits for name in _names(commit, layout)])
     matters = PurePosixPath(layout.folder) / MATTERS_DIR
     listed = {rev: _tree_entries(blobs.get(f"{rev}:{matters}"))
               for commit in commits if commit.whole for rev in (commit.full, commit.full + "^")}
-    by_oid = _batch(repo, sorted({oid for entries in listed.values() for oid, regular in entries.values() if regular}))
+    by_oid = read_objects(repo, sorted({oid for entries in listed.values()
+                                       for oid, regular in entries.values() if regular}))
     compared: list[tuple[_Commit, Change | Skipped]] = []
     with tempfile.TemporaryDirectory(prefix="lvzhi-history-") as temporary:
         reader = _Reader(Path(temporary), layout, blobs, listed, by_oid)
@@ -483,7 +484,7 @@ def _names(commit: _Commit, layout: Layout) -> list[str]:
     return names
 
 
-def _batch(repo: Path, names: list[str]) -> dict[str, tuple[str, bytes]]:
+def read_objects(repo: Path, names: list[str]) -> dict[str, tuple[str, bytes]]:
     """``{name: (object id, contents)}`` from one ``git cat-file --batch``; missing names are left out."""
     names = list(dict.fromkeys(names))
     if not names:

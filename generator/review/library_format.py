@@ -101,6 +101,14 @@ def list_summary_line(change: ListChange) -> str:
     return "本清单：" + "；".join(part for part in (matters, *extras) if part)
 
 
+def render_list_change(change: ListChange, colour: bool = False) -> str:
+    """One list's change alone, as ``render_library`` writes it under the list's heading (``import --list
+    … --dry-run`` of a 基本 or 收回 list), ending with a newline."""
+    groups = list_groups(change)
+    summary = NO_CHANGE if change.kind == CHANGED and not groups else list_summary_line(change)
+    return text_block(f"【{_list_heading(change)}】lists/{change.key}/\n{summary}", groups, colour)
+
+
 def render_library_json(change: LibraryChange) -> str:
     """Stable, sorted JSON: the change as data, with the summary lines and counts, the whole and each list's."""
     data = {"summary": library_summary_line(change), "counts": asdict(change.counts()), **asdict(change)}

@@ -137,6 +137,16 @@ def diff_typed(list_type: ListType, old: TypedSide, new: TypedSide) -> TypedChan
                        tuple(sorted(changes, key=lambda change: (change.number, change.kind != REMOVED, change.id))))
 
 
+def diff_typed_matter(list_type: ListType, old: TypedMatter, new: TypedMatter, old_side: TypedSide,
+                      new_side: TypedSide) -> TypedMatterChange | None:
+    """One matter against another, field by field: the same matter in two towns' lists, or at two revisions.
+
+    The sides give the category and department names each matter is read by,
+    so that two lists naming one department differently are not a change.
+    """
+    return _diff_matter(list_type, old, new, _Names(list_type, old_side, new_side))
+
+
 class _Names:
     """Each side's slugs of category and department names, so that identity survives a rename."""
 

@@ -205,13 +205,13 @@ def _site_lines(change: Change) -> list[Line]:
 
 
 def _category_lines(change: Change) -> list[Line]:
-    lines = [Line(after=text) for category in change.categories for text in _category_texts(category)]
+    lines = [Line(after=text) for category in change.categories for text in category_texts(category)]
     if change.category_order:
         lines.append(Line(after=f"类别顺序调整为：{JOINER.join(change.category_order.new)}"))
     return lines
 
 
-def _category_texts(category: CategoryChange) -> list[str]:
+def category_texts(category: CategoryChange) -> list[str]:
     if category.kind == ADDED:
         return [f"新增类别：{category.name}"]
     if category.kind == REMOVED:
@@ -236,7 +236,7 @@ def _department_lines(department: DepartmentChange) -> list[Line]:
 # --- a changed matter in detail --------------------------------------------
 
 
-def _plain(text: str) -> Rich:
+def plain_text(text: str) -> Rich:
     return (TextOp(EQUAL, text),)
 
 
@@ -245,17 +245,17 @@ def matter_view(matter: MatterChange) -> MatterView:
     parts: list[PartView] = []
     number, title, category = (matter.field(name) for name in ("number", "title", "category"))
     if number:
-        parts.append(PartView("编号", _plain(f"第{number.old}项 → 第{number.new}项")))
+        parts.append(PartView("编号", plain_text(f"第{number.old}项 → 第{number.new}项")))
     if title:
         parts.append(PartView("标题", title.ops))
     if category:
-        parts.append(PartView("类别", _plain(f"{category.old} → {category.new}")))
+        parts.append(PartView("类别", plain_text(f"{category.old} → {category.new}")))
     for verb, names in (("新增", matter.departments_added), ("删除", matter.departments_removed)):
         if names:
-            parts.append(PartView("对应上级部门", _plain(f"{verb}：{JOINER.join(names)}")))
+            parts.append(PartView("对应上级部门", plain_text(f"{verb}：{JOINER.join(names)}")))
     if matter.departments_reordered:
         order = matter.departments_reordered
-        parts.append(PartView("对应上级部门", _plain(f"顺序调整：{order.old} → {order.new}")))
+        parts.append(PartView("对应上级部门", plain_text(f"顺序调整：{order.old} → {order.new}")))
     parts.extend(_section_view(section) for section in matter.sections)
     return MatterView(matter.id, f"第{matter.number}项 {matter.title}", tuple(parts))
 
@@ -267,14 +267,14 @@ def _section_view(section: SectionChange) -> PartView:
         label += f" · {old} → {new}"
     elif old or new:
         label += f" · {new or old}"
-    heading = (*_plain("标题："), *section.heading.ops) if section.heading else ()
-    return PartView(label + SECTION_KINDS[section.kind], heading, tuple(_item_view(item) for item in section.items))
+    heading = (*plain_text("标题："), *section.heading.ops) if section.heading else ()
+    return PartView(label + SECTION_KINDS[section.kind], heading, tuple(item_view(item) for item in section.items))
 
 
-def _item_view(item: ItemChange) -> ItemView:
+def item_view(item: ItemChange) -> ItemView:
     verb = ITEM_VERBS[item.kind]
     if item.kind in (ADDED, REMOVED):
-        return ItemView(verb, _plain(item.new or item.old))
+        return ItemView(verb, plain_text(item.new or item.old))
     if item.kind == CHANGED and _mostly_rewritten(item):
         return ItemView(verb, (), item.old, item.new)
     return ItemView(verb, item.ops)

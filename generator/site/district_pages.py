@@ -2,15 +2,19 @@
 
 - A list of a declared type other than peihe (基本, 收回): its own pages,
   walking the type's declaration — the list (``<town>/<type>/index.html``,
-  every matter in full, by category where the type has categories, printable)
-  and a page per matter.
+  every matter in full, by category where the type has categories, printable),
+  a page per matter, and its revision history where git has one
+  (``<town>/<type>/history/index.html``, ``review.typed_history``).
 - Each department across the district (``departments/<slug>/index.html``):
   per town, its own duties next to the town's cooperating duties in every
   配合 matter it leads, and the matters it took back (收回), so 区民政局 sees
   its work with all the towns on one page.
 - The same matter in several towns (``compare/``): which towns list it, and
   where their texts differ from the text most towns share, character by
-  character (``review.comparison``, the change engine of ``diff``).
+  character (``review.comparison``, the change engine of ``diff``, for 配合
+  matters; ``review.typed_comparison`` for 基本 and 收回 matters, grouped
+  within their type, their fields by the type's declaration,
+  ``compare/<type>/<id>.html``).
 - With ``build --changes-base REV``, the changes page of a pull request's
   preview site (``changes/index.html``): every list that changed since
   ``REV``, named as ``diff`` names it, with what changed in it, and a link
@@ -35,6 +39,9 @@ from generator.content.model import PEIHE, DEPARTMENT_LEVELS, Content, Departmen
 from generator.content.typed_matter import DEPARTMENT_SEPARATOR
 from generator.review.changes import REMOVED
 from generator.review.comparison import ComparedList, SameMatter, same_matters
+from generator.review.typed_changes import TypedSide
+from generator.review.typed_comparison import SameTypedMatter, TypedComparedList, same_typed_matters
+from generator.review.typed_history import TypedHistory
 from generator.review.library_changes import ListChange
 from generator.review.library_format import library_summary_line, list_groups, list_summary_line, shared_groups
 from generator.site import urls
@@ -42,6 +49,7 @@ from generator.site.change_view import MatterView as ChangedView
 from generator.site.change_view import matter_view
 from generator.site.markup import MarkdownRenderer
 from generator.site.render import Catalogue, MatterView, catalogue, name_parts
+from generator.site.typed_change_view import typed_matter_revisions, typed_matter_view, typed_revision_views
 
 if TYPE_CHECKING:
     from generator.site.changes_page import LibraryReview
@@ -61,6 +69,11 @@ def compare_page(key: str) -> str:
     return f"compare/{key}.html"
 
 
+def typed_compare_page(list_type: str, key: str) -> str:
+    """A typed group's page: in its type's folder, so that its name never meets a 配合 group's."""
+    return f"compare/{list_type}/{key}.html"
+
+
 def town_anchor(town: str) -> str:
     """A town's place on the district home (a town has no page of its own: its lists are all it has)."""
     return f"{urls.HOME}#town-{town}"
@@ -72,6 +85,10 @@ def list_home(matter_list: MatterList) -> str:
 
 def list_matter(matter_list: MatterList, matter_id: str) -> str:
     return f"{matter_list.info.key}/{urls.matter(matter_id)}"
+
+
+def list_history(matter_list: MatterList) -> str:
+    return f"{matter_list.info.key}/{urls.HISTORY}"
 
 
 # --- values for the templates ------------------------------------------------------------------------
@@ -131,17 +148,26 @@ class District:
     books: dict[str, Catalogue]  # peihe list key → its catalogue
     compared: tuple[SameMatter, ...]
     compare_keys: dict[int, str]  # id(SameMatter) → its page's key
+    typed_compared: tuple[SameTypedMatter, ...]  # the 基本 and 收回 matters several towns list
+    typed_compare_keys: dict[int, str]  # id(SameTypedMatter) → its page's key, unique within its type
     review: LibraryReview | None = None  # build --changes-base: what changed since a revision
+    histories: dict[str, TypedHistory] | None = None  # typed list key → its revisions in git
+
+    def history_of(self, matter_list: MatterList) -> TypedHistory | None:
+        """The list's history when it has revisions to show; None otherwise (no page, no link)."""
+        history = (self.histories or {}).get(matter_list.info.key)
+        return history if history is not None and history.revisions else None
 
 
 def district(library: Library, types: dict[str, ListType], review: LibraryReview | None = None,
-             previous: District | None = None) -> District:
+             previous: District | None = None, histories: dict[str, TypedHistory] | None = None) -> District:
     """The lookups of ``library``'s pages (``review``: what changed since a revision, for ``build --changes-base``).
 
     ``previous``: those of an earlier version of the library with the same
     publisher, towns, departments and list types (``serve``, after an edit
     in some lists); what belongs to lists that are the very same objects,
     and the comparisons of the very same matters, are taken from it.
+    ``histories``: the 基本 and 收回 lists' revisions, by list key.
     """
     old = _reusable(library, previous)
     markdown = previous.markdown if previous is not None else MarkdownRenderer(library.departments)
@@ -159,8 +185,9 @@ def district(library: Library, types: dict[str, ListType], review: LibraryReview
                             previous=previous.compared if previous is not None and same_categories else ())
     books = {key: previous.books[key] if key in kept else catalogue(content, markdown=markdown)  # type: ignore[union-attr]
              for key, content in contents.items()}
+    typed = _typed_compared(library, types, towns)
     return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
-                    books, compared, _compare_keys(compared), review)
+                    books, compared, _compare_keys(compared), typed, _typed_compare_keys(typed), review, histories)
 
 
 def _reusable(library: Library, previous: District | None) -> dict[str, MatterList]:
@@ -173,11 +200,27 @@ def _reusable(library: Library, previous: District | None) -> dict[str, MatterLi
     return {matter_list.info.key: matter_list for matter_list in before.lists}
 
 
+def _typed_compared(library: Library, types: dict[str, ListType], towns: dict[str, str]) -> tuple[SameTypedMatter, ...]:
+    """The 基本 and 收回 matters that several towns list, each type apart, compared by its declaration."""
+    return same_typed_matters([
+        TypedComparedList(matter_list.info.key, towns[matter_list.info.town], types[matter_list.info.type],
+                          TypedSide(matter_list.categories, library.departments, matter_list.matters))
+        for matter_list in library.lists if matter_list.info.type != PEIHE])
+
+
+def _typed_compare_keys(typed: tuple[SameTypedMatter, ...]) -> dict[int, str]:
+    """Page names unique within each type (each type has its own folder under compare/)."""
+    keys: dict[int, str] = {}
+    for list_type in dict.fromkeys(group.list_type.type for group in typed):
+        keys.update(_compare_keys(tuple(group for group in typed if group.list_type.type == list_type)))
+    return keys
+
+
 def content_key_town(key: str) -> str:
     return key.split("/", 1)[0]
 
 
-def _compare_keys(compared: tuple[SameMatter, ...]) -> dict[int, str]:
+def _compare_keys(compared: tuple[SameMatter, ...] | tuple[SameTypedMatter, ...]) -> dict[int, str]:
     """Each group's page name: its reference matter's id, numbered on where two groups share one."""
     keys: dict[int, str] = {}
     used: set[str] = set()
@@ -213,16 +256,21 @@ def district_pages(books: District) -> list[DistrictPage]:
         found.append(DistrictPage(department_page(department.slug), "district_department.html",
                                   lambda d, root, department=department: _department(d, department, root),
                                   frozenset(shown.get(department.name, ()))))
-    if books.compared:
+    if books.compared or books.typed_compared:
         found.append(DistrictPage(COMPARE, "compare_index.html", _compare_index))
-        for group in books.compared:
-            members = (group.reference, *(variant.listed for variant in group.variants))
-            found.append(DistrictPage(compare_page(books.compare_keys[id(group)]), "compare.html",
-                                      lambda d, root, group=group: _compare(d, group, root),
-                                      frozenset((member.list_key, member.matter.id) for member in members)))
+    for group in books.compared:
+        members = (group.reference, *(variant.listed for variant in group.variants))
+        found.append(DistrictPage(compare_page(books.compare_keys[id(group)]), "compare.html",
+                                  lambda d, root, group=group: _compare(d, group, root),
+                                  frozenset((member.list_key, member.matter.id) for member in members)))
+    for typed in books.typed_compared:
+        members = (typed.reference, *(variant.listed for variant in typed.variants))
+        found.append(DistrictPage(_typed_compare_path(books, typed), "compare.html",
+                                  lambda d, root, typed=typed: _compare_typed(d, typed, root),
+                                  frozenset((member.list_key, member.matter.id) for member in members)))
     for matter_list in books.library.lists:
         if matter_list.info.type != PEIHE:
-            found.extend(_typed_list_pages(matter_list))
+            found.extend(_typed_list_pages(books, matter_list))
     if books.review is not None:
         found.append(DistrictPage(CHANGES, "district_changes.html", _changes))
     found.append(DistrictPage(urls.NOT_FOUND, "district_404.html", _not_found, frozenset()))  # the towns only
@@ -269,13 +317,18 @@ def _not_found(books: District, root: str) -> dict[str, Any]:
 # --- typed lists -------------------------------------------------------------------------------------
 
 
-def _typed_list_pages(matter_list: MatterList) -> Iterator[DistrictPage]:
+def _typed_list_pages(books: District, matter_list: MatterList) -> Iterator[DistrictPage]:
     key = matter_list.info.key
     yield DistrictPage(list_home(matter_list), "typed_list.html",
                        lambda d, root: _typed_list(d, matter_list, root),
                        frozenset((key, matter.id) for matter in matter_list.matters))
     for matter in matter_list.matters:
         yield typed_matter_page(matter_list, matter)
+    history = books.history_of(matter_list)
+    if history is not None:
+        yield DistrictPage(list_history(matter_list), "typed_history.html",
+                           lambda d, root: _typed_history(d, matter_list, history, root),
+                           frozenset((key, matter.id) for matter in matter_list.matters))
 
 
 def typed_matter_page(matter_list: MatterList, matter: TypedMatter) -> DistrictPage:
@@ -283,6 +336,18 @@ def typed_matter_page(matter_list: MatterList, matter: TypedMatter) -> DistrictP
     return DistrictPage(list_matter(matter_list, matter.id), "typed_matter.html",
                         lambda d, root: _typed_matter(d, matter_list, matter, root),
                         frozenset({(matter_list.info.key, matter.id)}))
+
+
+def _typed_history(books: District, matter_list: MatterList, history: TypedHistory, root: str) -> dict[str, Any]:
+    """The list's revisions, newest first, each with what it changed, as a 配合 list's 修订记录 page has them."""
+    info, town = matter_list.info, books.towns[matter_list.info.town]
+    revisions = typed_revision_views(history)
+    return {
+        **_meta("修订记录", f"{info.title}的修订记录。", "home",
+                (HOME_CRUMB, (town, town_anchor(info.town)), (info.title, list_home(matter_list))), "修订记录"),
+        "info": info, "revisions": revisions, "more": len(history.revisions) - len(revisions),
+        "list_root": f"{root}{info.key}/", "pages": frozenset(matter.id for matter in matter_list.matters),
+    }
 
 
 def _typed_list(books: District, matter_list: MatterList, root: str) -> dict[str, Any]:
@@ -297,16 +362,20 @@ def _typed_list(books: District, matter_list: MatterList, root: str) -> dict[str
         "info": info, "list_type": list_type, "town": town,
         "groups": [(name, group) for name, group in groups if group],
         "matter_count": len(views),
+        "history_url": list_history(matter_list) if books.history_of(matter_list) is not None else "",
     }
 
 
 def _typed_matter(books: District, matter_list: MatterList, matter: TypedMatter, root: str) -> dict[str, Any]:
     info = matter_list.info
     view = typed_view(books, matter_list, matter, root)
+    history = books.history_of(matter_list)
     return {
         **_meta(matter.title, f"{info.title}第 {matter.number} 项：{matter.title}。", "home",
                 (HOME_CRUMB, (books.towns[info.town], town_anchor(info.town)), (info.title, list_home(matter_list)))),
         "info": info, "view": view,
+        "revisions": typed_matter_revisions(history, matter.id) if history is not None else (),
+        "history_url": list_history(matter_list) if history is not None else "",
     }
 
 
@@ -408,13 +477,35 @@ def _department(books: District, department: Department, root: str) -> dict[str,
 # --- the same matter in several towns -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CompareKind:
+    """The groups of one list type on the compare index."""
+
+    label: str  # the type's label: 配合履职事项清单
+    list_count: int  # lists of this type in the district
+    rows: tuple[tuple[str, SameMatter | SameTypedMatter], ...]  # (page from the site root, group)
+
+    @property
+    def differing(self) -> int:
+        return sum(group.agreeing < group.towns for _url, group in self.rows)
+
+
 def _compare_index(books: District, root: str) -> dict[str, Any]:
-    rows = [(compare_page(books.compare_keys[id(group)]), group) for group in books.compared]
+    kinds = [CompareKind(books.types[PEIHE].label, len(books.contents),
+                         tuple((compare_page(books.compare_keys[id(group)]), group) for group in books.compared))]
+    for list_type in dict.fromkeys(group.list_type.type for group in books.typed_compared):
+        groups = [group for group in books.typed_compared if group.list_type.type == list_type]
+        lists = sum(matter_list.info.type == list_type for matter_list in books.library.lists)
+        kinds.append(CompareKind(books.types[list_type].label, lists,
+                                 tuple((_typed_compare_path(books, group), group) for group in groups)))
     return {
-        **_meta("各镇街同一事项比对", "同一配合履职事项在各镇街清单中的异同。", "compare", (HOME_CRUMB,)),
-        "rows": rows, "list_count": len(books.contents),
-        "differing": sum(group.agreeing < group.towns for group in books.compared),
+        **_meta("各镇街同一事项比对", "同一事项在各镇街清单中的异同。", "compare", (HOME_CRUMB,)),
+        "kinds": [kind for kind in kinds if kind.rows],
     }
+
+
+def _typed_compare_path(books: District, group: SameTypedMatter) -> str:
+    return typed_compare_page(group.list_type.type, books.typed_compare_keys[id(group)])
 
 
 def _compare(books: District, group: SameMatter, root: str) -> dict[str, Any]:
@@ -427,9 +518,28 @@ def _compare(books: District, group: SameMatter, root: str) -> dict[str, Any]:
     return {
         **_meta(group.title, f"「{group.title}」在 {group.towns} 个镇街的清单中；{group.agreeing} 个镇街的文字相同。",
                 "compare", (HOME_CRUMB, ("同一事项比对", COMPARE))),
-        "group": group, "agreeing": agreeing, "variants": variants,
+        "group": group, "agreeing": agreeing, "variants": variants, "list_label": books.types[PEIHE].label,
         "reference_url": f"{reference.list_key}/{urls.matter(reference.matter.id)}",
-        "reference": book.view(reference.matter, root),
+        "reference": book.view(reference.matter, root), "typed_reference": None,
+    }
+
+
+def _compare_typed(books: District, group: SameTypedMatter, root: str) -> dict[str, Any]:
+    """A 基本 or 收回 matter in several towns: each other town's changed fields, labelled as the type declares."""
+    reference = group.reference
+    agreeing = [reference.town, *(variant.listed.town for variant in group.variants if variant.change is None)]
+    variants = [Variant(variant.listed.town, f"{variant.listed.list_key}/{urls.matter(variant.listed.matter.id)}",
+                        variant.listed.matter.number, typed_matter_view(variant.change))
+                for variant in group.variants if variant.change is not None]
+    label = group.list_type.label
+    reference_list = next(matter_list for matter_list in books.library.lists
+                          if matter_list.info.key == reference.list_key)
+    return {
+        **_meta(group.title, f"「{group.title}」在 {group.towns} 个镇街的{label}中；{group.agreeing} 个镇街的文字相同。",
+                "compare", (HOME_CRUMB, ("同一事项比对", COMPARE))),
+        "group": group, "agreeing": agreeing, "variants": variants, "list_label": label,
+        "reference_url": f"{reference.list_key}/{urls.matter(reference.matter.id)}",
+        "typed_reference": typed_view(books, reference_list, reference.matter, root),
     }
 
 

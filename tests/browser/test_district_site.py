@@ -3,7 +3,7 @@
 The example district (``scripts/example_district.py``) is made from the
 tests' frozen list and cut to three towns, so that the suite stays quick;
 each page type of a site with several lists is opened: the district home,
-the departments across the towns, the comparison of the same matter, the
+the departments across the towns, the comparison of the same matter (配合 and typed), the
 lists of the 基本 and 收回 types and a 配合 list's own pages. The folder is
 a git checkout with an edit in its working tree, built with
 ``--changes-base HEAD``, so that the changes pages (the district's and a
@@ -83,12 +83,14 @@ def district_pages(district_site: Path) -> dict[str, str]:
 
     departments = sorted(district_site.glob("departments/*/index.html"), key=lambda path: -path.stat().st_size)
     compared = sorted(district_site.glob("compare/*.html"), key=lambda path: -path.stat().st_size)
+    typed_compared = sorted(district_site.glob("compare/*/*.html"), key=lambda path: -path.stat().st_size)
     return {
         "home": "index.html",
         "departments": "departments/index.html",
         "department": departments[0].relative_to(district_site).as_posix(),  # the longest
         "compare index": "compare/index.html",
         "compare": compared[0].relative_to(district_site).as_posix(),
+        "typed compare": typed_compared[0].relative_to(district_site).as_posix(),  # a 基本 or 收回 matter
         "jiben list": first("*/jiben/index.html"),
         "jiben matter": first("*/jiben/matters/*.html"),
         "shouhui list": first("*/shouhui/index.html"),
@@ -97,6 +99,7 @@ def district_pages(district_site: Path) -> dict[str, str]:
         "changes": "changes/index.html",
         "peihe changes": first("*/peihe/changes/index.html"),
         "peihe history": first("*/peihe/history/index.html"),
+        "jiben history": first("*/jiben/history/index.html"),
         "peihe matter": first("*/peihe/matters/*.html"),
     }
 

@@ -1,0 +1,126 @@
+"""The same 基本 or 收回 matter in several towns' lists: which towns list it, and how their texts differ.
+
+``comparison`` does this for 配合 lists with the change engine of their
+shape. The other types are sets of declared fields and sections, so their
+matters are compared with ``typed_changes`` (field by field, by the type's
+declaration, labelled as the official table heads its columns). Matters are
+grouped as 配合 ones are: by the title's key (``comparison.title_key``),
+never across list types, and each group is compared against the text most
+towns share (ties: the first list given).
+
+Pure: ``TypedComparedList`` values in, ``SameTypedMatter`` values out.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.content.list_types import ListType
+from generator.content.model import TypedMatter
+from generator.review.comparison import title_key
+from generator.review.typed_changes import IDENTITY, TypedMatterChange, TypedSide, diff_typed_matter
+
+NUMBER_KIND = "number"
+
+
+@dataclass(frozen=True)
+class TypedComparedList:
+    """A typed list taking part in the comparison: its key, its town's name, its declaration and its matters."""
+
+    key: str  # "xingsheng/jiben"
+    town: str
+    list_type: ListType
+    side: TypedSide
+
+
+@dataclass(frozen=True)
+class ListedTypedMatter:
+    """One town's version of a matter."""
+
+    list_key: str
+    town: str
+    matter: TypedMatter
+
+
+@dataclass(frozen=True)
+class TypedVariant:
+    """A town's version next to the reference: ``change`` is ``None`` where the texts agree."""
+
+    listed: ListedTypedMatter
+    change: TypedMatterChange | None
+
+
+@dataclass(frozen=True)
+class SameTypedMatter:
+    list_type: ListType
+    key: str  # the title's key
+    reference: ListedTypedMatter
+    variants: tuple[TypedVariant, ...]  # the other towns' versions, in the order the lists were given
+
+    @property
+    def title(self) -> str:
+        return self.reference.matter.title
+
+    @property
+    def towns(self) -> int:
+        return 1 + len(self.variants)
+
+    @property
+    def agreeing(self) -> int:
+        """Towns whose text is the reference's, the reference's own town included."""
+        return 1 + sum(variant.change is None for variant in self.variants)
+
+
+Member = tuple[TypedComparedList, TypedMatter]
+
+
+def same_typed_matters(lists: Sequence[TypedComparedList], least: int = 2) -> tuple[SameTypedMatter, ...]:
+    """Every matter that at least ``least`` lists of one type hold, by type (first seen first), then first appearance."""
+    groups: dict[tuple[str, str, int], list[Member]] = {}
+    for compared in lists:
+        seen: Counter[str] = Counter()
+        for matter in compared.side.matters:
+            key = title_key(matter.title)
+            groups.setdefault((compared.list_type.type, key, seen[key]), []).append((compared, matter))
+            seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
+    types = list(dict.fromkeys(compared.list_type.type for compared in lists))
+    ordered = sorted(groups.items(), key=lambda item: types.index(item[0][0]))  # stable: appearance within a type
+    return tuple(_compare(key, members) for (_type, key, _occurrence), members in ordered if len(members) >= least)
+
+
+def _compare(key: str, members: list[Member]) -> SameTypedMatter:
+    reference_list, reference = _reference(members)
+    list_type = reference_list.list_type
+    variants = []
+    for compared, matter in members:
+        if compared is reference_list and matter is reference:
+            continue
+        # Numbers differ from town to town by design: compare the texts, not the places in the list.
+        change = diff_typed_matter(list_type, reference, _numbered(matter, reference.number, list_type),
+                                   reference_list.side, compared.side)
+        variants.append(TypedVariant(ListedTypedMatter(compared.key, compared.town, matter), change))
+    listed = ListedTypedMatter(reference_list.key, reference_list.town, reference)
+    return SameTypedMatter(list_type, key, listed, tuple(variants))
+
+
+def _numbered(matter: TypedMatter, number: int, list_type: ListType) -> TypedMatter:
+    """``matter`` as if it had ``number``: its number field and its values both."""
+    numbers = list_type.keys_of_kind(NUMBER_KIND)
+    values = tuple((key, str(number) if key in numbers else text) for key, text in matter.values)
+    return dataclasses.replace(matter, number=number, values=values)
+
+
+def _reference(members: list[Member]) -> Member:
+    """The version most lists share word for word; the first given among equals."""
+    texts = [_text(compared.list_type, matter) for compared, matter in members]
+    counts = Counter(texts)
+    best = max(counts.values())
+    return members[next(index for index, text in enumerate(texts) if counts[text] == best)]
+
+
+def _text(list_type: ListType, matter: TypedMatter) -> tuple:
+    """What makes two towns' versions read the same: every value but the id and the number, and the notes."""
+    skipped = {IDENTITY, *list_type.keys_of_kind(NUMBER_KIND)}
+    return (tuple((key, text) for key, text in matter.values if key not in skipped), matter.notes)

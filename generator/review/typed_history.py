@@ -1,0 +1,188 @@
+"""The revision history of a 基本 or 收回 list, read from its folder's git history.
+
+A 配合 list's history (``history``) is read with the change engine of its
+shape and a reader tuned for lists of thousands of matters. A typed list is
+compared by its type's declaration (``typed_changes.diff_typed``), so its
+history is read here: every commit that touched the list's folder
+(``lists/<town>/<type>/``) is compared with its first parent, both read as
+the list was then, with the departments and the declarations of that
+revision, unvalidated (an old revision may predate today's rules). As for
+a 配合 list, a commit that changes nothing in the list is not a revision, a
+change of the shared ``departments.yml`` alone is not this list's, and
+commit subjects are never shown: only ``修订说明:`` trailers.
+
+Each side is the list's folder and the few shared files it is read with,
+written into a scratch folder (one ``git ls-tree`` and one ``git cat-file
+--batch``) and read with ``lists.read_library``; a side is read once however
+many revisions share it. A side that cannot be
+read leaves its revision out with a warning (``Skipped``); the build goes on.
+Outside a git checkout, or without commits, the history is empty.
+"""
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from generator.content.list_types import ListType
+from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, read_library
+from generator.content.loader import DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE
+from generator.content.model import Department, MatterList
+from generator.i18n import _
+from generator.review.gitrev import FIELD, GitError, content_path_in_repo, log_commits, repository_root, run_git
+from generator.review.history import Skipped, notes, read_objects
+from generator.review.typed_changes import TypedChange, TypedMatterChange, TypedSide, diff_typed
+
+TOWN_FILE = "town.yml"
+SYMLINK_MODE = "120000"
+# Revisions the history page shows (the rest are counted), as the 配合 list's 修订记录 page.
+PAGE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class TypedRevision:
+    """One revision of a typed list: a commit that changed it, and what it changed."""
+
+    date: str  # committer date, yyyy-mm-dd
+    commit: str  # short hash: identity only, not shown
+    notes: tuple[str, ...]  # its 修订说明 trailers
+    change: TypedChange
+
+
+@dataclass(frozen=True)
+class TypedHistory:
+    """A typed list's revisions, newest first, each matter's (by id), and the revisions that could not be read."""
+
+    revisions: tuple[TypedRevision, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    matters: Mapping[str, tuple[tuple[TypedRevision, TypedMatterChange], ...]] = field(default_factory=dict)
+
+    def of(self, matter_id: str) -> tuple[tuple[TypedRevision, TypedMatterChange], ...]:
+        """The revisions that changed the matter ``matter_id``, newest first, each with what it changed there."""
+        return self.matters.get(matter_id, ())
+
+    def warnings(self) -> list[str]:
+        return [skipped.message() for skipped in self.skipped]
+
+
+NO_HISTORY = TypedHistory()
+
+
+@dataclass(frozen=True)
+class _Commit:
+    full: str
+    short: str
+    parent: str  # full hash of the first parent, "" for a root commit
+    date: str
+    notes: tuple[str, ...]
+
+
+class _Unreadable(Exception):
+    """A side of a revision that cannot be read: its first error, as a ``Skipped`` names it."""
+
+    def __init__(self, file: str, reason: str):
+        super().__init__(file)
+        self.file, self.reason = file, reason
+
+
+def load_typed_history(content_dir: Path, key: str, list_type: ListType) -> TypedHistory:
+    """The history of the typed list ``key`` (``<town>/<type>``) of the multi-list folder ``content_dir``."""
+    repo = repository_root(content_dir)
+    relative = content_path_in_repo(repo, content_dir) if repo is not None else None
+    if repo is None or relative is None:
+        return NO_HISTORY
+    content = PurePosixPath(relative)
+    try:
+        commits = _commits(repo, str(content / LISTS_DIR / key))
+    except GitError:
+        return NO_HISTORY  # a checkout without commits yet
+    revisions, skipped = [], []
+    with tempfile.TemporaryDirectory(prefix="lvzhi-typed-history-") as temporary:
+        reader = _Reader(repo, content, key, Path(temporary))
+        for commit in commits:
+            try:
+                old, new = reader.side(commit.parent), reader.side(commit.full)
+            except _Unreadable as unreadable:
+                skipped.append(Skipped(commit.short, unreadable.file, unreadable.reason))
+                continue
+            change = diff_typed(list_type, old, new)
+            if not change.is_empty:
+                revisions.append(TypedRevision(commit.date, commit.short, commit.notes, change))
+    return TypedHistory(tuple(revisions), tuple(skipped), _by_matter(revisions))
+
+
+def _by_matter(revisions: list[TypedRevision]) -> dict[str, tuple[tuple[TypedRevision, TypedMatterChange], ...]]:
+    """Each matter's revisions, newest first, by id (a matter whose id changed starts anew: its address did)."""
+    found: dict[str, list[tuple[TypedRevision, TypedMatterChange]]] = {}
+    for revision in revisions:
+        for matter in revision.change.matters:
+            found.setdefault(matter.id, []).append((revision, matter))
+    return {matter_id: tuple(entries) for matter_id, entries in sorted(found.items())}
+
+
+def _commits(repo: Path, folder: str) -> list[_Commit]:
+    """The commits that touched ``folder``, newest first."""
+    records = log_commits(repo, folder, FIELD.join(("%H", "%h", "%P", "%cs", "%b")))
+    return [_Commit(full, short, parents.split(" ")[0], date, notes(body))
+            for (full, short, parents, date, body), _tokens in records]
+
+
+class _Reader:
+    """Each revision's side of the list, read once."""
+
+    def __init__(self, repo: Path, content: PurePosixPath, key: str, scratch: Path):
+        self.repo, self.content, self.key, self.scratch = repo, content, key, scratch
+        self.sides: dict[str, TypedSide] = {}
+
+    def side(self, commit: str) -> TypedSide:
+        """The list at ``commit``; empty before its folder existed (or for no commit: a root's parent)."""
+        if commit not in self.sides:
+            self.sides[commit] = self._read(commit) if commit else TypedSide((), (), ())
+        return self.sides[commit]
+
+    def _read(self, commit: str) -> TypedSide:
+        folder = self.scratch / commit
+        if not self._write_files(commit, folder):
+            return TypedSide((), (), ())  # the list's folder is not there yet
+        loose = read_library(folder)
+        matter_list = self._list(loose.library.lists if loose.library is not None else ())
+        # A matter file left out would read as removed: the revision is not told rather than told wrong.
+        matters = f"{LISTS_DIR}/{self.key}/{MATTERS_DIR}/"
+        blocking = [error for error in loose.errors if matters in error.path or error.path in loose.unusable]
+        if matter_list is None or blocking:
+            error = (blocking or list(loose.errors) or [None])[0]
+            where = error.path.split(f"{folder.as_posix()}/", 1)[-1] if error is not None else str(self.key)
+            raise _Unreadable(f"{commit[:7]}:{self.content / where}", error.message if error is not None else "")
+        departments: tuple[Department, ...] = loose.library.departments  # type: ignore[union-attr]
+        return TypedSide(matter_list.categories, departments, matter_list.matters)
+
+    def _write_files(self, commit: str, folder: Path) -> bool:
+        """The list's folder at ``commit`` and the shared files it is read with, written into ``folder``, in two
+        git calls (a list's history reads every side of every revision); False when the list is not there."""
+        paths = [str(self.content / name) for name in
+                 (f"{LISTS_DIR}/{self.key}", SITE_FILE, DEPARTMENTS_FILE, f"{LISTS_DIR}/{self.town}/{TOWN_FILE}",
+                  LIST_TYPES_DIR)]
+        listing = run_git(self.repo, "ls-tree", "-r", "-z", commit, "--", *paths).decode("utf-8", "replace")
+        entries = [(header.split(" "), path) for header, _tab, path in
+                   (entry.partition("\t") for entry in listing.split("\0") if entry)]
+        inside = f"{self.content / LISTS_DIR / self.key}/"
+        if not any(path.startswith(inside) for _header, path in entries):
+            return False
+        links = [path for (mode, _type, _oid), path in entries if mode == SYMLINK_MODE]
+        if links:  # the loader decides where a link leads; a link in an old revision is not followed here
+            raise _Unreadable(f"{commit[:7]}:{links[0]}", _("a symbolic link is not read in a revision"))
+        blobs = read_objects(self.repo, [oid for (_mode, kind, oid), _path in entries if kind == "blob"])
+        for (_mode, _kind, oid), path in entries:
+            if oid in blobs:
+                target = folder / PurePosixPath(path).relative_to(self.content)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blobs[oid][1])
+        return True
+
+    @property
+    def town(self) -> str:
+        return self.key.split("/", 1)[0]
+
+    def _list(self, lists: tuple[MatterList, ...]) -> MatterList | None:
+        return next((matter_list for matter_list in lists if matter_list.info.key == self.key), None)

@@ -1,0 +1,127 @@
+"""The revision history of a 基本 or 收回 list: its folder's commits, each compared by the type's declaration."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, init_repository
+from generator.content.list_types import load_list_types
+from generator.review.changes import ADDED, CHANGED
+from generator.review.typed_history import load_typed_history
+
+PUBLISHER = "title: 青山区履职事项清单\ndistrict: 青山区\ncity: 包头市\nissuer: 包头市青山区人民政府\n"
+MATTER = """---
+id: zu-zhi-dang-yuan-jiao-yu
+number: 1
+title: 组织开展党员教育
+category: 党的建设
+---
+
+## 履职内容
+
+1. 组织党员参加集中学习。
+"""
+MATTER_FILE = "lists/a/jiben/matters/001-zu-zhi-dang-yuan-jiao-yu.md"
+
+
+def commit(root: Path, message: str) -> None:
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, capture_output=True)
+    subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", message], check=True, capture_output=True)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A repository whose content folder has town a's 基本 list of one matter, committed."""
+    root = tmp_path / "repo"
+    content = root / "content"
+    (content / "lists" / "a" / "jiben" / "matters").mkdir(parents=True)
+    (content / "site.yml").write_text(PUBLISHER, encoding="utf-8")
+    shutil.copy(CONTENT / "departments.yml", content / "departments.yml")
+    (content / "lists" / "a" / "town.yml").write_text("name: 甲镇\nkind: 镇\n", encoding="utf-8")
+    jiben = content / "lists" / "a" / "jiben"
+    shutil.copy(CONTENT / "categories.yml", jiben / "categories.yml")
+    (jiben / "list.yml").write_text("type: jiben\ntitle: 甲镇基本履职事项清单\n", encoding="utf-8")
+    (content / MATTER_FILE).write_text(MATTER, encoding="utf-8")
+    init_repository(root)
+    commit(root, "添加基本清单")
+    return root
+
+
+def test_each_commit_of_the_list_s_folder_is_a_revision_told_by_the_declaration(repo: Path):
+    content = repo / "content"
+    matter = content / MATTER_FILE
+    matter.write_text(MATTER.replace("集中学习", "集中学习和讨论"), encoding="utf-8")
+    commit(repo, "改第1项\n\n修订说明: 增加讨论环节。")
+    (content / "departments.yml").write_text((content / "departments.yml").read_text(encoding="utf-8") + "\n",
+                                             encoding="utf-8")
+    commit(repo, "只改部门文件")  # not a revision of this list
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert [revision.notes for revision in history.revisions] == [("增加讨论环节。",), ()]
+    latest, first = history.revisions
+    assert [matter.kind for matter in first.change.matters] == [ADDED]
+    (changed,) = latest.change.matters
+    assert changed.kind == CHANGED and [(field.label, field.field) for field in changed.fields] == [("履职内容", "content")]
+    assert not history.skipped
+
+
+def test_a_commit_that_changes_nothing_in_the_list_is_not_a_revision(repo: Path):
+    content = repo / "content"
+    list_file = content / "lists" / "a" / "jiben" / "list.yml"
+    list_file.write_text(list_file.read_text(encoding="utf-8") + "# 注释\n", encoding="utf-8")
+    commit(repo, "只加注释")
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert len(history.revisions) == 1
+
+
+def test_a_revision_whose_matter_cannot_be_read_is_left_out_with_a_warning(repo: Path):
+    content = repo / "content"
+    (content / MATTER_FILE).write_text("---\nid: [broken\n---\n", encoding="utf-8")
+    commit(repo, "坏文件")
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert len(history.revisions) == 1, "the first revision is still told"
+    (skipped,) = history.skipped
+    assert "001-zu-zhi-dang-yuan-jiao-yu.md" in skipped.file
+    assert skipped.commit in history.warnings()[0]
+
+
+def test_outside_a_git_checkout_there_is_no_history(tmp_path: Path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    assert load_typed_history(folder, "a/jiben", load_list_types()["jiben"]).revisions == ()
+
+
+def test_the_built_list_links_its_history_page_which_tells_each_revision(repo: Path):
+    from generator.engine.build import build
+
+    content = repo / "content"
+    (content / MATTER_FILE).write_text(MATTER.replace("集中学习", "集中学习和讨论"), encoding="utf-8")
+    commit(repo, "改第1项\n\n修订说明: 增加讨论环节。")
+    site = repo / "site"
+    build(content, site)
+    listing = (site / "a" / "jiben" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../a/jiben/history/index.html"' in listing
+    page = (site / "a" / "jiben" / "history" / "index.html").read_text(encoding="utf-8")
+    assert page.count("<time ") == 2 and "修订说明：增加讨论环节。" in page
+    assert 'href="../../../a/jiben/matters/zu-zhi-dang-yuan-jiao-yu.html">第1项 组织开展党员教育</a>' in page
+    assert "履职内容" in page and "和讨论" in page and "<ins>" in page
+    assert '新增<a href="../../../a/jiben/matters/zu-zhi-dang-yuan-jiao-yu.html">第1项' in page, "the first revision"
+    matter = (site / "a" / "jiben" / "matters" / "zu-zhi-dang-yuan-jiao-yu.html").read_text(encoding="utf-8")
+    start = matter.index('<ol class="revision-list">')
+    revisions = matter[start:matter.index("</ol>", start)]
+    assert revisions.count("<li>") == 2
+    assert "第1项 履职内容 修改<span class=\"change-note\">（修订说明：增加讨论环节。）</span>" in revisions
+    assert "新增第1项 组织开展党员教育" in revisions
+    assert 'href="../../../a/jiben/history/index.html"' in matter
+
+
+def test_a_revision_with_a_symbolic_link_in_the_list_is_left_out_with_a_warning(repo: Path):
+    content = repo / "content"
+    (content / "lists" / "a" / "jiben" / "matters" / "002-lian-jie.md").symlink_to("001-zu-zhi-dang-yuan-jiao-yu.md")
+    commit(repo, "链接")
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert len(history.revisions) == 1
+    (skipped,) = history.skipped
+    assert skipped.file.endswith("lists/a/jiben/matters/002-lian-jie.md")
