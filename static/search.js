@@ -16,6 +16,7 @@
   var FIELD_SEPARATOR = "\n";
   var INDEX_PAGE = "index.html";
   var SHARDED = 2; // payload format of a sharded index
+  var DISTRICT = 3; // a district's index: every list's matters, sharded
   var PAGE_SIZE = 20; // results drawn at a time from a sharded index
   var PARTS = "SEARCH_PARTS"; // where a loaded shard or text file leaves its data
 
@@ -73,19 +74,23 @@
     return Array.from(term).length >= FULL_TEXT_MIN;
   }
 
-  /** The searchable form of a payload: with every text (format 1) or a sharded index's manifest (format 2). */
+  /** The searchable form of a payload: with every text (format 1), a sharded index's manifest (2), a district's (3). */
   function prepareIndex(payload) {
     var categories = payload.categories;
+    var district = payload.format === DISTRICT;
+    var lists = district ? prepareLists(payload) : null;
     var departments = payload.departments.map(function (department) {
       var spellings = [department.name].concat(department.aliases || []);
       return { slug: department.slug, name: department.name, folded: normalize(spellings.join(FIELD_SEPARATOR)),
         ats: [] };
     });
-    var sharded = payload.format === SHARDED;
-    var byIndex = (sharded ? manifestMatters(payload) : payload.matters).map(function (matter, at) {
+    var sharded = payload.format === SHARDED || district;
+    var source = district ? districtMatters(payload, lists) : sharded ? manifestMatters(payload) : payload.matters;
+    var byIndex = source.map(function (matter, at) {
       return prepareMatter(matter, at, categories, departments);
     });
-    var matters = byIndex.slice().sort(function (a, b) { return a.number - b.number; });
+    // A district's matters stay in the index's order: by town, list type, number.
+    var matters = district ? byIndex.slice() : byIndex.slice().sort(function (a, b) { return a.number - b.number; });
     matters.forEach(function (matter, order) { matter.order = order; });
     var titles = "";
     var titleStarts = byIndex.map(function (matter) {
@@ -97,7 +102,35 @@
     (payload.text || []).forEach(function (count, k) { textStarts.push(textStarts[k] + count); });
     return { categories: categories, departments: departments, matters: matters, byIndex: byIndex, titles: titles,
       titleStarts: titleStarts, sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {},
-      postings: {}, fields: {} };
+      postings: {}, fields: {}, empty: {}, district: district, towns: payload.towns || [], types: payload.types || [],
+      lists: lists || [] };
+  }
+
+  /** A district's lists: {town, type, title, count, key ("town/type", its folder)}. */
+  function prepareLists(payload) {
+    var columns = payload.lists;
+    return columns.title.map(function (title, k) {
+      var town = payload.towns[columns.town[k]];
+      var type = payload.types[columns.type[k]];
+      return { town: town, type: type, title: title, count: columns.count[k], key: town.slug + "/" + type.slug };
+    });
+  }
+
+  /** A district manifest's matters: each with its kind's id, title, category and departments, and its list. */
+  function districtMatters(payload, lists) {
+    var kinds = payload.kinds;
+    var columns = payload.matters;
+    var folded = kinds.title.map(normalize); // once per kind: the towns share most titles
+    var list = -1;
+    var left = 0;
+    var number = 0;
+    return columns.kind.map(function (kind, at) {
+      while (!left) left = lists[++list].count;
+      left--;
+      number += columns.number[at];
+      return { id: kinds.id[kind], number: number, title: kinds.title[kind], foldedTitle: folded[kind],
+        category: kinds.category[kind], departments: kinds.departments[kind], list: lists[list], body: null };
+    });
   }
 
   /** The manifest's matter columns as matters, their text not loaded yet. */
@@ -118,11 +151,13 @@
       id: matter.id,
       number: matter.number,
       title: matter.title,
-      category: categories[matter.category],
+      category: categories[matter.category] || null, // none: a list type without categories
       departments: own,
+      list: matter.list || null,
       body: matter.body,
       at: at,
-      folded: { title: normalize(matter.title), body: matter.body && normalize(matter.body.join(FIELD_SEPARATOR)) }
+      folded: { title: matter.foldedTitle || normalize(matter.title),
+        body: matter.body && normalize(matter.body.join(FIELD_SEPARATOR)) }
     };
   }
 
@@ -144,8 +179,24 @@
   }
 
   function passesFilters(matter, filters) {
-    return (!filters.category || matter.category.slug === filters.category) &&
-      (!filters.department || matter.departments.some(function (d) { return d.slug === filters.department; }));
+    return (!filters.category || (matter.category !== null && matter.category.slug === filters.category)) &&
+      (!filters.department || matter.departments.some(function (d) { return d.slug === filters.department; })) &&
+      (!filters.town || (matter.list !== null && matter.list.town.slug === filters.town)) &&
+      (!filters.type || (matter.list !== null && matter.list.type.slug === filters.type));
+  }
+
+  function anyFilter(filters) {
+    return Boolean(filters.category || filters.department || filters.town || filters.type);
+  }
+
+  /** Whether the filters leave no matter at all: then no shard is needed (a town without 收回 list, say). */
+  function selectsNone(index, filters) {
+    if (!filters || !anyFilter(filters)) return false;
+    var key = [filters.category, filters.department, filters.town, filters.type].join(FIELD_SEPARATOR);
+    if (!(key in index.empty)) {
+      index.empty[key] = !index.byIndex.some(function (matter) { return passesFilters(matter, filters); });
+    }
+    return index.empty[key];
   }
 
   /**
@@ -157,7 +208,7 @@
   function search(index, query, filters) {
     filters = filters || {};
     var terms = parseQuery(query);
-    if (!terms.length && !filters.category && !filters.department) return { terms: terms, hits: [] };
+    if ((!terms.length && !anyFilter(filters)) || selectsNone(index, filters)) return { terms: terms, hits: [] };
     var fields = terms.map(function (term) { return fieldsOf(index, term); });
     var found = terms.map(function (term, i) { return withText(index, term, fields[i]); });
     var phrases = terms.length ? [terms.join(""), terms.join(" ")] : [];
@@ -220,10 +271,10 @@
 
   // ---- Sharded index: shards, text files, exact matching by positions -------
 
-  /** The shards a query needs that are not loaded yet (none for a single-file index). */
-  function partsFor(index, query) {
+  /** The shards a query needs that are not loaded yet (none for a single-file index, or filters leaving nothing). */
+  function partsFor(index, query, filters) {
     var wanted = {};
-    if (index.sharded) {
+    if (index.sharded && !selectsNone(index, filters)) {
       parseQuery(query).filter(isFullText).forEach(function (term) {
         var chars = Array.from(term);
         cover(chars).forEach(function (offset) {
@@ -438,12 +489,14 @@
 
   var TEXT = {
     hint: "输入要查找的词语，或选择分类、部门。",
+    districtHint: "输入要查找的词语，或选择镇街、清单类型、类别、部门。",
     found: function (count) { return "找到 " + count + " 项"; },
     shownOf: function (count) { return "，显示前 " + count + " 项"; },
     more: function (count) { return "更多结果（还有 " + count + " 项）"; },
     single: "（单字只查找事项名称和部门，输入两个字以上可查找全文）",
     none: "没有找到符合条件的事项。可以试试：缩短词语或换个说法，减少词语个数，检查分类和部门筛选，或浏览",
     all: "全部事项",
+    allLists: "各镇街的清单",
     noIndex: "搜索数据没有加载成功，请刷新页面，或浏览",
     number: function (n) { return "第 " + n + " 项"; },
     departmentJoiner: "、",
@@ -462,6 +515,8 @@
       input: document.getElementById("search-q"),
       category: document.getElementById("search-category"),
       department: document.getElementById("search-department"),
+      town: document.getElementById("search-town"), // a district's search only
+      type: document.getElementById("search-type"),
       status: document.getElementById("search-status"),
       results: document.getElementById("search-results"),
       more: document.getElementById("search-more"),
@@ -490,7 +545,7 @@
     });
     page.input.addEventListener("compositionend", function () { later(page); });
     page.input.addEventListener("blur", function () { commit(page); });
-    [page.category, page.department].forEach(function (select) {
+    selects(page).forEach(function (select) {
       select.addEventListener("change", function () { commit(page); });
     });
     form.addEventListener("submit", function (event) {
@@ -509,7 +564,7 @@
   /** Typing: search after a short pause (fetching the shards meanwhile), and keep the URL in step. */
   function later(page) {
     page.window.clearTimeout(page.timer);
-    load(page, partsFor(page.index, page.input.value)).catch(function () {});
+    load(page, partsFor(page.index, page.input.value, filtersOf(formState(page)))).catch(function () {});
     page.timer = page.window.setTimeout(show, DEBOUNCE_MS, page, false);
   }
 
@@ -540,28 +595,44 @@
     if (ends) page.editing = false;
   }
 
+  // The URL's parameters: query, town, list type, category, department (the last four: slugs).
+  var KEYS = ["q", "t", "l", "c", "d"];
+
+  function selects(page) {
+    return [page.town, page.type, page.category, page.department].filter(Boolean);
+  }
+
   function urlState(location) {
     var params = new URLSearchParams(location.search);
-    return { q: params.get("q") || "", c: params.get("c") || "", d: params.get("d") || "" };
+    var state = {};
+    KEYS.forEach(function (key) { state[key] = params.get(key) || ""; });
+    return state;
   }
 
   function formState(page) {
-    return { q: page.input.value, c: page.category.value, d: page.department.value };
+    return { q: page.input.value, t: page.town ? page.town.value : "", l: page.type ? page.type.value : "",
+      c: page.category.value, d: page.department.value };
+  }
+
+  function filtersOf(state) {
+    return { category: state.c, department: state.d, town: state.t, type: state.l };
   }
 
   function sameState(a, b) {
-    return a.q === b.q && a.c === b.c && a.d === b.d;
+    return KEYS.every(function (key) { return a[key] === b[key]; });
   }
 
   function stateUrl(state, pathname) {
     var params = new URLSearchParams();
-    ["q", "c", "d"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    KEYS.forEach(function (key) { if (state[key]) params.set(key, state[key]); });
     var query = params.toString();
     return query ? "?" + query : pathname;
   }
 
   function setForm(page, state) {
     page.input.value = state.q;
+    if (page.town) setSelect(page.town, state.t);
+    if (page.type) setSelect(page.type, state.l);
     setSelect(page.category, state.c);
     setSelect(page.department, state.d);
   }
@@ -588,7 +659,7 @@
     if (page.shown && sameState(state, page.shown)) return done();
     page.shown = state;
     var run = ++page.run;
-    var missing = partsFor(page.index, state.q);
+    var missing = partsFor(page.index, state.q, filtersOf(state));
     if (!missing.length) {
       draw(page, state);
       return done();
@@ -607,7 +678,7 @@
   }
 
   function draw(page, state) {
-    page.result = search(page.index, state.q, { category: state.c, department: state.d });
+    page.result = search(page.index, state.q, filtersOf(state));
     page.drawn = 0;
     page.results.removeAttribute("aria-busy");
     page.results.textContent = "";
@@ -682,11 +753,11 @@
   function showStatus(page, result, state) {
     var status = page.status;
     status.textContent = "";
-    if (!result.terms.length && !state.c && !state.d) {
-      status.textContent = TEXT.hint;
+    if (!result.terms.length && !anyFilter(filtersOf(state))) {
+      status.textContent = page.town ? TEXT.districtHint : TEXT.hint;
     } else if (!result.hits.length) {
       status.appendChild(page.document.createTextNode(TEXT.none));
-      status.appendChild(link(page, "list/" + INDEX_PAGE, TEXT.all));
+      status.appendChild(browseLink(page));
       status.appendChild(page.document.createTextNode("。"));
     } else {
       var short = result.terms.some(function (term) { return !isFullText(term); });
@@ -708,8 +779,14 @@
 
   function showNoIndex(page) {
     page.status.textContent = TEXT.noIndex;
-    page.status.appendChild(link(page, "list/" + INDEX_PAGE, TEXT.all));
+    page.status.appendChild(browseLink(page));
     page.status.appendChild(page.document.createTextNode("。"));
+  }
+
+  /** Where to browse instead: the list, or a district's home with every town's lists. */
+  function browseLink(page) {
+    return page.town ? link(page, INDEX_PAGE, TEXT.allLists) :
+      link(page, "list/" + INDEX_PAGE, TEXT.all);
   }
 
   /** A link to a page, its file named in full (file:// opens no folder index). */
@@ -723,27 +800,40 @@
   /**
    * <li class="result">
    *   <h2 class="result-title"><a href="ROOT/matters/ID.html">title with <mark>s</a></h2>
-   *   <p class="result-meta"><span class="result-number">第 N 项</span>
+   *   <p class="result-meta">[<span class="result-town">兴胜镇</span> <span class="result-list">配合履职事项清单</span>]
+   *     <span class="result-number">第 N 项</span>
    *     <span class="result-category">…</span>
    *     <span class="result-departments">… with <mark>s</span></p>
    *   <p class="result-snippet">…text with <mark>s…</p>
    * </li>
+   * A district's result names its town and list, and links to ROOT/TOWN/TYPE/matters/ID.html.
    */
   function resultItem(page, matter, terms) {
     var document = page.document;
     var item = element(document, "li", "result");
     var heading = item.appendChild(element(document, "h2", "result-title"));
-    var anchor = heading.appendChild(link(page, "matters/" + encodeURIComponent(matter.id) + ".html", ""));
+    var folder = matter.list ? matter.list.key + "/" : "";
+    var anchor = heading.appendChild(link(page, folder + "matters/" + encodeURIComponent(matter.id) + ".html", ""));
     appendMarked(document, anchor, matter.title, highlightRanges(matter.title, terms));
 
     var meta = item.appendChild(element(document, "p", "result-meta"));
+    if (matter.list) {
+      meta.appendChild(element(document, "span", "result-town")).textContent = matter.list.town.name;
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(element(document, "span", "result-list")).textContent = matter.list.type.label;
+      meta.appendChild(document.createTextNode(" "));
+    }
     meta.appendChild(element(document, "span", "result-number")).textContent = TEXT.number(matter.number);
-    meta.appendChild(document.createTextNode(" "));
-    meta.appendChild(element(document, "span", "result-category")).textContent = matter.category.name;
-    meta.appendChild(document.createTextNode(" "));
+    if (matter.category) {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(element(document, "span", "result-category")).textContent = matter.category.name;
+    }
     var names = matter.departments.map(function (d) { return d.name; }).join(TEXT.departmentJoiner);
-    appendMarked(document, meta.appendChild(element(document, "span", "result-departments")),
-      names, highlightRanges(names, terms));
+    if (names) { // a 基本 matter has none
+      meta.appendChild(document.createTextNode(" "));
+      appendMarked(document, meta.appendChild(element(document, "span", "result-departments")),
+        names, highlightRanges(names, terms));
+    }
 
     if (matter.body) appendSnippet(document, item, matter, terms);
     return item;

@@ -50,9 +50,10 @@ from generator.i18n import _
 from generator.review.history import NO_HISTORY, History, load_history
 from generator.content.loader import read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
-from generator.content.model import PEIHE, Content, Matter
+from generator.content.model import PEIHE, Content, Library, Matter
+from generator.site import district_search
 from generator.site.district_pages import district, render_district
-from generator.content.list_types import load_list_types
+from generator.content.list_types import ListType, load_list_types
 from generator.site.render import (Catalogue, Listing, Page, catalogue, compile_templates, environment, pages,
                               render_page)
 from generator.site.search import (PlainLines, PostingPart, join_postings, posting_part, search_bodies,
@@ -154,12 +155,25 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
                     made = _produce_list(library.content_of(matter_list), NO_HISTORY, stage / matter_list.info.key,
                                          theme, jobs, listing, None)
                     page_count, file_count = page_count + made.pages, file_count + made.files
-            rendered = render_district(environment(theme.templates, theme.compiled),
-                                       district(library, load_list_types(content_dir / LIST_TYPES_DIR)))
+            types = load_list_types(content_dir / LIST_TYPES_DIR)
+            rendered = render_district(environment(theme.templates, theme.compiled), district(library, types))
             write_files(stage, rendered)
+            searched = _write_district_search(library, types, stage, jobs)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
-    return page_count + len(rendered), file_count + len(rendered) + len(assets)
+    return page_count + len(rendered), file_count + len(rendered) + len(assets) + searched
+
+
+def _write_district_search(library: Library, types: dict[str, ListType], stage: Path, jobs: int) -> int:
+    """The search over every list (``district_search``): its text lines and postings made on every core."""
+    plain = PlainLines(MarkdownRenderer(library.departments))
+    texts = district_search.search_texts(library, types)
+    for lines in parallel.run([partial(plain.extract_all, share) for share in _split(texts, jobs * SHARDS_PER_JOB)],
+                              jobs):
+        plain.remember(lines)
+    index = district_search.district_index(library, types, plain)
+    postings = join_postings(_posting_runs(index.bodies, jobs))
+    return len(write_index_files(district_search.district_search_files(index, postings), stage))
 
 
 def _review(content_dir: Path, base: str | None) -> Review | None:
@@ -212,7 +226,11 @@ def _write(env: Environment, books: Catalogue, site_pages: list[Page], plain: Pl
 
 def _index_runs(payload: dict, jobs: int) -> list[PostingPart]:
     """The postings of the search index, made in runs of matters on every core."""
-    bodies = [matter["body"] for matter in payload["matters"]]
+    return _posting_runs([matter["body"] for matter in payload["matters"]], jobs)
+
+
+def _posting_runs(bodies: list[list[str]], jobs: int) -> list[PostingPart]:
+    """The postings of matters with these body lines, made in runs of matters on every core."""
     runs = _split(bodies, jobs * SHARDS_PER_JOB)
     starts = [sum(map(len, runs[:number])) for number in range(len(runs))]
     return parallel.run([partial(_index_run, run, start) for run, start in zip(runs, starts)], jobs)

@@ -46,6 +46,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.content.list_types import ListType
 from generator.content.lists import LIST_TYPES
@@ -76,22 +77,20 @@ def district_index(library: Library, types: Mapping[str, ListType], plain: Plain
     """
     plain = plain or PlainLines(MarkdownRenderer(library.departments))
     towns = {town.slug: index for index, town in enumerate(library.towns)}
-    used_types = sorted({ml.info.type for ml in library.lists},
-                        key=lambda slug: (LIST_TYPES.index(slug) if slug in LIST_TYPES else len(LIST_TYPES), slug))
+    used_types = _type_order({ml.info.type for ml in library.lists})
     type_index = {slug: index for index, slug in enumerate(used_types)}
     departments = {department.name: index for index, department in enumerate(library.departments)}
-    categories = _Categories()
+    category_table = district_categories(library)
+    categories = {category["name"]: index for index, category in enumerate(category_table)}
     kinds = _Kinds()
     matter_kinds: list[int] = []
     numbers: list[int] = []
     bodies: list[list[str]] = []
     for matter_list in library.lists:
         list_type = types[matter_list.info.type]
-        slugs = {category.name: category.slug for category in matter_list.categories}
         for matter in matter_list.matters:
             category, names, body = _fields(matter, matter_list, list_type, plain)
-            category_index = categories.index(category, slugs.get(category, "")) if category else -1
-            matter_kinds.append(kinds.index(matter.id, matter.title, category_index,
+            matter_kinds.append(kinds.index(matter.id, matter.title, categories.get(category, -1),
                                             tuple(departments[name] for name in names if name in departments)))
             numbers.append(matter.number)
             bodies.append(body)
@@ -103,12 +102,67 @@ def district_index(library: Library, types: Mapping[str, ListType], plain: Plain
                   "type": [type_index[ml.info.type] for ml in library.lists],
                   "title": [ml.info.title for ml in library.lists],
                   "count": [len(ml.matters) for ml in library.lists]},
-        "categories": categories.table,
+        "categories": category_table,
         "departments": [{"slug": d.slug, "name": d.name, "aliases": list(d.aliases)} for d in library.departments],
         "kinds": kinds.columns,
         "matters": {"kind": matter_kinds, "number": [*numbers[:1], *(b - a for a, b in zip(numbers, numbers[1:]))]},
     }
     return DistrictIndex(manifest, bodies)
+
+
+def search_texts(library: Library, types: Mapping[str, ListType]) -> list[str]:
+    """The distinct Markdown texts the index reads, in order: a build extracts their lines on every core first."""
+    texts: dict[str, None] = {}
+    for matter_list in library.lists:
+        if matter_list.info.type == PEIHE:
+            for matter in matter_list.matters:
+                texts.update(dict.fromkeys([*(section.markdown for section in matter.upper_sections),
+                                            matter.guarantee, matter.town_duties]))
+            continue
+        keys = [key for key in types[matter_list.info.type].search
+                if types[matter_list.info.type].kind_of(key) == "markdown"]
+        for matter in matter_list.matters:
+            texts.update(dict.fromkeys(matter.value(key) for key in keys))
+    return list(texts)
+
+
+def district_categories(library: Library) -> list[dict[str, str]]:
+    """The category filter's choices: the lists' categories distinct by name, in the order first seen,
+    each with the slug its first list gives it (``-2``, ``-3`` … where another name has it already)."""
+    table: list[dict[str, str]] = []
+    names: set[str] = set()
+    slugs: set[str] = set()
+    for matter_list in library.lists:
+        for category in matter_list.categories:
+            if category.name in names:
+                continue
+            slug, count = category.slug, 1
+            while slug in slugs:
+                count += 1
+                slug = f"{category.slug}-{count}"
+            names.add(category.name)
+            slugs.add(slug)
+            table.append({"slug": slug, "name": category.name})
+    return table
+
+
+def page_choices(library: Library, types: Mapping[str, ListType]) -> dict[str, Any]:
+    """What the search page's form offers (the same slugs as the index): the towns, the list types in use,
+    the categories and the departments that some matter names."""
+    used = {ml.info.type for ml in library.lists}
+    departments = set()
+    for matter_list in library.lists:
+        list_type = types[matter_list.info.type]
+        if matter_list.info.type == PEIHE:
+            departments.update(name for matter in matter_list.matters for name in matter.departments)
+            continue
+        for key in list_type.keys_of_kind(*DEPARTMENT_KINDS):
+            departments.update(name for matter in matter_list.matters
+                               for name in matter.value(key).split(DEPARTMENT_SEPARATOR) if name)
+    return {"towns": library.towns,
+            "list_types": [types[slug] for slug in _type_order(used)],
+            "categories": district_categories(library),
+            "departments": [department for department in library.departments if department.name in departments]}
 
 
 def district_search_files(index: DistrictIndex, postings: dict[str, str] | None = None) -> dict[str, str]:
@@ -143,26 +197,9 @@ def _fields(matter: Matter | TypedMatter, matter_list: MatterList, list_type: Li
     return category, names, body
 
 
-class _Categories:
-    """The district's categories, distinct by name; each with the slug its first list gives it (made unique)."""
-
-    def __init__(self) -> None:
-        self.table: list[dict[str, str]] = []
-        self._by_name: dict[str, int] = {}
-        self._slugs: set[str] = set()
-
-    def index(self, name: str, slug: str) -> int:
-        found = self._by_name.get(name)
-        if found is None:
-            base = slug or f"c{len(self.table) + 1}"
-            slug, count = base, 1
-            while slug in self._slugs:
-                count += 1
-                slug = f"{base}-{count}"
-            self._slugs.add(slug)
-            found = self._by_name[name] = len(self.table)
-            self.table.append({"slug": slug, "name": name})
-        return found
+def _type_order(slugs: set[str]) -> list[str]:
+    """The list types in their usual order (基本, 配合, 收回), a site's own after them."""
+    return sorted(slugs, key=lambda slug: (LIST_TYPES.index(slug) if slug in LIST_TYPES else len(LIST_TYPES), slug))
 
 
 class _Kinds:
