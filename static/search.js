@@ -16,7 +16,7 @@
   var FIELD_SEPARATOR = "\n";
   var INDEX_PAGE = "index.html";
   var SHARDED = 2; // payload format of a sharded index
-  var DISTRICT = 3; // a district's index: every list's matters, sharded
+  var DISTRICT = 3; // a district's: every list's matters
   var PAGE_SIZE = 20; // results drawn at a time from a sharded index
   var PARTS = "SEARCH_PARTS"; // where a loaded shard or text file leaves its data
 
@@ -74,22 +74,20 @@
     return Array.from(term).length >= FULL_TEXT_MIN;
   }
 
-  /** The searchable form of a payload: with every text (format 1), a sharded index's manifest (2), a district's (3). */
+  /** The searchable form of a payload: with every text (format 1) or a sharded index's manifest (2, 3). */
   function prepareIndex(payload) {
     var categories = payload.categories;
     var district = payload.format === DISTRICT;
-    var lists = district ? prepareLists(payload) : null;
     var departments = payload.departments.map(function (department) {
       var spellings = [department.name].concat(department.aliases || []);
       return { slug: department.slug, name: department.name, folded: normalize(spellings.join(FIELD_SEPARATOR)),
         ats: [] };
     });
     var sharded = payload.format === SHARDED || district;
-    var source = district ? districtMatters(payload, lists) : sharded ? manifestMatters(payload) : payload.matters;
+    var source = district ? districtMatters(payload) : sharded ? manifestMatters(payload) : payload.matters;
     var byIndex = source.map(function (matter, at) {
       return prepareMatter(matter, at, categories, departments);
     });
-    // A district's matters stay in the index's order: by town, list type, number.
     var matters = district ? byIndex.slice() : byIndex.slice().sort(function (a, b) { return a.number - b.number; });
     matters.forEach(function (matter, order) { matter.order = order; });
     var titles = "";
@@ -102,34 +100,27 @@
     (payload.text || []).forEach(function (count, k) { textStarts.push(textStarts[k] + count); });
     return { categories: categories, departments: departments, matters: matters, byIndex: byIndex, titles: titles,
       titleStarts: titleStarts, sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {},
-      postings: {}, fields: {}, empty: {}, district: district, towns: payload.towns || [], types: payload.types || [],
-      lists: lists || [] };
+      postings: {}, fields: {}, empty: {} };
   }
 
-  /** A district's lists: {town, type, title, count, key ("town/type", its folder)}. */
-  function prepareLists(payload) {
-    var columns = payload.lists;
-    return columns.title.map(function (title, k) {
-      var town = payload.towns[columns.town[k]];
-      var type = payload.types[columns.type[k]];
-      return { town: town, type: type, title: title, count: columns.count[k], key: town.slug + "/" + type.slug };
-    });
-  }
-
-  /** A district manifest's matters: each with its kind's id, title, category and departments, and its list. */
-  function districtMatters(payload, lists) {
+  /** A district's matters, in its order (town, list, number), each with its kind's fields and its list. */
+  function districtMatters(payload) {
     var kinds = payload.kinds;
-    var columns = payload.matters;
-    var folded = kinds.title.map(normalize); // once per kind: the towns share most titles
-    var list = -1;
+    var lists = payload.lists;
+    var folded = kinds.title.map(normalize);
+    var k = -1;
     var left = 0;
+    var list;
     var number = 0;
-    return columns.kind.map(function (kind, at) {
-      while (!left) left = lists[++list].count;
+    return payload.matters.kind.map(function (kind, at) {
+      for (; !left; left = lists.count[k]) {
+        k++;
+        list = { town: payload.towns[lists.town[k]], type: payload.types[lists.type[k]] };
+      }
       left--;
-      number += columns.number[at];
+      number += payload.matters.number[at];
       return { id: kinds.id[kind], number: number, title: kinds.title[kind], foldedTitle: folded[kind],
-        category: kinds.category[kind], departments: kinds.departments[kind], list: lists[list], body: null };
+        category: kinds.category[kind], departments: kinds.departments[kind], list: list, body: null };
     });
   }
 
@@ -151,9 +142,9 @@
       id: matter.id,
       number: matter.number,
       title: matter.title,
-      category: categories[matter.category] || null, // none: a list type without categories
+      category: categories[matter.category], // none for a list type without categories
       departments: own,
-      list: matter.list || null,
+      list: matter.list,
       body: matter.body,
       at: at,
       folded: { title: matter.foldedTitle || normalize(matter.title),
@@ -179,23 +170,23 @@
   }
 
   function passesFilters(matter, filters) {
-    return (!filters.category || (matter.category !== null && matter.category.slug === filters.category)) &&
-      (!filters.department || matter.departments.some(function (d) { return d.slug === filters.department; })) &&
-      (!filters.town || (matter.list !== null && matter.list.town.slug === filters.town)) &&
-      (!filters.type || (matter.list !== null && matter.list.type.slug === filters.type));
+    var list = matter.list || {};
+    return (!filters.c || (matter.category || {}).slug === filters.c) &&
+      (!filters.d || matter.departments.some(function (d) { return d.slug === filters.d; })) &&
+      (!filters.t || list.town.slug === filters.t) && (!filters.l || list.type.slug === filters.l);
   }
 
   function anyFilter(filters) {
-    return Boolean(filters.category || filters.department || filters.town || filters.type);
+    return Boolean(filters.c || filters.d || filters.t || filters.l);
   }
 
-  /** Whether the filters leave no matter at all: then no shard is needed (a town without 收回 list, say). */
+  /** Whether the filters leave no matter: then no shard is needed. */
   function selectsNone(index, filters) {
-    if (!filters || !anyFilter(filters)) return false;
-    var key = [filters.category, filters.department, filters.town, filters.type].join(FIELD_SEPARATOR);
-    if (!(key in index.empty)) {
-      index.empty[key] = !index.byIndex.some(function (matter) { return passesFilters(matter, filters); });
-    }
+    filters = filters || {};
+    var key = [filters.c, filters.d, filters.t, filters.l].join(FIELD_SEPARATOR);
+    if (!(key in index.empty)) index.empty[key] = anyFilter(filters) && !index.byIndex.some(function (matter) {
+      return passesFilters(matter, filters);
+    });
     return index.empty[key];
   }
 
@@ -271,7 +262,7 @@
 
   // ---- Sharded index: shards, text files, exact matching by positions -------
 
-  /** The shards a query needs that are not loaded yet (none for a single-file index, or filters leaving nothing). */
+  /** The shards a query needs that are not loaded yet (none for a single-file index). */
   function partsFor(index, query, filters) {
     var wanted = {};
     if (index.sharded && !selectsNone(index, filters)) {
@@ -489,14 +480,13 @@
 
   var TEXT = {
     hint: "输入要查找的词语，或选择分类、部门。",
-    districtHint: "输入要查找的词语，或选择镇街、清单类型、类别、部门。",
     found: function (count) { return "找到 " + count + " 项"; },
     shownOf: function (count) { return "，显示前 " + count + " 项"; },
     more: function (count) { return "更多结果（还有 " + count + " 项）"; },
     single: "（单字只查找事项名称和部门，输入两个字以上可查找全文）",
     none: "没有找到符合条件的事项。可以试试：缩短词语或换个说法，减少词语个数，检查分类和部门筛选，或浏览",
     all: "全部事项",
-    allLists: "各镇街的清单",
+    lists: "各镇街的清单",
     noIndex: "搜索数据没有加载成功，请刷新页面，或浏览",
     number: function (n) { return "第 " + n + " 项"; },
     departmentJoiner: "、",
@@ -513,10 +503,7 @@
       window: window,
       document: document,
       input: document.getElementById("search-q"),
-      category: document.getElementById("search-category"),
-      department: document.getElementById("search-department"),
-      town: document.getElementById("search-town"), // a district's search only
-      type: document.getElementById("search-type"),
+      select: {}, // by URL parameter
       status: document.getElementById("search-status"),
       results: document.getElementById("search-results"),
       more: document.getElementById("search-more"),
@@ -527,6 +514,9 @@
       loading: {}, // index parts by name: promises of their loading
       timer: null
     };
+    page.keys = Object.keys(FILTERS).filter(function (key) {
+      return (page.select[key] = document.getElementById("search-" + FILTERS[key]));
+    });
     page.root = page.results.getAttribute("data-root") || "";
     var payload = window.SEARCH_INDEX;
     if (!payload) {
@@ -545,8 +535,8 @@
     });
     page.input.addEventListener("compositionend", function () { later(page); });
     page.input.addEventListener("blur", function () { commit(page); });
-    selects(page).forEach(function (select) {
-      select.addEventListener("change", function () { commit(page); });
+    page.keys.forEach(function (key) {
+      page.select[key].addEventListener("change", function () { commit(page); });
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -564,7 +554,7 @@
   /** Typing: search after a short pause (fetching the shards meanwhile), and keep the URL in step. */
   function later(page) {
     page.window.clearTimeout(page.timer);
-    load(page, partsFor(page.index, page.input.value, filtersOf(formState(page)))).catch(function () {});
+    load(page, partsFor(page.index, page.input.value, formState(page))).catch(function () {});
     page.timer = page.window.setTimeout(show, DEBOUNCE_MS, page, false);
   }
 
@@ -595,12 +585,9 @@
     if (ends) page.editing = false;
   }
 
-  // The URL's parameters: query, town, list type, category, department (the last four: slugs).
-  var KEYS = ["q", "t", "l", "c", "d"];
-
-  function selects(page) {
-    return [page.town, page.type, page.category, page.department].filter(Boolean);
-  }
+  // The URL's parameters: the query, and the filters' slugs (a district's page has all four).
+  var FILTERS = { t: "town", l: "type", c: "category", d: "department" };
+  var KEYS = ["q"].concat(Object.keys(FILTERS));
 
   function urlState(location) {
     var params = new URLSearchParams(location.search);
@@ -610,12 +597,9 @@
   }
 
   function formState(page) {
-    return { q: page.input.value, t: page.town ? page.town.value : "", l: page.type ? page.type.value : "",
-      c: page.category.value, d: page.department.value };
-  }
-
-  function filtersOf(state) {
-    return { category: state.c, department: state.d, town: state.t, type: state.l };
+    var state = { q: page.input.value, t: "", l: "" };
+    page.keys.forEach(function (key) { state[key] = page.select[key].value; });
+    return state;
   }
 
   function sameState(a, b) {
@@ -631,10 +615,7 @@
 
   function setForm(page, state) {
     page.input.value = state.q;
-    if (page.town) setSelect(page.town, state.t);
-    if (page.type) setSelect(page.type, state.l);
-    setSelect(page.category, state.c);
-    setSelect(page.department, state.d);
+    page.keys.forEach(function (key) { setSelect(page.select[key], state[key]); });
   }
 
   /** Select a value, falling back to "all" when the URL names an unknown one. */
@@ -659,7 +640,7 @@
     if (page.shown && sameState(state, page.shown)) return done();
     page.shown = state;
     var run = ++page.run;
-    var missing = partsFor(page.index, state.q, filtersOf(state));
+    var missing = partsFor(page.index, state.q, state);
     if (!missing.length) {
       draw(page, state);
       return done();
@@ -678,7 +659,7 @@
   }
 
   function draw(page, state) {
-    page.result = search(page.index, state.q, filtersOf(state));
+    page.result = search(page.index, state.q, state);
     page.drawn = 0;
     page.results.removeAttribute("aria-busy");
     page.results.textContent = "";
@@ -753,8 +734,8 @@
   function showStatus(page, result, state) {
     var status = page.status;
     status.textContent = "";
-    if (!result.terms.length && !anyFilter(filtersOf(state))) {
-      status.textContent = page.town ? TEXT.districtHint : TEXT.hint;
+    if (!result.terms.length && !anyFilter(state)) {
+      status.textContent = TEXT.hint;
     } else if (!result.hits.length) {
       status.appendChild(page.document.createTextNode(TEXT.none));
       status.appendChild(browseLink(page));
@@ -783,10 +764,9 @@
     page.status.appendChild(page.document.createTextNode("。"));
   }
 
-  /** Where to browse instead: the list, or a district's home with every town's lists. */
+  /** Where to browse instead: the list, or a district's home (its town filter tells). */
   function browseLink(page) {
-    return page.town ? link(page, INDEX_PAGE, TEXT.allLists) :
-      link(page, "list/" + INDEX_PAGE, TEXT.all);
+    return page.select.t ? link(page, INDEX_PAGE, TEXT.lists) : link(page, "list/" + INDEX_PAGE, TEXT.all);
   }
 
   /** A link to a page, its file named in full (file:// opens no folder index). */
@@ -800,29 +780,27 @@
   /**
    * <li class="result">
    *   <h2 class="result-title"><a href="ROOT/matters/ID.html">title with <mark>s</a></h2>
-   *   <p class="result-meta">[<span class="result-town">兴胜镇</span> <span class="result-list">配合履职事项清单</span>]
-   *     <span class="result-number">第 N 项</span>
+   *   <p class="result-meta">[<span>兴胜镇</span> <span>配合履职事项清单</span>] <span class="result-number">第 N 项</span>
    *     <span class="result-category">…</span>
    *     <span class="result-departments">… with <mark>s</span></p>
    *   <p class="result-snippet">…text with <mark>s…</p>
    * </li>
-   * A district's result names its town and list, and links to ROOT/TOWN/TYPE/matters/ID.html.
+   * A district's names its town and list; its link: ROOT/TOWN/TYPE/matters/ID.html.
    */
   function resultItem(page, matter, terms) {
     var document = page.document;
     var item = element(document, "li", "result");
     var heading = item.appendChild(element(document, "h2", "result-title"));
-    var folder = matter.list ? matter.list.key + "/" : "";
+    var list = matter.list;
+    var folder = list ? list.town.slug + "/" + list.type.slug + "/" : "";
     var anchor = heading.appendChild(link(page, folder + "matters/" + encodeURIComponent(matter.id) + ".html", ""));
     appendMarked(document, anchor, matter.title, highlightRanges(matter.title, terms));
 
     var meta = item.appendChild(element(document, "p", "result-meta"));
-    if (matter.list) {
-      meta.appendChild(element(document, "span", "result-town")).textContent = matter.list.town.name;
+    if (list) [list.town.name, list.type.label].forEach(function (name) {
+      meta.appendChild(document.createElement("span")).textContent = name;
       meta.appendChild(document.createTextNode(" "));
-      meta.appendChild(element(document, "span", "result-list")).textContent = matter.list.type.label;
-      meta.appendChild(document.createTextNode(" "));
-    }
+    });
     meta.appendChild(element(document, "span", "result-number")).textContent = TEXT.number(matter.number);
     if (matter.category) {
       meta.appendChild(document.createTextNode(" "));

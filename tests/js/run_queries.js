@@ -33,7 +33,7 @@ function load(names) {
 }
 
 const answers = queries.map((query) => {
-  const filters = { category: query.c || "", department: query.d || "", town: query.t || "", type: query.l || "" };
+  const filters = { c: query.c || "", d: query.d || "", t: query.t || "", l: query.l || "" };
   const shards = load(core.partsFor(empty, query.q || "", filters));
   if (core.partsFor(index, query.q || "", filters).length) throw new Error("shards still missing for " + query.q);
   const result = core.search(index, query.q || "", filters);
@@ -43,7 +43,7 @@ const answers = queries.map((query) => {
   return {
     terms: result.terms,
     ids: result.hits.map((hit) => hit.matter.id),
-    keys: result.hits.map((hit) => (hit.matter.list ? hit.matter.list.key + "/" : "") + hit.matter.id),
+    keys: result.hits.map(({ matter }) => (matter.list ? `${matter.list.town.slug}/${matter.list.type.slug}/` : "") + matter.id),
     scores: result.hits.map((hit) => hit.score),
     title: first ? core.highlightRanges(first.matter.title, result.terms) : null,
     snippet: first ? core.snippet(first.matter, result.terms) : null,
