@@ -21,11 +21,12 @@ import pytest
 from conftest import CONTENT, load_script
 from generator.content.list_types import load_list_types
 from generator.content.lists import load_library
-from generator.content.model import PEIHE, Library
+from generator.content.model import Library
 from generator.engine.build import build
 from generator.site.district_search import (DISTRICT_FORMAT, district_categories, district_index,
                                             district_search_files, search_texts)
-from generator.site.search import FIELD_SEPARATOR, body_lines, markdown_lines, normalize, query_terms
+from generator.site.search import markdown_lines
+from district_reference import reference, reference_rows
 from test_search_js import SEARCH_JS, run_queries
 
 QUERIES = ["低保", "民政局", "残疾人 补贴", "燃气", "一卡通", "12345", "房", "区", "住建局", "收回", "依据",
@@ -54,55 +55,6 @@ def search_folder(library: Library, tmp_path_factory) -> Path:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-# ---- the reference -----------------------------------------------------------------------------------
-
-
-def reference_rows(library: Library) -> list[dict]:
-    """Every matter with what the reference needs, read straight from the library's matters."""
-    types = load_list_types()
-    by_name = {department.name: department for department in library.departments}
-    rows = []
-    for matter_list in library.lists:
-        list_type = types[matter_list.info.type]
-        for matter in matter_list.matters:
-            if matter_list.info.type == PEIHE:
-                category, names, lines = matter.category, matter.departments, body_lines(matter)
-            else:
-                category = matter.value("category") if list_type.categories else ""
-                names = [name for key in list_type.keys_of_kind("department", "departments")
-                         for name in matter.value(key).split("\n") if name]
-                lines = [line for key in list_type.search if list_type.kind_of(key) == "markdown"
-                         for line in markdown_lines(matter.value(key))]
-            rows.append({
-                "key": f"{matter_list.info.key}/{matter.id}", "town": matter_list.info.town,
-                "type": matter_list.info.type, "category": category,
-                "departments": {by_name[name].slug for name in names},
-                "title": normalize(matter.title),
-                "names": normalize(FIELD_SEPARATOR.join(s for name in names for s in by_name[name].spellings)),
-                "body": normalize(FIELD_SEPARATOR.join(lines)),
-            })
-    return rows
-
-
-def reference(rows: list[dict], categories: dict[str, str], query: str, filters: dict[str, str]) -> list[str]:
-    """The keys of the matters a query with these filters must find, by scanning every matter."""
-    terms = query_terms(query)
-    if not terms and not any(filters.values()):
-        return []
-    found = []
-    for row in rows:
-        if filters.get("t") and row["town"] != filters["t"] or filters.get("l") and row["type"] != filters["l"]:
-            continue
-        if filters.get("c") and row["category"] != categories.get(filters["c"]):
-            continue
-        if filters.get("d") and filters["d"] not in row["departments"]:
-            continue
-        if all(term in row["title"] or term in row["names"] or (len(term) > 1 and term in row["body"])
-               for term in terms):
-            found.append(row["key"])
-    return found
 
 
 def filter_sets(library: Library) -> list[dict[str, str]]:
