@@ -154,6 +154,7 @@ def _measure_once(browser: Browser, served: harness.ServedSite, timing: CaseTimi
         resources = page.evaluate(RESOURCES_JS)
         timing.files = [name for name in _search_files(served, resources, typed["start"] + typed["first"])
                         if not name.startswith("search/text/")]
+        page.wait_for_load_state("networkidle")  # the snippets' text: not cut off by closing the page
     finally:
         context.close()
 
