@@ -1,5 +1,5 @@
 //# allFunctionsCalledOnLoad
-/* Search of the 履职事项清单: docs/search.md (also why line 1). Comments kept short: readers download this file. */
+/* Search of the 履职事项清单: docs/search.md (and why line 1). Readers download this file: few comments. */
 (function () {
   "use strict";
 
@@ -20,7 +20,7 @@
 
   // ---- Core (no DOM) ----
 
-  var folds = new Map(); // piece -> folded: normalize() is slow
+  var folds = new Map(); // piece -> folded
 
   /** Fold one piece: full-width to half-width, compatibility forms, lower case. */
   function foldPiece(piece) {
@@ -88,20 +88,27 @@
     });
     var matters = district ? byIndex.slice() : byIndex.slice().sort(function (a, b) { return a.number - b.number; });
     matters.forEach(function (matter, order) { matter.order = order; });
-    var titles = "";
-    var titleStarts = byIndex.map(function (matter) {
-      var start = titles.length;
-      titles += matter.folded.title + FIELD_SEPARATOR;
-      return start;
-    }).concat(titles.length);
+    var titles = ""; // owners[k]: title k's matters (a district's titles are by kind)
+    var titleStarts = [];
+    var owners = [];
+    byIndex.forEach(function (matter) {
+      var k = district ? source[matter.at].kind : matter.at;
+      if (!owners[k]) {
+        owners[k] = [];
+        titleStarts[k] = titles.length;
+        titles += matter.folded.title + FIELD_SEPARATOR;
+      }
+      owners[k].push(matter.at);
+    });
+    titleStarts.push(titles.length);
     var textStarts = [0];
     (payload.text || []).forEach(function (count, k) { textStarts.push(textStarts[k] + count); });
     return { categories: categories, departments: departments, matters: matters, byIndex: byIndex, titles: titles,
-      titleStarts: titleStarts, sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {},
+      titleStarts: titleStarts, owners: owners, sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {},
       postings: {}, fields: {} };
   }
 
-  /** A district's matters (by town, list, number) with their kind's fields and list. */
+  /** A district's matters (by town, list, number). */
   function districtMatters(payload) {
     var kinds = payload.kinds;
     var lists = payload.lists;
@@ -117,7 +124,7 @@
       }
       left--;
       number += payload.matters.number[at];
-      return { id: kinds.id[kind], number: number, title: kinds.title[kind], foldedTitle: folded[kind],
+      return { id: kinds.id[kind], kind: kind, number: number, title: kinds.title[kind], foldedTitle: folded[kind],
         category: kinds.category[kind], departments: kinds.departments[kind], list: list, body: null };
     });
   }
@@ -230,7 +237,7 @@
     var starts = index.titleStarts; // all titles in one string: one scan
     for (var k = 0, p = index.titles.indexOf(term); p !== -1; p = index.titles.indexOf(term, starts[++k])) {
       while (starts[k + 1] <= p) k++;
-      mark(k, 1);
+      index.owners[k].forEach(function (at) { mark(at, 1); });
     }
     index.departments.forEach(function (department) {
       if (department.folded.indexOf(term) !== -1) department.ats.forEach(function (at) { mark(at, 2); });
@@ -266,7 +273,7 @@
     return Object.keys(wanted);
   }
 
-  /** The text files of these matters not loaded yet. */
+  /** These matters' text files not loaded yet. */
   function textPartsFor(index, matters) {
     var wanted = {};
     matters.forEach(function (matter) {
@@ -318,7 +325,7 @@
     });
   }
 
-  /** Whether in the current rows every bigram occurs at its offset from one start. */
+  /** Whether in the current rows all bigrams occur at their offsets from one start. */
   function aligned(lists) {
     var common = starts(lists[0]);
     for (var l = 1; l < lists.length && common.length; l++) {
@@ -390,7 +397,7 @@
     return pieces;
   }
 
-  /** About SNIPPET_LENGTH characters around the first full-text match (or the first line's start), marked. */
+  /** About SNIPPET_LENGTH characters around the first full-text match, marked. */
   function snippet(matter, terms, length) {
     length = length || SNIPPET_LENGTH;
     var bodyTerms = terms.filter(isFullText);
@@ -548,7 +555,7 @@
     show(page, true);
   }
 
-  /** Put a state in the URL: the edit's first change pushes a history entry, its next ones replace it. */
+  /** Put a state in the URL: an edit's first change pushes a history entry, the next replace it. */
   function remember(page, state, ends) {
     if (page.shown && !sameState(state, page.shown)) return; // overtaken meanwhile
     if (!sameState(state, urlState(page.window.location))) {
@@ -645,7 +652,7 @@
     page.document.title = query ? TEXT.titleQuery(query, page.baseTitle) : page.baseTitle;
   }
 
-  /** Append the next results: all, or from a sharded index a page (snippets follow their text). */
+  /** Append the next results (from a sharded index a page; snippets follow). */
   function drawMore(page, focus) {
     var result = page.result;
     var hits = result.hits.slice(page.drawn, page.index.sharded ? page.drawn + PAGE_SIZE : undefined);
