@@ -122,6 +122,8 @@ def test_the_manifest_stores_each_kind_of_matter_once_and_every_matter_in_order(
     assert [(kinds["id"][k], kinds["title"][k]) for k in manifest["matters"]["kind"]] == \
         [(matter.id, matter.title) for matter in matters]
     assert [t["slug"] for t in manifest["types"]] == ["jiben", "peihe", "shouhui"]
+    first_seen = list(dict.fromkeys(manifest["matters"]["kind"]))
+    assert first_seen == list(range(len(kinds["id"])))  # search.js lays the titles out by kind in this order
 
 
 def test_typed_matters_are_searched_by_their_declared_fields(library):

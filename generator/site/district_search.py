@@ -33,7 +33,8 @@ Manifest (``format`` 3)::
      "matters": {"kind": [...], "number": [first, step, ...]},
      "shards": <posting files>, "text": [<matters per text file>, ...]}
 
-Matters are in the library's order: list by list (``lists``' order, each
+Kinds are numbered in the order of their first matter (``search.js``
+relies on it). Matters are in the library's order: list by list (``lists``' order, each
 list's ``count`` matters), by number within a list. A matter's page is
 ``<town>/<type>/matters/<id>.html``. The searched fields follow the type's
 declaration (``search:``): the title, its department fields (names and
@@ -45,7 +46,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from generator.content.list_types import ListType
@@ -53,12 +53,11 @@ from generator.content.lists import LIST_TYPES
 from generator.content.model import PEIHE, Library, Matter, MatterList, TypedMatter
 from generator.content.typed_matter import DEPARTMENT_SEPARATOR
 from generator.site.markup import MarkdownRenderer
-from generator.site.search import PlainLines, body_lines, manifest_files, sharded_parts, write_index_files
+from generator.site.search import PlainLines, body_lines, manifest_files, sharded_parts
 
 DISTRICT_FORMAT = 3
 PAGE = "search/index.html"
 DEPARTMENT_KINDS = ("department", "departments")
-TEXT_KINDS = ("text", "markdown")
 
 
 @dataclass(frozen=True)
@@ -169,11 +168,6 @@ def district_search_files(index: DistrictIndex, postings: dict[str, str] | None 
     """The files of the district's ``search/`` by path inside it (``postings``: made on every core by the build)."""
     shard_count, chunk_sizes, parts = sharded_parts(index.bodies, postings)
     return {**manifest_files({**index.manifest, "shards": shard_count, "text": chunk_sizes}), **parts}
-
-
-def write_district_search(library: Library, types: Mapping[str, ListType], out_dir: Path) -> list[Path]:
-    """Write the district's search index under ``out_dir/search`` (the page itself is a district page)."""
-    return write_index_files(district_search_files(district_index(library, types)), out_dir)
 
 
 def _fields(matter: Matter | TypedMatter, matter_list: MatterList, list_type: ListType,
