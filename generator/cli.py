@@ -181,7 +181,7 @@ def _several_lists(folder: Path, command: str) -> bool:
     if not is_multi_list(folder):
         return False
     print(_("error: {folder} holds several lists (lists/); '{command}' does not support that yet: only check, "
-            "build, import and migrate do").format(folder=folder, command=command), file=sys.stderr)
+            "build, import, migrate, diff and comment do").format(folder=folder, command=command), file=sys.stderr)
     return True
 
 
@@ -300,19 +300,19 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from generator.review.diff_format import render, use_colour
-    from generator.review.gitrev import GitError, compare
+    from generator.review.diff_format import use_colour
+    from generator.review.gitrev import GitError
+    from generator.review.library_format import render_change
+    from generator.review.library_sides import compare_content
 
-    if _several_lists(args.content, "diff"):
-        return 1
     try:
-        change, warnings = compare(args.content, args.base, args.head)
+        change, warnings = compare_content(args.content, args.base, args.head)
     except GitError as error:
         print(_("error: {problem}").format(problem=error), file=sys.stderr)
         return 1
     for warning in warnings:
         print(_("warning: {problem}").format(problem=warning), file=sys.stderr)
-    sys.stdout.write(render(change, args.format, colour=use_colour(sys.stdout)))
+    sys.stdout.write(render_change(change, args.format, colour=use_colour(sys.stdout)))
     return 0
 
 
@@ -320,9 +320,6 @@ def _comment(args: argparse.Namespace) -> int:
     import os
 
     from generator.review.comment import Streams, run
-
-    if _several_lists(args.content, "comment"):
-        return 1
 
     return run(args.content, args.out, os.environ, Streams(sys.stdout, sys.stderr), args.target,
                args.changes_page)

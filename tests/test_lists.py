@@ -286,7 +286,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
-@pytest.mark.parametrize("command", [["diff"], ["comment"], ["serve"]])  # import: tests/test_list_import.py
+@pytest.mark.parametrize("command", [["serve"]])  # import: test_list_import.py; diff, comment: test_review_lists.py
 def test_commands_that_know_one_list_refuse_several(tmp_path, capsys, command):
     root = make_library(tmp_path / "district", matters=1)
     before = sorted(path.relative_to(root) for path in root.rglob("*"))

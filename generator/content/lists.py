@@ -78,6 +78,35 @@ def load_library(content_dir: Path, read_matters: MatterReader | None = None) ->
     return library
 
 
+@dataclass(frozen=True)
+class LooseLibrary:
+    """What ``read_library`` could read of a multi-list folder, and what it could not."""
+
+    library: Library | None  # None: the publisher's site.yml cannot be read
+    errors: tuple[ContentError, ...]  # every problem met while reading (nothing was validated)
+    unusable: tuple[str, ...]  # settings files that cannot be read at all, as messages name them
+    types: dict[str, ListType]  # the declared list types the lists were read by
+
+
+def read_library(content_dir: Path) -> LooseLibrary:
+    """Every list of a multi-list folder that can be read, without validating anything.
+
+    For comparing revisions (``review``): an old revision may predate
+    today's rules, and a matter file that cannot be read is left out of its
+    list (the errors name it) rather than failing the whole comparison.
+    """
+    loading = _Loading(content_dir, None, strict=False)
+    library = loading.run()
+    return LooseLibrary(library, tuple(loading.ordered_errors()), tuple(loading.unusable), loading.types())
+
+
+def read_list_info(folder: Path) -> tuple[ListInfo | None, list[ContentError]]:
+    """The settings of the list in ``folder`` (``lists/<town>/<type>/``) from its ``list.yml``, and its errors."""
+    loading = _Loading(folder, None, strict=False)
+    info = loading._list_info(folder)
+    return info, loading.errors
+
+
 def single_library(content: Content) -> Library:
     """A single-list folder's content as a library: one town (without a slug: its site is the root), one list."""
     site = content.site
@@ -97,6 +126,7 @@ class _Loading:
     errors: list[ContentError] = field(default_factory=list)
     unusable: list[str] = field(default_factory=list)  # settings files that could not be read: named first
     list_types: dict[str, ListType] | None = None
+    strict: bool = True  # False: read what can be read, unvalidated (an old revision, for ``diff``)
 
     def run(self) -> Library | None:
         shared_unusable: set[str] = set()
@@ -107,7 +137,8 @@ class _Loading:
         if shared_unusable:
             self.unusable.append(display_path(self.content_dir / DEPARTMENTS_FILE))
         shared = _Shared(departments, frozenset(shared_unusable), frozenset(unbuilt))
-        self.errors.extend(validate(Content(_BLANK_SITE, (), departments, ())))  # once, whatever the lists are
+        if self.strict:  # once, whatever the lists are
+            self.errors.extend(validate(Content(_BLANK_SITE, (), departments, ())))
         self._left_over()
         towns, lists = self._towns(shared)
         if publisher is None:
@@ -239,7 +270,7 @@ class _Loading:
     def _list(self, folder: Path, shared: _Shared) -> MatterList | None:
         info = self._list_info(folder)
         if folder.name != PEIHE:
-            list_errors, loaded = _load_typed_list(folder, info, shared.departments, self.types())
+            list_errors, loaded = _load_typed_list(folder, info, shared.departments, self.types(), self.strict)
             self.errors.extend(list_errors)
             return loaded
         errors: list[ContentError] = []
@@ -251,9 +282,10 @@ class _Loading:
         matters = load_matters(folder / MATTERS_DIR, errors, self.read_matters)
         content = Content(_BLANK_SITE, tuple(categories), shared.departments, matters)
         gaps = Gaps(frozenset(unusable) | shared.unusable, frozenset(unbuilt), shared.unbuilt)
-        errors.extend(validate(content, all_matters_loaded=not errors, gaps=gaps))
+        if self.strict:
+            errors.extend(validate(content, all_matters_loaded=not errors, gaps=gaps))
         self.errors.extend(errors)
-        if info is None or errors:
+        if info is None or (errors and self.strict):
             return None
         return MatterList(info, content.categories, with_section_departments(content).matters)
 
@@ -303,7 +335,7 @@ _BLANK_SITE = Site("", "", "", "", "", "", "")  # validate does not read the sit
 
 
 def _load_typed_list(folder: Path, info: ListInfo | None, departments: tuple[Department, ...],
-                     types: dict[str, ListType]) -> tuple[list[ContentError], MatterList | None]:
+                     types: dict[str, ListType], strict: bool = True) -> tuple[list[ContentError], MatterList | None]:
     """A list of a declared type other than peihe (jiben, shouhui): read and checked by its declaration.
 
     Its matters are read with ``typed_matter.read_typed_matter`` and checked
@@ -325,9 +357,10 @@ def _load_typed_list(folder: Path, info: ListInfo | None, departments: tuple[Dep
         return [read_typed_matter(path, list_type, f"{folder_label}/{path.name}") for path in paths]
 
     matters = load_matters(folder / MATTERS_DIR, errors, read)
-    errors.extend(validate_typed_matters(matters, list_type, categories, departments,
-                                         all_matters_loaded=not errors))
-    if info is None or errors:
+    if strict:
+        errors.extend(validate_typed_matters(matters, list_type, categories, departments,
+                                             all_matters_loaded=not errors))
+    if info is None or (errors and strict):
         return errors, None
     ordered = with_canonical_departments(matters, list_type, departments)
     return errors, MatterList(info, tuple(categories or ()), tuple(ordered))

@@ -20,7 +20,7 @@ from generator.i18n import _
 from generator.engine.cache import BuildCache, Stat, markdown_key, matter_stats
 from generator.site.listing import Listing
 from generator.content.lists import is_multi_list
-from generator.engine.writer import OutputError, check_output_dir
+from generator.engine.writer import check_output_dir
 
 if TYPE_CHECKING:
     from generator.engine.stages import Built
@@ -92,17 +92,19 @@ def _build_library(content_dir: Path, out_dir: Path, jobs: int, listing: Listing
                    started: float) -> BuildReport:
     """A multi-list folder's site: each list's pages in ``<town>/<type>/``, the district home at the top.
 
-    Always a full build (the cache knows the single-list layout only); the
-    changes page of a pull request is not made for several lists yet.
+    Always a full build (the cache knows the single-list layout only).
+    ``changes_base`` is resolved first, so that a wrong name stops the build before anything is written.
     """
     if changes_base is not None:
-        raise OutputError(_("--changes-base is not supported yet for a content folder with several lists (lists/)"))
+        from generator.site.changes_page import base_commit
+
+        base_commit(content_dir, changes_base)
     templates, static = theme_dir(content_dir, "templates"), theme_dir(content_dir, "static")
     check_output_dir(out_dir, keep=[content_dir, Path.cwd(), templates, static])
     from generator.engine.stages import produce_library  # as in ``build``: only when there is work to do
 
-    pages, files = produce_library(content_dir, out_dir, templates, static, jobs, listing)
-    return BuildReport(out_dir, pages, files, time.perf_counter() - started)
+    built = produce_library(content_dir, out_dir, templates, static, jobs, listing, changes_base)
+    return BuildReport(out_dir, built.pages, built.files, time.perf_counter() - started, warnings=built.warnings)
 
 
 def _save(cache: BuildCache, others: str, stats: dict[str, Stat], built: Built) -> None:

@@ -41,19 +41,20 @@ from generator.engine import parallel
 
 from generator.site import urls
 from generator.engine.cache import BuildCache, markdown_key
-from generator.site.changes_page import Review, changes_page, review_changes
+from generator.site.changes_page import LibraryReview, Review, changes_page, review_changes, review_library
 from generator.content.check import load_valid_content
-from generator.content.lists import LIST_TYPES_DIR, load_library
+from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, load_library
 from generator.site.downloads import download_files
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import _
-from generator.review.history import NO_HISTORY, History, load_history
+from generator.review.history import History, load_history, load_list_history
 from generator.content.loader import read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
 from generator.content.model import PEIHE, Content, Library, Matter
 from generator.site import district_search
 from generator.site.district_pages import district, render_district
 from generator.content.list_types import ListType, load_list_types
+from generator.site.typed_downloads import typed_download_files
 from generator.site.render import (Catalogue, Listing, Page, catalogue, compile_templates, environment, pages,
                               render_page)
 from generator.site.search import (PlainLines, PostingPart, join_postings, posting_part, search_bodies,
@@ -134,34 +135,72 @@ def _produce_list(content: Content, history: History, stage: Path, theme: _Theme
     return _Made(markdown, len(site_pages), written)
 
 
+@dataclass(frozen=True)
+class BuiltLibrary:
+    """What a build of a multi-list folder produced."""
+
+    pages: int
+    files: int
+    warnings: tuple[str, ...] = ()  # revisions left out of a list's history, files of a compared revision not read
+
+
 def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: Path, jobs: int,
-                    listing: Listing) -> tuple[int, int]:
-    """A multi-list folder's site in ``out_dir`` (replaced only if all of it succeeded): (pages, files).
+                    listing: Listing, changes_base: str | None = None) -> BuiltLibrary:
+    """A multi-list folder's site in ``out_dir`` (replaced only if all of it succeeded).
 
     Each peihe list is today's site of one list, in ``<town>/<type>/`` (its
     links are relative to that folder); the lists of the other types, the
     district home, the departments across the district and the comparison of
-    the same matter in several towns are ``district_pages``. The lists' pages
-    carry no revision history yet: the history reader knows the single-list
-    layout only.
+    the same matter in several towns are ``district_pages``. Each peihe
+    list's pages carry its revision history, read from its own folder's git
+    history (``history.load_list_history``) while the content loads.
+    ``changes_base``: the changes pages, what changed since that revision,
+    at the top and in each 配合 list that changed (``changes_page.review_library``).
     """
-    with parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled:
+    with (parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled,
+          parallel.Background(partial(_list_histories, content_dir), fork=jobs > 1) as histories,
+          parallel.Background(partial(_review_library, content_dir, changes_base),
+                              fork=jobs > 1 and bool(changes_base)) as review):
         library = load_library(content_dir, partial(_read_matters, jobs))
         theme = _Theme(templates, compiled.result(), static)
         page_count = file_count = 0
+        read_histories, reviewed = histories.result(), review.result()
+        warnings = [warning for history in read_histories.values() for warning in history.warnings()]
+        warnings += reviewed.warnings if reviewed else ()
         with staged(out_dir) as stage:
             for matter_list in library.lists:
                 if matter_list.info.type == PEIHE:
-                    made = _produce_list(library.content_of(matter_list), NO_HISTORY, stage / matter_list.info.key,
-                                         theme, jobs, listing, None)
+                    key = matter_list.info.key
+                    made = _produce_list(library.content_of(matter_list), read_histories[key], stage / key, theme,
+                                         jobs, listing, None, reviewed.of(key) if reviewed else None)
                     page_count, file_count = page_count + made.pages, file_count + made.files
             types = load_list_types(content_dir / LIST_TYPES_DIR)
-            rendered = render_district(environment(theme.templates, theme.compiled), district(library, types))
+            rendered = render_district(environment(theme.templates, theme.compiled), district(library, types, reviewed))
             write_files(stage, rendered)
+            typed_downloads = _typed_downloads(library, types)
+            write_files(stage, typed_downloads)
             searched = _write_district_search(library, types, stage, jobs)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
-    return page_count + len(rendered), file_count + len(rendered) + len(assets) + searched
+    files = file_count + len(rendered) + len(typed_downloads) + len(assets) + searched
+    return BuiltLibrary(page_count + len(rendered), files, tuple(warnings))
+
+
+def _list_histories(content_dir: Path) -> dict[str, History]:
+    """The revision history of every peihe list of a multi-list folder, by list key."""
+    lists = content_dir / LISTS_DIR
+    keys = sorted(f"{town.name}/{PEIHE}" for town in lists.iterdir() if (town / PEIHE).is_dir()) if lists.is_dir() else []
+    return {key: load_list_history(content_dir, key) for key in keys}
+
+
+def _typed_downloads(library: Library, types: dict[str, ListType]) -> dict[str, bytes]:
+    """The downloads of every list whose type is not peihe (peihe lists write theirs with their site)."""
+    files: dict[str, bytes] = {}
+    for matter_list in library.lists:
+        if matter_list.info.type != PEIHE:
+            files.update(typed_download_files(matter_list, types[matter_list.info.type], library.departments,
+                                              matter_list.info.issuer or library.site.issuer))
+    return files
 
 
 def _write_district_search(library: Library, types: dict[str, ListType], stage: Path, jobs: int) -> int:
@@ -178,6 +217,10 @@ def _write_district_search(library: Library, types: dict[str, ListType], stage: 
 
 def _review(content_dir: Path, base: str | None) -> Review | None:
     return review_changes(content_dir, base) if base else None
+
+
+def _review_library(content_dir: Path, base: str | None) -> LibraryReview | None:
+    return review_library(content_dir, base) if base else None
 
 
 def _read_matters(jobs: int, paths: list[Path], folder_label: str) -> list[tuple[Matter | None, list[ContentError]]]:

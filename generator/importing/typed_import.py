@@ -27,7 +27,8 @@ from generator.content import matter_file
 from generator.content.list_types import ListType
 from generator.content.model import Category, Department, TypedMatter
 from generator.content.names import DepartmentNames, fold
-from generator.content.typed_matter import parse_typed_matter, typed_matter_text, validate_typed_matters
+from generator.content.typed_matter import (DEPARTMENT_SEPARATOR, parse_typed_matter, typed_matter_text,
+                                            validate_typed_matters)
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import _
 from generator.importing import duty_text
@@ -36,6 +37,7 @@ from generator.importing.matter_ids import IdAllocator
 from generator.importing.readers.model import EMPTY, Cell, RawRow, RawTable
 from generator.importing.readers.selection import is_header
 from generator.importing.source_table import CATEGORY_ROW, NOTE_ROW
+from generator.site.markup import plain_text as markup_plain_text
 
 WHITESPACE = re.compile(r"\s+")
 DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;]")
@@ -85,7 +87,7 @@ def import_typed_table(table: RawTable, list_type: ListType, departments: Iterab
             "is it the right file? A matter row starts with its number (序号)")))
     if rows.errors:
         raise ContentErrors(rows.errors)
-    files, sources = _files(rows.matters, list_type, existing)
+    files, sources = _files(rows.matters, list_type, existing, rows.names)
     _check_drafts(files, list_type, rows.categories, departments)
     return TypedImport(files, rows.title, rows.note, tuple(rows.categories), tuple(rows.warnings), sources)
 
@@ -94,6 +96,7 @@ def import_typed_table(table: RawTable, list_type: ListType, departments: Iterab
 class _Row:
     values: dict[str, object]
     raw: RawRow
+    markup: frozenset[str] = frozenset()  # the keys whose cell held HTML markup (its structure is the table's)
 
 
 @dataclass
@@ -200,7 +203,8 @@ class _Rows:
                 values[key] = value
         if self.list_type.categories and not values.get("category"):
             values["category"] = self.category
-        self.matters.append(_Row(values, raw))
+        markup = frozenset(key for key in self.list_type.keys if self.cell(raw, key).markup)
+        self.matters.append(_Row(values, raw, markup))
 
     def value(self, raw: RawRow, number: int, key: str) -> object:
         """The value of ``key`` in the row by its kind; None when the cell is empty (reported if required)."""
@@ -242,12 +246,13 @@ class _Rows:
         return names[0] if kind == "department" else names
 
 
-def _files(rows: list[_Row], list_type: ListType, existing: Iterable[TypedMatter]
+def _files(rows: list[_Row], list_type: ListType, existing: Iterable[TypedMatter], names: DepartmentNames
            ) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
     """The files (name → text) and each file's row (name → (table path, line)).
 
     Notes are editorial, never in the table: a matter that keeps its id keeps its notes.
     """
+    current = {matter.id: matter for matter in existing}
     existing = tuple(existing)
     category_key = next(iter(list_type.keys_of_kind("category")), None)
     known = tuple(_Known(matter.id, matter.number, matter.title,
@@ -260,9 +265,41 @@ def _files(rows: list[_Row], list_type: ListType, existing: Iterable[TypedMatter
         number, title = row.values["number"], str(row.values["title"])
         matter_id = ids.allocate(title, number, str(row.values.get(category_key, "")) if category_key else "")
         name = matter_file.file_name(number, matter_id)
-        files[name] = typed_matter_text(list_type, {**row.values, "id": matter_id}, notes.get(matter_id, ()))
+        values = _kept_writing(row, current.get(matter_id), list_type, names)
+        files[name] = typed_matter_text(list_type, {**values, "id": matter_id}, notes.get(matter_id, ()))
         sources[name] = (row.raw.path, row.raw.line)
     return files, sources
+
+
+def _kept_writing(row: _Row, old: TypedMatter | None, list_type: ListType, names: DepartmentNames
+                  ) -> dict[str, object]:
+    """The row's values, keeping the current matter's own writing where the table says the same thing.
+
+    A plain cell carries no Markdown structure (sub-headings, items without
+    numbers) and a department cell the canonical name, so a Markdown value
+    whose text is unchanged keeps its current Markdown, and a department
+    reference to the same department keeps its current spelling (an alias
+    stays an alias): the list's own downloads imported back change no byte.
+    Markup cells (HTML) bring their own structure and are taken as they are.
+    """
+    if old is None:
+        return row.values
+    values = dict(row.values)
+    for key, value in row.values.items():
+        kind, current = list_type.kind_of(key), old.value(key) if key in list_type.keys else ""
+        if not current or key in row.markup:
+            continue
+        if kind == "markdown" and _folded(markup_plain_text(str(value))) == _folded(markup_plain_text(current)):
+            values[key] = current
+        elif kind in ("department", "departments"):
+            spelled = current.split(DEPARTMENT_SEPARATOR)
+            if [names.resolve(name) for name in spelled] == ([value] if kind == "department" else value):
+                values[key] = spelled[0] if kind == "department" else spelled
+    return values
+
+
+def _folded(text: str) -> str:
+    return WHITESPACE.sub(" ", text).strip()
 
 
 def _check_drafts(files: dict[str, str], list_type: ListType, categories: list[tuple[str, str]],

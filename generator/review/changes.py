@@ -197,8 +197,8 @@ def diff_content(old: Content, new: Content) -> Change:
     old_names, new_names = _Names(old), _Names(new)
     return Change(
         site=_diff_site(old.site, new.site),
-        categories=_diff_categories(old.categories, new.categories),
-        category_order=_category_order(old.categories, new.categories),
+        categories=diff_categories(old.categories, new.categories),
+        category_order=category_order_change(old.categories, new.categories),
         departments=_diff_departments(old.departments, new.departments),
         matters=_diff_matters(old, new, old_names, new_names),
     )
@@ -299,7 +299,7 @@ def _by_slug(values: Sequence[Keyed]) -> dict[str, Keyed]:
     return by_slug
 
 
-def _diff_categories(old: Sequence[Category], new: Sequence[Category]) -> tuple[CategoryChange, ...]:
+def diff_categories(old: Sequence[Category], new: Sequence[Category]) -> tuple[CategoryChange, ...]:
     before, after = _by_slug(old), _by_slug(new)
     changes = [CategoryChange(slug, REMOVED, category.name) for slug, category in before.items() if slug not in after]
     for slug, category in after.items():
@@ -314,7 +314,7 @@ def _diff_categories(old: Sequence[Category], new: Sequence[Category]) -> tuple[
     return tuple(sorted(changes, key=lambda change: order[change.slug]))
 
 
-def _category_order(old: Sequence[Category], new: Sequence[Category]) -> Reorder | None:
+def category_order_change(old: Sequence[Category], new: Sequence[Category]) -> Reorder | None:
     """The categories' order, when the ones on both sides now come in another order."""
     common = set(_by_slug(old)) & set(_by_slug(new))
     if [c.slug for c in old if c.slug in common] == [c.slug for c in new if c.slug in common]:
@@ -442,15 +442,15 @@ class _Section:
 def _sections(matter: Matter, names: _Names) -> list[_Section]:
     sections = [_upper_section(section, names) for section in matter.upper_sections]
     sections.extend(_town_sections(matter.town_duties))
-    sections.append(_Section(GUARANTEE, (), (), "", _items(matter.guarantee)))
-    sections.append(_Section(NOTES, (), (), "", tuple(item for note in matter.notes for item in _items(note))))
+    sections.append(_Section(GUARANTEE, (), (), "", markdown_items(matter.guarantee)))
+    sections.append(_Section(NOTES, (), (), "", tuple(item for note in matter.notes for item in markdown_items(note))))
     return _unique_keys(sections)
 
 
 def _upper_section(section: DutySection, names: _Names) -> _Section:
     label = section.departments or (heading_names(section.heading),)
     key = tuple(names.department(name) for name in section.departments) or label
-    return _Section(UPPER, key, label, section.heading, _items(section.markdown))
+    return _Section(UPPER, key, label, section.heading, markdown_items(section.markdown))
 
 
 def _town_sections(markdown: str) -> list[_Section]:
@@ -463,7 +463,7 @@ def _town_sections(markdown: str) -> list[_Section]:
             continue
         if heading or any(text.strip() for text in lines):
             label = (heading.rstrip(HEADING_END).rstrip(),) if heading else ()
-            sections.append(_Section(TOWN, label, label, heading, _items("\n".join(lines))))
+            sections.append(_Section(TOWN, label, label, heading, markdown_items("\n".join(lines))))
         heading, lines = match[2], []
     return sections
 
@@ -482,7 +482,7 @@ def _unique_keys(sections: list[_Section]) -> list[_Section]:
     return unique
 
 
-def _items(markdown: str) -> tuple[_Item, ...]:
+def markdown_items(markdown: str) -> tuple[_Item, ...]:
     """The list items and paragraphs of a Markdown text, each on its own.
 
     Headings and nested items count as items; a line that starts no item
@@ -528,7 +528,7 @@ def _pair(old: Sequence[Paired], new: Sequence[Paired], similar: Callable[[Paire
     return pairs
 
 
-def _diff_items(old: Sequence[_Item], new: Sequence[_Item]) -> tuple[ItemChange, ...]:
+def diff_items(old: Sequence[_Item], new: Sequence[_Item]) -> tuple[ItemChange, ...]:
     """Items added, removed and changed, matched by their text without list markers."""
     changes: list[ItemChange] = []
     matcher = SequenceMatcher(None, [item.text for item in old], [item.text for item in new], autojunk=False)
@@ -577,12 +577,12 @@ def _alike(old: _Section, new: _Section) -> bool:
 
 def _section_change(old: _Section | None, new: _Section | None) -> SectionChange | None:
     if old is None and new is not None:
-        return SectionChange(new.part, ADDED, (), new.label, None, _diff_items((), new.items))
+        return SectionChange(new.part, ADDED, (), new.label, None, diff_items((), new.items))
     if new is None and old is not None:
-        return SectionChange(old.part, REMOVED, old.label, (), None, _diff_items(old.items, ()))
+        return SectionChange(old.part, REMOVED, old.label, (), None, diff_items(old.items, ()))
     assert old is not None and new is not None
     heading = _value("heading", old.heading, new.heading, prose=True)
-    changed = _diff_items(old.items, new.items)
+    changed = diff_items(old.items, new.items)
     if heading is None and not changed:
         return None
     return SectionChange(new.part, CHANGED, old.label, new.label, heading, changed)

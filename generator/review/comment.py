@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import TextIO
 
 from generator.content.check import check_content
-from generator.review.diff_format import render
+from generator.content.lists import check_library, is_multi_list
 from generator.errors import ContentErrors
-from generator.review.gitrev import GitError, compare, repository_root, run_git
+from generator.review.gitrev import GitError, repository_root, run_git
+from generator.review.library_format import render_change
+from generator.review.library_sides import compare_content
 from generator.i18n import _, ngettext
 from generator.review.forge import CREATED, CommentError, publish
 from generator.review.ci_env import GITLAB, TOKEN_VARIABLE, Review, review_from_environment
@@ -57,7 +59,8 @@ def run(content_dir: Path, out_file: Path, environ: Mapping[str, str], streams: 
 def _check(content_dir: Path, streams: Streams) -> list[str]:
     """``check``'s verdict as the job log shows it; its errors as ``path:line: message`` lines."""
     try:
-        print(check_content(content_dir), file=streams.out)
+        check = check_library if is_multi_list(content_dir) else check_content
+        print(check(content_dir), file=streams.out)
         return []
     except ContentErrors as failure:
         print(failure.report(), file=streams.err)
@@ -74,13 +77,13 @@ def _summarise(content_dir: Path, review: Review, errors: list[str], changes_pag
         if repo is None:
             raise GitError(_("{folder} is not inside a git checkout").format(folder=content_dir))
         base = merge_base(repo, review)
-        change, warnings = compare(content_dir, base, None)
+        change, warnings = compare_content(content_dir, base, None)
     except GitError as error:
         return Report(errors, None, [str(error)], target=review.target, preview_url=review.preview_url)
     except ContentErrors as failure:
         return Report(errors, None, [str(error) for error in failure.errors], base=_short(repo, base),
                       target=review.target, head=_short(repo, "HEAD"), preview_url=review.preview_url)
-    return Report(errors, render(change, "markdown"), (), warnings, _short(repo, base), review.target,
+    return Report(errors, render_change(change, "markdown"), (), warnings, _short(repo, base), review.target,
                   _short(repo, "HEAD"), review.preview_url, changes_page)
 
 

@@ -55,7 +55,7 @@ Rich = tuple[TextOp, ...]
 
 
 @dataclass(frozen=True)
-class _Line:
+class OutlineLine:
     depth: int
     text: Rich
 
@@ -63,7 +63,7 @@ class _Line:
 @dataclass(frozen=True)
 class OutlineEntry:
     title: Rich
-    lines: tuple[_Line, ...] = ()
+    lines: tuple[OutlineLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ def render(change: Change, form: str = "text", colour: bool = False) -> str:
         return render_json(change)
     groups = outline(change)
     if form == "markdown":
-        return _markdown(summary_line(change), groups)
-    return _text(summary_line(change), groups, colour)
+        return markdown_block(summary_line(change), groups)
+    return text_block(summary_line(change), groups, colour)
 
 
 def summary_line(change: Change) -> str:
@@ -113,55 +113,55 @@ def render_json(change: Change) -> str:
 # --- the outline shared by text and Markdown -------------------------------
 
 
-def _plain(text: str) -> Rich:
+def plain(text: str) -> Rich:
     return (TextOp(EQUAL, text),)
 
 
-def _line(depth: int, label: str, ops: Rich = ()) -> _Line:
-    return _Line(depth, (*_plain(label), *ops))
+def outline_line(depth: int, label: str, ops: Rich = ()) -> OutlineLine:
+    return OutlineLine(depth, (*plain(label), *ops))
 
 
 def _arrow(old: str, new: str) -> str:
     return f"{old} → {new}"
 
 
-def _edit(depth: int, name: str, old: str, new: str, ops: Rich) -> list[_Line]:
+def edit_lines(depth: int, name: str, old: str, new: str, ops: Rich) -> list[OutlineLine]:
     """``name：`` and the text with its changed characters marked; when it was rewritten
     (``changes.rewritten``), the text as it was (原文) and as it is (修改后), unmarked."""
     if rewritten(ops):
-        return [_line(depth, f"{name}原文：{old}"), _line(depth, f"{name}修改后：{new}")]
-    return [_line(depth, f"{name or '修改'}：", ops)]
+        return [outline_line(depth, f"{name}原文：{old}"), outline_line(depth, f"{name}修改后：{new}")]
+    return [outline_line(depth, f"{name or '修改'}：", ops)]
 
 
 def outline(change: Change) -> list[OutlineGroup]:
     groups = [
         OutlineGroup("站点设置", tuple(OutlineEntry(line.text) for value in change.site
-                                   for line in _value_lines(SITE_LABELS[value.field], value))),
-        OutlineGroup("分类", _category_entries(change)),
+                                   for line in value_lines(SITE_LABELS[value.field], value))),
+        OutlineGroup("分类", category_entries(change)),
         OutlineGroup("部门", tuple(entry for department in change.departments
-                           for entry in _department_entries(department))),
-        OutlineGroup("新增事项", tuple(OutlineEntry(_plain(_matter_line(matter, show_departments=True)))
+                           for entry in department_entries(department))),
+        OutlineGroup("新增事项", tuple(OutlineEntry(plain(_matter_line(matter, show_departments=True)))
                              for matter in change.matters_of(ADDED))),
-        OutlineGroup("删除事项", tuple(OutlineEntry(_plain(_matter_line(matter, show_departments=False)))
+        OutlineGroup("删除事项", tuple(OutlineEntry(plain(_matter_line(matter, show_departments=False)))
                              for matter in change.matters_of(REMOVED))),
         OutlineGroup("修改事项", tuple(_changed_matter(matter) for matter in change.matters_of(CHANGED))),
-        OutlineGroup("编号变化", tuple(OutlineEntry(_plain(run)) for run in _renumbered_runs(
+        OutlineGroup("编号变化", tuple(OutlineEntry(plain(run)) for run in renumbered_lines(
             change.matters_of(RENUMBERED) + change.matters_of(CHANGED)))),
     ]
     return [group for group in groups if group.entries]
 
 
-def _value_lines(label: str, value: ValueChange) -> list[_Line]:
+def value_lines(label: str, value: ValueChange) -> list[OutlineLine]:
     if value.ops:
-        return _edit(0, label, value.old, value.new, value.ops)
-    return [_line(0, f"{label}：{_arrow(value.old, value.new)}")]
+        return edit_lines(0, label, value.old, value.new, value.ops)
+    return [outline_line(0, f"{label}：{_arrow(value.old, value.new)}")]
 
 
-def _category_entries(change: Change) -> tuple[OutlineEntry, ...]:
-    entries = [OutlineEntry(_plain(text)) for category in change.categories for text in _category_lines(category)]
+def category_entries(change: Change) -> tuple[OutlineEntry, ...]:
+    entries = [OutlineEntry(plain(text)) for category in change.categories for text in _category_lines(category)]
     if change.category_order:
         order = change.category_order
-        entries.append(OutlineEntry(_plain(f"顺序调整：{_arrow(JOINER.join(order.old), JOINER.join(order.new))}")))
+        entries.append(OutlineEntry(plain(f"顺序调整：{_arrow(JOINER.join(order.old), JOINER.join(order.new))}")))
     return tuple(entries)
 
 
@@ -174,17 +174,17 @@ def _category_lines(category: CategoryChange) -> list[str]:
     return [labels[value.field] + _arrow(value.old, value.new) for value in category.fields]
 
 
-def _department_entries(department: DepartmentChange) -> list[OutlineEntry]:
+def department_entries(department: DepartmentChange) -> list[OutlineEntry]:
     if department.kind in (ADDED, REMOVED):
         verb = "新增" if department.kind == ADDED else "删除"
-        return [OutlineEntry(_plain(f"{verb}：{department.name}（{department.level}）"))]
+        return [OutlineEntry(plain(f"{verb}：{department.name}（{department.level}）"))]
     labels = {"name": "更名：", "level": f"级别调整：{department.name} "}
     lines = [labels[value.field] + _arrow(value.old, value.new) for value in department.fields]
     aliases = [f"{verb} {JOINER.join(names)}" for verb, names in
                (("新增", department.aliases_added), ("删除", department.aliases_removed)) if names]
     if aliases:
         lines.append(f"别称调整：{department.name} " + "；".join(aliases))
-    return [OutlineEntry(_plain(line)) for line in lines]
+    return [OutlineEntry(plain(line)) for line in lines]
 
 
 def _matter_line(matter: MatterChange, show_departments: bool) -> str:
@@ -195,23 +195,23 @@ def _matter_line(matter: MatterChange, show_departments: bool) -> str:
 
 
 def _changed_matter(matter: MatterChange) -> OutlineEntry:
-    lines: list[_Line] = []
+    lines: list[OutlineLine] = []
     number, title, category = (matter.field(name) for name in ("number", "title", "category"))
     if number:
-        lines.append(_line(0, f"编号：第{number.old}项 → 第{number.new}项"))
+        lines.append(outline_line(0, f"编号：第{number.old}项 → 第{number.new}项"))
     if title:
-        lines.extend(_edit(0, "标题", title.old, title.new, title.ops))
+        lines.extend(edit_lines(0, "标题", title.old, title.new, title.ops))
     if category:
-        lines.append(_line(0, f"分类：{_arrow(category.old, category.new)}"))
+        lines.append(outline_line(0, f"分类：{_arrow(category.old, category.new)}"))
     for label, names in (("新增对应部门：", matter.departments_added), ("删除对应部门：", matter.departments_removed)):
         if names:
-            lines.append(_line(0, label + JOINER.join(names)))
+            lines.append(outline_line(0, label + JOINER.join(names)))
     if matter.departments_reordered:
         reordered = matter.departments_reordered
-        lines.append(_line(0, f"对应部门顺序：{_arrow(reordered.old, reordered.new)}"))
+        lines.append(outline_line(0, f"对应部门顺序：{_arrow(reordered.old, reordered.new)}"))
     for section in matter.sections:
         lines.extend(_section_lines(section))
-    return OutlineEntry(_plain(f"第{matter.number}项 {matter.title}"), tuple(lines))
+    return OutlineEntry(plain(f"第{matter.number}项 {matter.title}"), tuple(lines))
 
 
 def _section_label(section: SectionChange) -> str:
@@ -224,25 +224,25 @@ def _section_label(section: SectionChange) -> str:
     return label + SECTION_KIND[section.kind]
 
 
-def _section_lines(section: SectionChange) -> list[_Line]:
-    lines = [_line(0, _section_label(section))]
+def _section_lines(section: SectionChange) -> list[OutlineLine]:
+    lines = [outline_line(0, _section_label(section))]
     if section.heading:
         heading = section.heading
-        lines.extend(_edit(1, "标题", heading.old, heading.new, heading.ops))
+        lines.extend(edit_lines(1, "标题", heading.old, heading.new, heading.ops))
     for item in section.items:
-        lines.extend(_item_lines(item))
+        lines.extend(item_lines(item))
     return lines
 
 
-def _item_lines(item: ItemChange) -> list[_Line]:
+def item_lines(item: ItemChange) -> list[OutlineLine]:
     if item.kind == CHANGED:
-        return _edit(1, "", item.old, item.new, item.ops)
+        return edit_lines(1, "", item.old, item.new, item.ops)
     if item.kind == RENUMBERED:
-        return [_line(1, ITEM_LABELS[item.kind], item.ops)]
-    return [_line(1, ITEM_LABELS[item.kind] + (item.new or item.old))]
+        return [outline_line(1, ITEM_LABELS[item.kind], item.ops)]
+    return [outline_line(1, ITEM_LABELS[item.kind] + (item.new or item.old))]
 
 
-def _renumbered_runs(matters: tuple[MatterChange, ...]) -> list[str]:
+def renumbered_lines(matters: tuple[MatterChange, ...]) -> list[str]:
     """Matters whose number changed, as runs: ``第6—100项依次改为第5—99项（95 项）``."""
     lines = []
     for run in renumbered_runs(matters):
@@ -257,7 +257,7 @@ def _renumbered_runs(matters: tuple[MatterChange, ...]) -> list[str]:
 # --- text ------------------------------------------------------------------
 
 
-def _text(summary: str, groups: list[OutlineGroup], colour: bool) -> str:
+def text_block(summary: str, groups: list[OutlineGroup], colour: bool) -> str:
     out = [summary]
     for group in groups:
         out.extend(("", group.title))
@@ -283,10 +283,12 @@ def _text_rich(text: Rich, colour: bool) -> str:
 # --- Markdown --------------------------------------------------------------
 
 
-def _markdown(summary: str, groups: list[OutlineGroup]) -> str:
-    out = [_escape(summary)]
+def markdown_block(summary: str, groups: list[OutlineGroup], level: int = 3) -> str:
+    """The summary and the groups, each group a heading of ``level`` and its entries one level below."""
+    out = [escape_markdown(summary)]
+    group_mark, entry_mark = "#" * level, "#" * (level + 1)
     for group in groups:
-        out.extend(("", f"### {group.title}", "") if out[-1] else (f"### {group.title}", ""))
+        out.extend(("", f"{group_mark} {group.title}", "") if out[-1] else (f"{group_mark} {group.title}", ""))
         bullets_open = False
         for entry in group.entries:
             if not entry.lines:
@@ -295,7 +297,7 @@ def _markdown(summary: str, groups: list[OutlineGroup]) -> str:
                 continue
             if bullets_open:
                 out.append("")
-            out.extend((f"#### {_markdown_rich(entry.title)}", ""))
+            out.extend((f"{entry_mark} {_markdown_rich(entry.title)}", ""))
             out.extend("  " * line.depth + f"- {_markdown_rich(line.text)}" for line in entry.lines)
             out.append("")
             bullets_open = False
@@ -308,10 +310,10 @@ def _markdown_rich(text: Rich) -> str:
     """Deletions and insertions as <del>/<ins>: ``~~…~~``/``**…**`` fail next to Chinese
     punctuation (CommonMark's flanking rules), the HTML tags always work."""
     tags = {DELETE: "del", INSERT: "ins"}
-    return "".join(_escape(op.text) if op.op == EQUAL else f"<{tags[op.op]}>{_escape(op.text)}</{tags[op.op]}>"
-                   for op in text)
+    return "".join(escape_markdown(op.text) if op.op == EQUAL
+                   else f"<{tags[op.op]}>{escape_markdown(op.text)}</{tags[op.op]}>" for op in text)
 
 
-def _escape(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Text shown as is, whatever Markdown or HTML it happens to contain."""
     return "".join(f"\\{char}" if char in MARKDOWN_SPECIAL else char for char in text)

@@ -90,7 +90,7 @@ def run_git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
-def _toplevel(path: Path) -> Path:
+def toplevel(path: Path) -> Path:
     """The top folder of the git checkout holding ``path``; GitError, with git's reason, otherwise."""
     folder = path if path.is_dir() else path.parent
     if not folder.is_dir():
@@ -101,7 +101,7 @@ def _toplevel(path: Path) -> Path:
 def repository_root(path: Path) -> Path | None:
     """The top folder of the git checkout holding ``path``, or None outside one."""
     try:
-        return _toplevel(path)
+        return toplevel(path)
     except GitError:
         return None
 
@@ -139,7 +139,7 @@ def default_base(repo: Path) -> str:
 # --- content at a revision -------------------------------------------------
 
 
-def _extract(repo: Path, tree: str, folder: Path) -> list[str]:
+def extract_tree(repo: Path, tree: str, folder: Path) -> list[str]:
     """Write the files of ``tree`` (``REV:content`` or a tree id) into ``folder``.
 
     Links leading out of the tree (to an absolute path, or up through ``..``)
@@ -182,7 +182,7 @@ def _load(folder: Path, label: str, shown_as: str | None = None, refused: tuple[
                             _("a link leading outside the content folder is not read"),
                             _("put the file itself in the content folder")) for name in refused]
     if shown_as is not None:
-        errors = [_relabel(error, folder, shown_as) for error in errors]
+        errors = [relabel(error, folder, shown_as) for error in errors]
     unread = _unread_matters(folder, loaded, refused)
     shown = f"{shown_as}/{MATTERS_DIR}" if shown_as is not None else display_path(folder / MATTERS_DIR)
     ids = frozenset(match["id"] for name in unread if (match := MATTER_FILE.match(name)))
@@ -201,7 +201,7 @@ def _unread_matters(folder: Path, loaded: Loaded, refused: tuple[str, ...]) -> l
     return sorted((present - read) | not_extracted)
 
 
-def _relabel(error: ContentError, folder: Path, shown_as: str) -> ContentError:
+def relabel(error: ContentError, folder: Path, shown_as: str) -> ContentError:
     """``/tmp/xyz/site.yml`` → ``main:content/site.yml``, as ``git show`` would name it."""
     for prefix in (folder.as_posix(), folder.resolve().as_posix()):
         if error.path == prefix or error.path.startswith(prefix + "/"):
@@ -216,7 +216,7 @@ def read_side(content_dir: Path, revision: str | None) -> Side:
     """
     if revision is None:
         return _load(content_dir, _("working tree"))
-    repo = _toplevel(content_dir)
+    repo = toplevel(content_dir)
     relative = content_path_in_repo(repo, content_dir)
     if relative is None:
         raise GitError(_("{folder} is not inside the git checkout {repo}").format(folder=content_dir, repo=repo))
@@ -225,7 +225,7 @@ def read_side(content_dir: Path, revision: str | None) -> Side:
     with tempfile.TemporaryDirectory(prefix="lvzhi-rev-") as temporary:
         folder = Path(temporary)
         try:
-            refused = _extract(repo, f"{commit}:{relative}", folder)
+            refused = extract_tree(repo, f"{commit}:{relative}", folder)
         except GitError:
             missing = ContentError(shown_as, 1, _("the content folder does not exist at this revision"))
             return Side(None, (missing,), revision, missing=True)
@@ -242,7 +242,7 @@ def compare(content_dir: Path, base: str | None = None, head: str | None = None)
     deleted, and the other side's version was not added.
     """
     if base is None:
-        base = default_base(_toplevel(content_dir))
+        base = default_base(toplevel(content_dir))
     old, new = read_side(content_dir, base), read_side(content_dir, head)
     for side in (old, new):
         if side.content is None and not side.missing:
@@ -270,13 +270,15 @@ def _without(content: Content, ids: frozenset[str]) -> Content:
 # --- history ---------------------------------------------------------------
 
 
-def log_commits(repo: Path, relative: str, fields: str, *options: str) -> list[tuple[list[str], list[str]]]:
+def log_commits(repo: Path, relative: str, fields: str, *options: str,
+                also: tuple[str, ...] = ()) -> list[tuple[list[str], list[str]]]:
     """``git log`` over the content folder, newest first: (``fields``, name-status tokens) per commit.
 
-    ``fields`` are ``--format`` placeholders separated by FIELD.
+    ``fields`` are ``--format`` placeholders separated by FIELD; ``also``: more paths to follow
+    (a list's settings outside its folder).
     """
     output = run_git(repo, "log", "-z", "--no-merges", "--no-color", f"--format={RECORD}{fields}",
-                  *options, "--", relative).decode("utf-8", "replace")
+                  *options, "--", relative, *also).decode("utf-8", "replace")
     commits = []
     for record in output.split(RECORD)[1:]:
         header, _, files = record.partition("\0")
@@ -405,7 +407,7 @@ def _tree_content(repo: Path, tree: str | None, scratch: Path, cache: dict[str, 
         folder = scratch / tree
         folder.mkdir()
         try:
-            _extract(repo, tree, folder)
+            extract_tree(repo, tree, folder)
             cache[tree] = _load(folder, tree).content
         except GitError:
             cache[tree] = None

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
@@ -52,10 +52,11 @@ from generator.review.gitrev import (
     touched_files,
 )
 from generator.i18n import _
+from generator.content.lists import LIST_FILE, LISTS_DIR, read_list_info
 from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SITE_FIELDS, SITE_FILE, load_content,
                               load_matter)
 from generator.errors import ContentError
-from generator.content.model import Content, Matter
+from generator.content.model import Content, Matter, Site
 from generator.content.names import with_section_departments
 
 SETTINGS = (SITE_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE)
@@ -74,6 +75,52 @@ TRAILER_LINE = re.compile(r"^(?P<key>[A-Za-z0-9-]+|" + NOTE_KEY + r")\s*[:：]\s
 CONTINUATION = re.compile(r"^[ \t]+\S")
 # Stands for a site.yml that cannot be read (on both sides of a revision alike: it compares equal to itself).
 STAND_IN_SITE = "".join(f"{name}: 未读取\n" for name in SITE_FIELDS)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where one list's files are in the repository, and which of them make its settings.
+
+    A single-list folder holds all of them (``site.yml``, ``categories.yml``,
+    ``departments.yml``, ``matters/``); a list of a multi-list folder holds
+    its ``list.yml``, ``categories.yml`` and ``matters/`` and shares the
+    ``departments.yml`` at the top of the content folder.
+    """
+
+    folder: str  # the list's folder in the repository: matters/ and categories.yml are in it
+    settings: tuple[tuple[str, str], ...]  # (the file's role, its path in the repository), the site's role first
+    whole: frozenset[str]  # paths whose change can alter how every matter compares
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """What ``git log`` reads: the list's folder, and its settings files outside it."""
+        inside = PurePosixPath(self.folder)
+        return (self.folder, *(path for _role, path in self.settings if inside not in PurePosixPath(path).parents))
+
+    @property
+    def shared_departments(self) -> bool:
+        """Whether the departments are shared with other lists: their changes are not this list's revisions."""
+        return self.settings[0][0] == LIST_FILE
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(role for role, _path in self.settings)
+
+
+def single_layout(relative: str) -> Layout:
+    """A single-list content folder at ``relative`` in the repository."""
+    folder = PurePosixPath(relative)
+    return Layout(relative, tuple((name, str(folder / name)) for name in SETTINGS),
+                  frozenset(str(folder / name) for name in WHOLE_LIST_FILES))
+
+
+def list_layout(relative: str, key: str) -> Layout:
+    """The list ``key`` (``<town>/<type>``) of the multi-list content folder at ``relative``."""
+    content = PurePosixPath(relative)
+    folder = content / LISTS_DIR / key
+    settings = ((LIST_FILE, str(folder / LIST_FILE)), (CATEGORIES_FILE, str(folder / CATEGORIES_FILE)),
+                (DEPARTMENTS_FILE, str(content / DEPARTMENTS_FILE)))
+    return Layout(str(folder), settings, frozenset(path for role, path in settings if role in WHOLE_LIST_FILES))
 
 
 @dataclass(frozen=True)
@@ -155,13 +202,36 @@ NO_HISTORY = History()
 
 def load_history(content_dir: Path) -> History:
     """The history of ``content_dir`` in its enclosing git checkout; empty outside one."""
+    return _load_history(content_dir, single_layout)
+
+
+def load_list_history(content_dir: Path, key: str) -> History:
+    """The history of the list ``key`` (``<town>/<type>``) of the multi-list folder ``content_dir``.
+
+    Each list's history is its own folder's: the commits that touched it,
+    each compared as the list was before and after; a change of the shared
+    departments alone is not a revision of the list. Empty outside a git checkout.
+    """
+    return _load_history(content_dir, lambda relative: list_layout(relative, key))
+
+
+def _load_history(content_dir: Path, layout_of: Callable[[str], Layout]) -> History:
     repo = repository_root(content_dir)
     relative = content_path_in_repo(repo, content_dir) if repo is not None else None
     if repo is None or relative is None:
         return NO_HISTORY
+    layout = layout_of(relative)
     try:
-        commits = _commits(repo, relative)
-        compared = _compare_commits(repo, relative, commits)
+        commits = _commits(repo, layout)
+        moved = _moved_from(repo, layout, commits)
+        if moved is not None:  # the list's folder began as a single-list folder moved by ``migrate``
+            migration, earlier = moved
+            commits = commits[:commits.index(migration)]  # not the move itself: it changes nothing in the list
+            compared = _compare_commits(repo, layout, commits)
+            before = _commits(repo, earlier, f"{migration.full}^")
+            commits, compared = commits + before, compared + _compare_commits(repo, earlier, before)
+        else:
+            compared = _compare_commits(repo, layout, commits)
     except GitError:
         return NO_HISTORY  # e.g. a checkout without commits yet
     changes = {commit.full: change for commit, change in compared if isinstance(change, Change)}
@@ -174,9 +244,10 @@ def load_history(content_dir: Path) -> History:
 def revision_summaries(repo: Path, relative: str) -> list[ListRevision]:
     """Every commit that changed the content of the folder ``relative``, newest first, each with its
     change from its parent (``load_history``'s revisions, for tests against ``gitrev.list_revisions``)."""
+    layout = single_layout(relative)
     try:
-        commits = _commits(repo, relative)
-        compared = dict((commit.full, change) for commit, change in _compare_commits(repo, relative, commits))
+        commits = _commits(repo, layout)
+        compared = dict((commit.full, change) for commit, change in _compare_commits(repo, layout, commits))
     except GitError:
         return []
     return [ListRevision(commit.date, commit.short, commit.notes, change) for commit in commits
@@ -256,12 +327,35 @@ class _Commit:
     new: tuple[str, ...]  # matter files after it
     whole: bool  # categories or departments changed: compare every matter
     renames: tuple[tuple[str, str], ...]  # matter files renamed to another id: (old id, new id)
+    inside: bool = True  # it touched the list's own folder (not only settings it shares)
 
 
-def _commits(repo: Path, relative: str) -> list[_Commit]:
-    """One ``git log``: each commit with its note and the matter files it touched, on either side."""
-    records = log_commits(repo, relative, FIELD.join(("%H", "%h", "%p", "%cs", "%b")), "-M", "--name-status")
-    folder = PurePosixPath(relative)
+def _moved_from(repo: Path, layout: Layout, commits: list[_Commit]) -> tuple[_Commit, Layout] | None:
+    """The commit that moved a single-list folder into this list's folder (``migrate``), and where the list
+    was before it; None when the list's folder was made otherwise.
+
+    ``git log --follow`` follows one file, not a folder: the move is recognised in the oldest commit of
+    the list's folder by its matter files, renamed there from a ``matters/`` folder elsewhere.
+    """
+    oldest = next((commit for commit in reversed(commits) if commit.inside), None)
+    if not layout.shared_departments or oldest is None or not oldest.parent:
+        return None
+    output = run_git(repo, "diff", "--name-status", "-z", "-M", f"{oldest.full}^", oldest.full)
+    tokens = [token for token in output.decode("utf-8", "replace").split("\0") if token]
+    matters = PurePosixPath(layout.folder) / MATTERS_DIR
+    for status, *paths in touched_files(tokens):
+        source = PurePosixPath(paths[0]).parent
+        if status.startswith("R") and PurePosixPath(paths[-1]).parent == matters and source.name == MATTERS_DIR:
+            return oldest, single_layout(str(source.parent))
+    return None
+
+
+def _commits(repo: Path, layout: Layout, start: str | None = None) -> list[_Commit]:
+    """One ``git log`` (from ``start``, default HEAD): each commit with its note and the matter files it
+    touched, on either side."""
+    records = log_commits(repo, layout.folder, FIELD.join(("%H", "%h", "%p", "%cs", "%b")), "-M", "--name-status",
+                          *([start] if start else []), also=layout.paths[1:])
+    folder = PurePosixPath(layout.folder)
     commits = []
     for (full, short, parents, date, body), tokens in records:
         old: list[str] = []
@@ -275,13 +369,15 @@ def _commits(repo: Path, relative: str) -> list[_Commit]:
                     continue
                 if file.parent == folder / MATTERS_DIR and file.suffix == ".md":
                     side.append(path)
-                elif file.parent == folder and file.name in WHOLE_LIST_FILES:
+                elif path in layout.whole:
                     whole = True
             ids = [_matter_id(path, folder / MATTERS_DIR) for path in paths]
             if status.startswith("R") and ids[0] and ids[-1] and ids[0] != ids[-1]:
                 renames.append((ids[0], ids[-1]))
+        inside = any(folder in PurePosixPath(path).parents for _status, *paths in touched_files(tokens)
+                     for path in paths)
         commits.append(_Commit(full, short, parents.split(" ")[0], date, notes(body), tuple(old), tuple(new), whole,
-                               tuple(renames)))
+                               tuple(renames), inside))
     return commits
 
 
@@ -339,17 +435,17 @@ class _Side:
     unreadable: tuple[_Unreadable, ...] = ()
 
 
-def _compare_commits(repo: Path, relative: str, commits: list[_Commit]) -> list[tuple[_Commit, Change | Skipped]]:
+def _compare_commits(repo: Path, layout: Layout, commits: list[_Commit]) -> list[tuple[_Commit, Change | Skipped]]:
     """The commits that changed the list, each with its change from its parent, and those that could not
     be compared, with why."""
-    blobs = _batch(repo, [name for commit in commits for name in _names(commit, relative)])
-    matters = PurePosixPath(relative) / MATTERS_DIR
+    blobs = _batch(repo, [name for commit in commits for name in _names(commit, layout)])
+    matters = PurePosixPath(layout.folder) / MATTERS_DIR
     listed = {rev: _tree_entries(blobs.get(f"{rev}:{matters}"))
               for commit in commits if commit.whole for rev in (commit.full, commit.full + "^")}
     by_oid = _batch(repo, sorted({oid for entries in listed.values() for oid, regular in entries.values() if regular}))
     compared: list[tuple[_Commit, Change | Skipped]] = []
     with tempfile.TemporaryDirectory(prefix="lvzhi-history-") as temporary:
-        reader = _Reader(Path(temporary), relative, blobs, listed, by_oid)
+        reader = _Reader(Path(temporary), layout, blobs, listed, by_oid)
         for commit in commits:
             result = _compare(reader, commit)
             if result is not None:
@@ -371,16 +467,18 @@ def _compare(reader: _Reader, commit: _Commit) -> Change | Skipped | None:
     old_content = old.content or empty_content(new.content.site)  # type: ignore[union-attr]
     new_content = new.content or empty_content(old_content.site)
     change = diff_content(old_content, new_content)
+    if reader.layout.shared_departments:
+        change = replace(change, departments=())
     return None if change.is_empty else change
 
 
-def _names(commit: _Commit, relative: str) -> list[str]:
+def _names(commit: _Commit, layout: Layout) -> list[str]:
     """What to read for one commit: the settings on both sides, and the touched matter files
     (the whole matters folder, when every matter is compared)."""
-    folder = PurePosixPath(relative)
+    folder = PurePosixPath(layout.folder)
     names = []
     for rev, paths in ((commit.full, commit.new), (commit.full + "^", commit.old)):
-        names.extend(f"{rev}:{folder / name}" for name in SETTINGS)
+        names.extend(f"{rev}:{path}" for _role, path in layout.settings)
         names.extend([f"{rev}:{folder / MATTERS_DIR}"] if commit.whole else [f"{rev}:{path}" for path in paths])
     return names
 
@@ -425,15 +523,15 @@ def _tree_entries(tree: tuple[str, bytes] | None) -> dict[str, tuple[str, bool]]
 class _Reader:
     """Loads one side of a revision, reading each file once however many revisions share it."""
 
-    def __init__(self, scratch: Path, relative: str, blobs: dict[str, tuple[str, bytes]],
+    def __init__(self, scratch: Path, layout: Layout, blobs: dict[str, tuple[str, bytes]],
                  listed: dict[str, dict[str, tuple[str, bool]]], by_oid: dict[str, tuple[str, bytes]]):
-        self.scratch, self.folder = scratch, PurePosixPath(relative)
+        self.scratch, self.layout, self.folder = scratch, layout, PurePosixPath(layout.folder)
         self.blobs, self.listed, self.by_oid = blobs, listed, by_oid
         self.settings: dict[tuple[str | None, ...], _Side] = {}
         self.matters: dict[str, Matter | _Unreadable] = {}
 
     def side(self, rev: str, paths: tuple[str, ...]) -> _Side:
-        names = [f"{rev}:{self.folder / name}" for name in SETTINGS]
+        names = [f"{rev}:{path}" for _role, path in self.layout.settings]
         base = self._settings(names)
         if base.content is None:
             return base  # no content folder here
@@ -468,16 +566,20 @@ class _Reader:
         """The settings alone (a folder without matters); files that exist but cannot be read are named.
 
         Without a readable site.yml a stand-in takes its place, so that the
-        categories and departments still count.
+        categories and departments still count. A list of a multi-list
+        folder has its site made of its ``list.yml`` (a stand-in when that
+        cannot be read); a revision without its folder has no content.
         """
-        if not any(blobs):
+        roles, inside = self.layout.roles, self.folder
+        if not any(blob for (_role, path), blob in zip(self.layout.settings, blobs)
+                   if inside in PurePosixPath(path).parents):
             return _Side(None)
         folder = self.scratch / f"settings-{len(self.settings)}"
         folder.mkdir()
         unreadable: dict[str, _Unreadable] = {}
-        for file, name, blob in zip(SETTINGS, names, blobs):
+        for file, name, blob in zip(roles, names, blobs):
             if blob is None:
-                if file == SITE_FILE:
+                if file == roles[0]:
                     unreadable[file] = _Unreadable(name, "", _("the file is missing"))
                 continue
             try:
@@ -486,17 +588,40 @@ class _Reader:
                 unreadable[file] = _Unreadable(name, blob[0], _("not UTF-8 text"))
                 continue
             (folder / file).write_bytes(blob[1])
+        list_site = None
+        if roles[0] == LIST_FILE:
+            list_site = self._list_site(folder, names[0], blobs[0], unreadable)
+            (folder / SITE_FILE).write_text(STAND_IN_SITE, encoding="utf-8")
         loaded = load_content(folder)
         for error in loaded.errors:
             file = PurePosixPath(error.path).name
-            if file in SETTINGS and file not in unreadable and (folder / file).exists():
-                name, blob = names[SETTINGS.index(file)], blobs[SETTINGS.index(file)]
+            if file in roles and file not in unreadable and (folder / file).exists():
+                name, blob = names[roles.index(file)], blobs[roles.index(file)]
                 unreadable[file] = _Unreadable(name, blob[0] if blob else "", error.message)
         content = loaded.content
         if SITE_FILE in unreadable or content is None:
             (folder / SITE_FILE).write_text(STAND_IN_SITE, encoding="utf-8")
             content = load_content(folder).content
+        if list_site is not None and content is not None:
+            content = replace(content, site=list_site)
         return _Side(content, tuple(unreadable.values()))
+
+    def _list_site(self, folder: Path, name: str, blob: tuple[str, bytes] | None,
+                   unreadable: dict[str, _Unreadable]) -> Site | None:
+        """The site a list's ``list.yml`` makes (its title, edition, notes …); None, and the file named as
+        unreadable, when it cannot be read."""
+        if LIST_FILE in unreadable or blob is None:
+            return None
+        typed = folder / LISTS_DIR / self.folder.name  # read_list_info checks the type against its folder's name
+        typed.mkdir(parents=True)
+        (folder / LIST_FILE).rename(typed / LIST_FILE)
+        info, errors = read_list_info(typed)
+        if info is None:
+            unreadable[LIST_FILE] = _Unreadable(name, blob[0], errors[0].message if errors else _("cannot be read"))
+            return None
+        return Site(title=info.title, town="", district="", city="", issuer=info.issuer, version=info.edition,
+                    revision_note=info.revision_note, description=info.description, published=info.published,
+                    document_number=info.document_number)
 
     def _matter(self, name: str, oid: str, regular: bool) -> Matter | _Unreadable:
         if oid not in self.matters:

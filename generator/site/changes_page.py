@@ -8,6 +8,11 @@ same ``gitrev.compare`` and change engine), worded for the site by
 ``change_view`` and laid out by ``templates/changes.html``, with links to
 the pages of the matters added or changed. Without the option the site has
 no such page.
+
+In a site of several lists (``review_library``), each 配合 list that
+changed has this page of its own, with its own change, and the district
+has one at its top that names every list that changed and what changed in
+it (``district_pages``), as ``diff REV`` shows it list by list.
 """
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ from generator.site import urls
 from generator.site.change_view import change_view
 from generator.review.changes import Change
 from generator.review.gitrev import GitError, compare, repository_root, resolve_commit
+from generator.review.library_changes import LibraryChange
+from generator.review.library_sides import compare_libraries
 from generator.i18n import _
 
 if TYPE_CHECKING:
@@ -39,6 +46,29 @@ class Review:
     commit: str  # its commit, short
     change: Change
     warnings: tuple[str, ...]  # files of either side that could not be read
+
+
+@dataclass(frozen=True)
+class LibraryReview:
+    """What the changes pages of a site of several lists compare and show."""
+
+    base: str
+    commit: str
+    change: LibraryChange
+    warnings: tuple[str, ...]
+
+    def of(self, key: str) -> Review | None:
+        """The changes page of the 配合 list ``key`` (``<town>/peihe``), when it changed."""
+        found = next((each for each in self.change.lists if each.key == key and each.change is not None), None)
+        return Review(self.base, self.commit, found.change, ()) if found is not None else None  # type: ignore[arg-type]
+
+
+def review_library(content_dir: Path, base: str) -> LibraryReview:
+    """The change from ``base`` to the working tree of a multi-list folder, as ``diff BASE`` finds it."""
+    commit = base_commit(content_dir, base)
+    change, warnings = compare_libraries(content_dir, commit, None)
+    shown = commit[:SHORT] if HASH.fullmatch(base) else base
+    return LibraryReview(shown, commit[:SHORT], change, tuple(warnings))
 
 
 def base_commit(content_dir: Path, base: str) -> str:

@@ -11,6 +11,10 @@
 - The same matter in several towns (``compare/``): which towns list it, and
   where their texts differ from the text most towns share, character by
   character (``review.comparison``, the change engine of ``diff``).
+- With ``build --changes-base REV``, the changes page of a pull request's
+  preview site (``changes/index.html``): every list that changed since
+  ``REV``, named as ``diff`` names it, with what changed in it, and a link
+  to each changed 配合 list's own changes page.
 
 Pure: a ``Library`` in, ``{path: html bytes}`` out. The peihe lists' own
 pages are today's renderer's (``render``), built into ``<town>/peihe/``.
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -27,16 +31,23 @@ from markupsafe import Markup
 from generator.content.list_types import ListType
 from generator.content.model import PEIHE, DEPARTMENT_LEVELS, Content, Department, Library, MatterList, TypedMatter
 from generator.content.typed_matter import DEPARTMENT_SEPARATOR
+from generator.review.changes import REMOVED
 from generator.review.comparison import ComparedList, SameMatter, same_matters
+from generator.review.library_changes import ListChange
+from generator.review.library_format import library_summary_line, list_groups, list_summary_line, shared_groups
 from generator.site import district_search, urls
 from generator.site.change_view import MatterView as ChangedView
 from generator.site.change_view import matter_view
 from generator.site.markup import MarkdownRenderer
 from generator.site.render import Catalogue, MatterView, catalogue, name_parts
 
+if TYPE_CHECKING:
+    from generator.site.changes_page import LibraryReview
+
 SHOUHUI = "shouhui"
 DEPARTMENTS = "departments/index.html"
 COMPARE = "compare/index.html"
+CHANGES = "changes/index.html"  # as a single list's changes page (changes_page.CHANGES_PAGE)
 HOME_CRUMB = ("首页", urls.HOME)
 
 
@@ -118,9 +129,10 @@ class District:
     books: dict[str, Catalogue]  # peihe list key → its catalogue
     compared: tuple[SameMatter, ...]
     compare_keys: dict[int, str]  # id(SameMatter) → its page's key
+    review: LibraryReview | None = None  # build --changes-base: what changed since a revision
 
 
-def district(library: Library, types: dict[str, ListType]) -> District:
+def district(library: Library, types: dict[str, ListType], review: LibraryReview | None = None) -> District:
     markdown = MarkdownRenderer(library.departments)
     peihe = [matter_list for matter_list in library.lists if matter_list.info.type == PEIHE]
     contents = {matter_list.info.key: library.content_of(matter_list) for matter_list in peihe}
@@ -129,7 +141,7 @@ def district(library: Library, types: dict[str, ListType]) -> District:
                              for key, content in contents.items()])
     return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
                     {key: catalogue(content, markdown=markdown) for key, content in contents.items()},
-                    compared, _compare_keys(compared))
+                    compared, _compare_keys(compared), review)
 
 
 def content_key_town(key: str) -> str:
@@ -177,6 +189,8 @@ def district_pages(books: District) -> list[DistrictPage]:
     for matter_list in books.library.lists:
         if matter_list.info.type != PEIHE:
             found.extend(_typed_list_pages(matter_list))
+    if books.review is not None:
+        found.append(DistrictPage(CHANGES, "district_changes.html", _changes))
     found.append(DistrictPage(urls.NOT_FOUND, "district_404.html", _not_found))
     return found
 
@@ -367,3 +381,62 @@ def _compare(books: District, group: SameMatter, root: str) -> dict[str, Any]:
         "reference_url": f"{reference.list_key}/{urls.matter(reference.matter.id)}",
         "reference": book.view(reference.matter, root),
     }
+
+
+# --- the changes page of a pull request's preview site --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutlineView:
+    """A group of an outline (``diff_format``) for a page: its entries, each line with the lines below it."""
+
+    title: str
+    entries: tuple[tuple[Any, tuple[tuple[Any, tuple[Any, ...]], ...]], ...]  # (title, ((line, (sub-lines)), …))
+
+
+@dataclass(frozen=True)
+class ChangedList:
+    """A list that changed, as the changes page shows it."""
+
+    change: ListChange
+    summary: str
+    groups: tuple[OutlineView, ...]
+    url: str  # its changes page (a 配合 list) or its home (another type); "" when it was removed
+
+
+def _changes(books: District, root: str) -> dict[str, Any]:
+    review = books.review
+    assert review is not None  # the page is made only with a review
+    lists = tuple(ChangedList(each, list_summary_line(each), _outline_views(list_groups(each)), _changed_url(each))
+                  for each in review.change.lists)
+    return {
+        **_meta("本次修订的内容变化", f"{books.library.site.title}本次修订与修订 {review.commit} 相比的内容变化。",
+                "", (HOME_CRUMB,)),
+        "review": review, "summary": library_summary_line(review.change),
+        "shared": _outline_views(shared_groups(review.change)), "lists": lists,
+    }
+
+
+def _outline_views(groups: list[Any]) -> tuple[OutlineView, ...]:
+    """Each entry's lines nested by their depth, so that the page indents them as lists in lists."""
+    views = []
+    for group in groups:
+        entries = []
+        for entry in group.entries:
+            nested: list[tuple[Any, list[Any]]] = []
+            for line in entry.lines:
+                if line.depth and nested:
+                    nested[-1][1].append(line)
+                else:
+                    nested.append((line, []))
+            entries.append((entry.title, tuple((line, tuple(below)) for line, below in nested)))
+        views.append(OutlineView(group.title, tuple(entries)))
+    return tuple(views)
+
+
+def _changed_url(change: ListChange) -> str:
+    if change.kind == REMOVED:
+        return ""
+    if change.change is not None:
+        return f"{change.key}/{CHANGES}"
+    return f"{change.key}/{urls.HOME}"

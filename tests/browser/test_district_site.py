@@ -4,13 +4,17 @@ The example district (``scripts/example_district.py``) is made from the
 tests' frozen list and cut to three towns, so that the suite stays quick;
 each page type of a site with several lists is opened: the district home,
 the departments across the towns, the comparison of the same matter, the
-lists of the 基本 and 收回 types and a 配合 list's own pages.
+lists of the 基本 and 收回 types and a 配合 list's own pages. The folder is
+a git checkout with an edit in its working tree, built with
+``--changes-base HEAD``, so that the changes pages (the district's and a
+配合 list's) and the lists' revision histories are opened too.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,9 +51,22 @@ def district_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     example_script().generate(harness.REPO_ROOT / "tests" / "fixtures" / "content", content)
     for town in sorted((content / "lists").iterdir())[TOWNS_KEPT:]:
         shutil.rmtree(town)
+    _commit(content)
+    for kind in ("peihe", "jiben"):  # one line edited in the working tree: the changes pages show it
+        path = sorted(content.glob(f"lists/*/{kind}/matters/*.md"))[0]
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("1. ", "1. 按要求", 1), encoding="utf-8")
     site = content.parent / "site"
-    build(content, site)
+    build(content, site, changes_base="HEAD")
     return site
+
+
+def _commit(content: Path) -> None:
+    """The folder as a git checkout with one commit."""
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                 ["-c", "user.name=测试", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false",
+                  "commit", "-q", "-m", "示例"]):
+        subprocess.run(["git", "-C", str(content), *args], check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +94,9 @@ def district_pages(district_site: Path) -> dict[str, str]:
         "shouhui list": first("*/shouhui/index.html"),
         "shouhui matter": first("*/shouhui/matters/*.html"),
         "peihe home": first("*/peihe/index.html"),
+        "changes": "changes/index.html",
+        "peihe changes": first("*/peihe/changes/index.html"),
+        "peihe history": first("*/peihe/history/index.html"),
         "peihe matter": first("*/peihe/matters/*.html"),
     }
 
@@ -124,11 +144,15 @@ def test_a_reader_without_javascript_reaches_a_town_s_list_a_department_and_a_co
 ) -> None:
     context = make_context("phone-360", java_script_enabled=False)
     page, audit = open_page(context, served_district.url("index.html"))
+    # A click waits for the next page to start loading, not for it to be there: count() does not wait.
     page.locator("main a[href$='/shouhui/index.html']").first.click()
+    page.wait_for_load_state()
     assert "收回事项清单" in page.locator("h1").inner_text()
     page.locator("main h3 a").first.click()
+    page.wait_for_load_state()
     assert page.locator("text=收回后的履职方式").count() == 1
     page.locator("main .facts a").first.click()  # the department taking the matter back, across the district
+    page.wait_for_load_state()
     assert page.url.endswith("/index.html") and "/departments/" in page.url
     assert page.locator("h2", has_text="收回事项").count() + page.locator("h3", has_text="收回事项").count() >= 1
     page.locator("nav.site-nav a", has_text="事项比对").click()

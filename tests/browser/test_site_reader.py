@@ -163,6 +163,17 @@ def test_large_text_keeps_the_home_title_on_one_line_on_the_smallest_phone(
 # --------------------------------------------------------------------------
 
 
+def _wait_until_on_screen(page: Page, selector: str) -> None:
+    """Give a busy machine time to lay out a sticky control after a scroll; the caller checks where it is."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("""selector => { const box = document.querySelector(selector).getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= innerHeight; }""", arg=selector, timeout=5_000)
+    except PlaywrightTimeout:
+        pass
+
+
 @pytest.mark.parametrize("device", ["phone-360", "desktop"])
 def test_long_pages_lead_back_to_the_top_without_javascript(
     served_site: ServedSite, make_context: MakeContext, page_types: dict[str, str], device: str
@@ -186,7 +197,7 @@ def test_long_pages_lead_back_to_the_top_without_javascript(
         if control.is_visible():
             problems.append(f"{name}: the back-to-top control shows before the reader has scrolled")
         page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
-        page.wait_for_timeout(100)
+        _wait_until_on_screen(page, ".to-top a")
         box = control.bounding_box()
         if not control.is_visible() or box is None or not 0 <= box["y"] <= screen - box["height"]:
             problems.append(f"{name}: the back-to-top control is not on screen halfway down ({box})")
