@@ -128,8 +128,8 @@ def test_a_reader_on_a_phone_filters_types_and_finds_what_the_reference_finds(
     assert town.name in first and "配合履职事项清单" in first
     audit.assert_no_horizontal_scroll()
     title = page.locator(RESULT_LINKS).first.inner_text()
-    activate(page.locator(RESULT_LINKS).first, True)
-    page.wait_for_load_state()
+    with page.expect_navigation(wait_until="load"):
+        activate(page.locator(RESULT_LINKS).first, True)
     assert page.locator("h1").inner_text() == title
     audit.assert_clean()
 
@@ -181,10 +181,13 @@ def test_without_javascript_the_page_offers_every_list_and_the_departments(
     assert fallback.count() == len(library.lists) + 1
     assert page.locator("main .note").is_visible()
     audit.assert_no_horizontal_scroll()
-    page.locator("main .note a", has_text="按上级部门浏览").click()
+    with page.expect_navigation(wait_until="load"):  # every request of the page done before the next one
+        page.locator("main .note a", has_text="按上级部门浏览").click()
     assert page.url.endswith("/departments/index.html")
-    page.go_back()
-    page.locator("main .note a[href$='/shouhui/index.html']").first.click()
+    with page.expect_navigation(wait_until="load"):
+        page.go_back()
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main .note a[href$='/shouhui/index.html']").first.click()
     assert "收回事项清单" in page.locator("h1").inner_text()
     audit.assert_clean()
     errors = validate_html([district[1] / SEARCH, district[1] / "index.html"])
