@@ -1,6 +1,5 @@
 //# allFunctionsCalledOnLoad
-/* Client-side search of the 履职事项清单; how it works: docs/search.md. Line 1: Chromium compiles
- * all functions on load, not in the first search. Kept short: readers download this file. */
+/* Search of the 履职事项清单: docs/search.md (and why line 1). Readers download this file: few comments. */
 (function () {
   "use strict";
 
@@ -8,20 +7,20 @@
   var SNIPPET_LENGTH = 60; // characters of context shown under a result
   var SNIPPET_LEAD = 20; // of which before the first match
   var DEBOUNCE_MS = 100;
-  // A character with its combining marks, but for CJK ideographs without marks: those fold to themselves.
+  // A character with its combining marks (not ideographs without marks: they fold to themselves).
   var PIECE = /[^\u3400-\u4dbf\u4e00-\u9fff]\p{M}*|[\u3400-\u4dbf\u4e00-\u9fff]\p{M}+/gu;
   var MARK = /^\p{M}/u;
-  // The characters Python's str.split() splits on, so both sides agree.
+  // What Python's str.split() splits on.
   var SPACES = /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
   var FIELD_SEPARATOR = "\n";
   var INDEX_PAGE = "index.html";
-  var SHARDED = 2; // payload format of a sharded index
+  var SHARDED = 2; // payload format of a sharded index (3: a district's)
   var PAGE_SIZE = 20; // results drawn at a time from a sharded index
-  var PARTS = "SEARCH_PARTS"; // where a loaded shard or text file leaves its data
+  var PARTS = "SEARCH_PARTS"; // where a loaded part file leaves its data
 
-  // ---- Core: matching, ranking, snippets (no DOM) ----------------------------
+  // ---- Core (no DOM) ----
 
-  var folds = new Map(); // piece -> folded: normalize() is slow and texts reuse few characters
+  var folds = new Map(); // piece -> folded
 
   /** Fold one piece: full-width to half-width, compatibility forms, lower case. */
   function foldPiece(piece) {
@@ -35,7 +34,7 @@
     return String(text).replace(PIECE, foldPiece);
   }
 
-  /** The folded text with, per UTF-16 unit, the original range it came from: for highlighting. */
+  /** The folded text and, per UTF-16 unit, the original range it came from. */
   function foldWithMap(text) {
     var folded = "";
     var from = [];
@@ -68,39 +67,69 @@
     return terms.filter(function (term, index) { return terms.indexOf(term) === index; });
   }
 
-  /** Whether a term is looked for in the full text, not only in titles and departments. */
+  /** Whether a term is looked for in the full text too. */
   function isFullText(term) {
     return Array.from(term).length >= FULL_TEXT_MIN;
   }
 
-  /** The searchable form of a payload: with every text (format 1) or a sharded index's manifest (format 2). */
+  /** The searchable form of a payload (format 1: every text, else a manifest). */
   function prepareIndex(payload) {
     var categories = payload.categories;
+    var district = payload.format === SHARDED + 1;
     var departments = payload.departments.map(function (department) {
       var spellings = [department.name].concat(department.aliases || []);
       return { slug: department.slug, name: department.name, folded: normalize(spellings.join(FIELD_SEPARATOR)),
         ats: [] };
     });
-    var sharded = payload.format === SHARDED;
-    var byIndex = (sharded ? manifestMatters(payload) : payload.matters).map(function (matter, at) {
+    var sharded = payload.format >= SHARDED;
+    var source = district ? districtMatters(payload) : sharded ? manifestMatters(payload) : payload.matters;
+    var byIndex = source.map(function (matter, at) {
       return prepareMatter(matter, at, categories, departments);
     });
-    var matters = byIndex.slice().sort(function (a, b) { return a.number - b.number; });
+    var matters = district ? byIndex.slice() : byIndex.slice().sort(function (a, b) { return a.number - b.number; });
     matters.forEach(function (matter, order) { matter.order = order; });
-    var titles = "";
-    var titleStarts = byIndex.map(function (matter) {
-      var start = titles.length;
-      titles += matter.folded.title + FIELD_SEPARATOR;
-      return start;
-    }).concat(titles.length);
+    var titles = ""; // owners[k]: title k's matters (a district's titles are by kind)
+    var titleStarts = [];
+    var owners = [];
+    byIndex.forEach(function (matter) {
+      var k = district ? source[matter.at].kind : matter.at;
+      if (!owners[k]) {
+        owners[k] = [];
+        titleStarts[k] = titles.length;
+        titles += matter.folded.title + FIELD_SEPARATOR;
+      }
+      owners[k].push(matter.at);
+    });
+    titleStarts.push(titles.length);
     var textStarts = [0];
     (payload.text || []).forEach(function (count, k) { textStarts.push(textStarts[k] + count); });
     return { categories: categories, departments: departments, matters: matters, byIndex: byIndex, titles: titles,
-      titleStarts: titleStarts, sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {},
+      titleStarts: titleStarts, owners: owners, sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {},
       postings: {}, fields: {} };
   }
 
-  /** The manifest's matter columns as matters, their text not loaded yet. */
+  /** A district's matters (by town, list, number). */
+  function districtMatters(payload) {
+    var kinds = payload.kinds;
+    var lists = payload.lists;
+    var folded = kinds.title.map(normalize);
+    var k = -1;
+    var left = 0;
+    var list;
+    var number = 0;
+    return payload.matters.kind.map(function (kind, at) {
+      for (; !left; left = lists.count[k]) {
+        k++;
+        list = { town: payload.towns[lists.town[k]], type: payload.types[lists.type[k]] };
+      }
+      left--;
+      number += payload.matters.number[at];
+      return { id: kinds.id[kind], kind: kind, number: number, title: kinds.title[kind], foldedTitle: folded[kind],
+        category: kinds.category[kind], departments: kinds.departments[kind], list: list, body: null };
+    });
+  }
+
+  /** The manifest's matter columns as matters, without text. */
   function manifestMatters(payload) {
     var columns = payload.matters;
     var number = 0;
@@ -118,15 +147,17 @@
       id: matter.id,
       number: matter.number,
       title: matter.title,
-      category: categories[matter.category],
+      category: categories[matter.category], // none: a type without them
       departments: own,
+      list: matter.list,
       body: matter.body,
       at: at,
-      folded: { title: normalize(matter.title), body: matter.body && normalize(matter.body.join(FIELD_SEPARATOR)) }
+      folded: { title: matter.foldedTitle || normalize(matter.title),
+        body: matter.body && normalize(matter.body.join(FIELD_SEPARATOR)) }
     };
   }
 
-  /** How well a matter matches, or null. Each term counts once, in its best field (`flags`: see fieldsOf). */
+  /** How well a matter matches, or null; a term counts once, in its best field (see fieldsOf). */
   function scoreMatter(matter, flags, phrases) {
     var titleHits = 0;
     var departmentHits = 0;
@@ -136,7 +167,7 @@
       if (bits & 1) titleHits++;
       else if (bits & 2) departmentHits++;
     }
-    // tier 0: the title is the query; 1: the whole query is one phrase in the title (so it holds every term)
+    // tier 0: the title is the query; 1: the query is a phrase in the title
     var title = matter.folded.title;
     var tier = titleHits < flags.length ? 2 : phrases.indexOf(title) !== -1 ? 0 :
       phrases.some(function (phrase) { return title.indexOf(phrase) !== -1; }) ? 1 : 2;
@@ -144,20 +175,28 @@
   }
 
   function passesFilters(matter, filters) {
-    return (!filters.category || matter.category.slug === filters.category) &&
-      (!filters.department || matter.departments.some(function (d) { return d.slug === filters.department; }));
+    return (!filters.c || (matter.category || {}).slug === filters.c) &&
+      (!filters.d || matter.departments.some(function (d) { return d.slug === filters.d; })) &&
+      (!filters.t || matter.list.town.slug === filters.t) && (!filters.l || matter.list.type.slug === filters.l);
+  }
+
+  function anyFilter(filters) {
+    return Boolean(filters.c || filters.d || filters.t || filters.l);
+  }
+
+  /** Whether the filters leave no matter: then no shard is needed. */
+  function selectsNone(index, filters) {
+    return anyFilter(filters || {}) && !index.byIndex.some(function (matter) { return passesFilters(matter, filters); });
   }
 
   /**
-   * The ranked matches: {terms, hits: [{matter, score}]}; without terms the
-   * filters alone select, without either nothing. A sharded index needs the
-   * shards of partsFor. Only the matters holding the rarest term are scored,
-   * then ordered by one number sort (rank, number).
+   * The ranked matches: {terms, hits: [{matter, score}]}; without terms the filters select. Needs the
+   * shards of partsFor. Only matters with the rarest term are scored, then sorted by one number.
    */
   function search(index, query, filters) {
     filters = filters || {};
     var terms = parseQuery(query);
-    if (!terms.length && !filters.category && !filters.department) return { terms: terms, hits: [] };
+    if ((!terms.length && !anyFilter(filters)) || selectsNone(index, filters)) return { terms: terms, hits: [] };
     var fields = terms.map(function (term) { return fieldsOf(index, term); });
     var found = terms.map(function (term, i) { return withText(index, term, fields[i]); });
     var phrases = terms.length ? [terms.join(""), terms.join(" ")] : [];
@@ -184,9 +223,8 @@
   }
 
   /**
-   * Where a term occurs, as far as known without shards: {flags by matter
-   * index (1 title, else 2 departments, else 4 text), list: those matters}.
-   * Kept for the next search: worked out while its shards load.
+   * Where a term occurs, as known without shards: {flags by matter (1 title, else 2 departments,
+   * else 4 text), list: those matters}. Kept: worked out while the shards load.
    */
   function fieldsOf(index, term) {
     var fields = index.fields[term];
@@ -196,10 +234,10 @@
       if (!fields.flags[at]) fields.list.push(at);
       fields.flags[at] = fields.flags[at] || bits;
     };
-    var starts = index.titleStarts; // all titles are one string: one native scan
+    var starts = index.titleStarts; // all titles in one string: one scan
     for (var k = 0, p = index.titles.indexOf(term); p !== -1; p = index.titles.indexOf(term, starts[++k])) {
       while (starts[k + 1] <= p) k++;
-      mark(k, 1);
+      index.owners[k].forEach(function (at) { mark(at, 1); });
     }
     index.departments.forEach(function (department) {
       if (department.folded.indexOf(term) !== -1) department.ats.forEach(function (at) { mark(at, 2); });
@@ -210,7 +248,7 @@
     return fields;
   }
 
-  /** The fields with a sharded index's duty text (4) added, for two characters or more. */
+  /** The fields with a sharded index's text (4) added. */
   function withText(index, term, fields) {
     if (!index.sharded || !isFullText(term)) return fields;
     var flags = fields.flags.slice();
@@ -218,12 +256,12 @@
     return { flags: flags, list: fields.list.concat(text) };
   }
 
-  // ---- Sharded index: shards, text files, exact matching by positions -------
+  // ---- Sharded index: shards, text files, matching by positions ----
 
   /** The shards a query needs that are not loaded yet (none for a single-file index). */
-  function partsFor(index, query) {
+  function partsFor(index, query, filters) {
     var wanted = {};
-    if (index.sharded) {
+    if (index.sharded && !selectsNone(index, filters)) {
       parseQuery(query).filter(isFullText).forEach(function (term) {
         var chars = Array.from(term);
         cover(chars).forEach(function (offset) {
@@ -235,7 +273,7 @@
     return Object.keys(wanted);
   }
 
-  /** The text files holding the duty text of these matters, where not loaded yet. */
+  /** These matters' text files not loaded yet. */
   function textPartsFor(index, matters) {
     var wanted = {};
     matters.forEach(function (matter) {
@@ -252,7 +290,7 @@
     for (var k = 0; chunk && k < data.length; k++) index.byIndex[index.textStarts[chunk[1]] + k].body = data[k];
   }
 
-  /** The shard a bigram is in: 32-bit FNV-1a over its code points, as in generator/search.py. */
+  /** A bigram's shard: FNV-1a over its code points, as in search.py. */
   function shardName(index, gram) {
     var hash = 0x811c9dc5;
     Array.from(gram).forEach(function (char) {
@@ -261,7 +299,7 @@
     return "shards/" + hash % index.shards;
   }
 
-  /** Offsets of bigrams covering every character of a term: every other one, and the last. */
+  /** Offsets of bigrams covering a term: every other one, and the last. */
   function cover(chars) {
     var offsets = [];
     for (var j = 0; j < chars.length - 1; j += 2) offsets.push(j);
@@ -269,7 +307,7 @@
     return offsets;
   }
 
-  /** The matter indices, ascending, whose duty text holds the term (two or more characters). */
+  /** The matter indices, ascending, whose text holds the term. */
   function bodyMatches(index, term) {
     var chars = Array.from(term);
     var lists = cover(chars).map(function (offset) {
@@ -287,7 +325,7 @@
     });
   }
 
-  /** Whether, in the current matter (each list's row), every bigram occurs at its offset from one start. */
+  /** Whether in the current rows all bigrams occur at their offsets from one start. */
   function aligned(lists) {
     var common = starts(lists[0]);
     for (var l = 1; l < lists.length && common.length; l++) {
@@ -302,19 +340,19 @@
     if (!index.postings[gram]) {
       var shard = index.parts[shardName(index, gram)];
       if (!shard) throw new Error("search shard not loaded for " + gram);
-      index.postings[gram] = decodePosting(shard[gram] || ""); // no inherited property has two characters
+      index.postings[gram] = decodePosting(shard[gram] || ""); // no inherited name has two characters
     }
     return index.postings[gram];
   }
 
-  /** "gap:position,step,...;gap:..." (generator/search.py) as rows [gap, position, step, ...], by JSON.parse. */
+  /** "gap:position,step,...;gap:..." (search.py) as rows [gap, position, step, ...]. */
   function decodePosting(text) {
     var rows = text ? JSON.parse("[[" + text.replace(/;/g, "],[").replace(/:/g, ",") + "]]") : [];
     var matter = -1;
     return { rows: rows, matters: rows.map(function (row) { return matter += row[0]; }) };
   }
 
-  /** Where the term starts if it holds a list's bigram where its current row has it. */
+  /** Where the term starts if it holds the bigram where the current row has it. */
   function starts(list) {
     var steps = list.posting.rows[list.row];
     var found = [];
@@ -322,7 +360,7 @@
     return found;
   }
 
-  /** Sorted, merged [start, end) ranges of the original text where any term occurs. */
+  /** Sorted, merged [start, end) ranges where any term occurs. */
   function highlightRanges(text, terms) {
     var map = foldWithMap(text);
     var ranges = [];
@@ -346,7 +384,7 @@
     return merged;
   }
 
-  /** Text cut into [{text, mark}] runs, ready to become text nodes and <mark>s. */
+  /** Text cut into [{text, mark}] runs. */
   function markPieces(text, ranges) {
     var pieces = [];
     var at = 0;
@@ -359,11 +397,7 @@
     return pieces;
   }
 
-  /**
-   * About SNIPPET_LENGTH characters around the first full-text match, marked:
-   * {text, ranges, before, after} (before/after: cut there). Without a
-   * full-text match, the start of the first line.
-   */
+  /** About SNIPPET_LENGTH characters around the first full-text match, marked. */
   function snippet(matter, terms, length) {
     length = length || SNIPPET_LENGTH;
     var bodyTerms = terms.filter(isFullText);
@@ -375,7 +409,7 @@
     return matter.body.length ? cutAround(matter.body[0], 0, [], length) : null;
   }
 
-  /** The original [start, end) of the earliest term occurrence in a line, or null. */
+  /** The [start, end) of a line's earliest term, or null. */
   function firstMatch(line, terms) {
     var folded = normalize(line);
     var found = terms.filter(function (term) { return folded.indexOf(term) !== -1; });
@@ -402,7 +436,7 @@
     return { text: text, ranges: highlightRanges(text, terms), before: begin > 0, after: end < line.length };
   }
 
-  /** Move a cut position off surrogate pairs and combining marks, in direction step. */
+  /** Move a cut off surrogate pairs and combining marks. */
   function pieceBoundary(text, position, step) {
     while (position > 0 && position < text.length && insidePiece(text, position)) position += step;
     return position;
@@ -434,7 +468,7 @@
 
   if (typeof module !== "undefined" && module.exports) module.exports = core;
 
-  // ---- Page: form, URL and results -----------------------------------------
+  // ---- Page: form, URL and results ----
 
   var TEXT = {
     hint: "输入要查找的词语，或选择分类、部门。",
@@ -460,18 +494,20 @@
       window: window,
       document: document,
       input: document.getElementById("search-q"),
-      category: document.getElementById("search-category"),
-      department: document.getElementById("search-department"),
+      select: {}, // by URL parameter
       status: document.getElementById("search-status"),
       results: document.getElementById("search-results"),
       more: document.getElementById("search-more"),
       baseTitle: document.title,
-      editing: false, // the current history entry belongs to the edit in progress
-      shown: null, // the form state the results show
-      run: 0, // counts searches: data arriving for an older one is not drawn
-      loading: {}, // index parts by name: promises of their loading
+      editing: false, // the history entry is the edit's
+      shown: null, // the state the results show
+      run: 0, // counts searches: an older one's data is not drawn
+      loading: {}, // parts by name: promises
       timer: null
     };
+    page.keys = Object.keys(FILTERS).filter(function (key) {
+      return (page.select[key] = document.getElementById("search-" + FILTERS[key]));
+    });
     page.root = page.results.getAttribute("data-root") || "";
     var payload = window.SEARCH_INDEX;
     if (!payload) {
@@ -490,8 +526,8 @@
     });
     page.input.addEventListener("compositionend", function () { later(page); });
     page.input.addEventListener("blur", function () { commit(page); });
-    [page.category, page.department].forEach(function (select) {
-      select.addEventListener("change", function () { commit(page); });
+    page.keys.forEach(function (key) {
+      page.select[key].addEventListener("change", function () { commit(page); });
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -506,27 +542,22 @@
     });
   }
 
-  /** Typing: search after a short pause (fetching the shards meanwhile), and keep the URL in step. */
+  /** Typing: search after a pause (fetching the shards meanwhile). */
   function later(page) {
     page.window.clearTimeout(page.timer);
-    load(page, partsFor(page.index, page.input.value)).catch(function () {});
+    load(page, partsFor(page.index, page.input.value, formState(page))).catch(function () {});
     page.timer = page.window.setTimeout(show, DEBOUNCE_MS, page, false);
   }
 
-  /** Submit, leaving the field, a filter change: search now and end the edit. */
+  /** Submit, blur, a filter: search now and end the edit. */
   function commit(page) {
     page.window.clearTimeout(page.timer);
     show(page, true);
   }
 
-  /**
-   * Put a searched state in the URL. The first change after a committed
-   * search pushes a history entry, the following keystrokes (until one
-   * `ends` the edit) replace it: Back returns to the previous committed
-   * search, not to each keystroke.
-   */
+  /** Put a state in the URL: an edit's first change pushes a history entry, the next replace it. */
   function remember(page, state, ends) {
-    if (page.shown && !sameState(state, page.shown)) return; // overtaken (a newer search, Back) meanwhile
+    if (page.shown && !sameState(state, page.shown)) return; // overtaken meanwhile
     if (!sameState(state, urlState(page.window.location))) {
       var url = stateUrl(state, page.window.location.pathname);
       try {
@@ -534,61 +565,66 @@
         else page.window.history.pushState(null, "", url);
         page.editing = true;
       } catch (error) {
-        // Some browsers refuse it on file:// pages; search still works.
+        // refused on some file:// pages
       }
     }
     if (ends) page.editing = false;
   }
 
+  // The URL's parameters: query, filters (a district has all four).
+  var FILTERS = { t: "town", l: "type", c: "category", d: "department" };
+  var KEYS = ["q"].concat(Object.keys(FILTERS));
+
   function urlState(location) {
     var params = new URLSearchParams(location.search);
-    return { q: params.get("q") || "", c: params.get("c") || "", d: params.get("d") || "" };
+    var state = {};
+    KEYS.forEach(function (key) { state[key] = params.get(key) || ""; });
+    return state;
   }
 
   function formState(page) {
-    return { q: page.input.value, c: page.category.value, d: page.department.value };
+    var state = { q: page.input.value, t: "", l: "" };
+    page.keys.forEach(function (key) { state[key] = page.select[key].value; });
+    return state;
   }
 
   function sameState(a, b) {
-    return a.q === b.q && a.c === b.c && a.d === b.d;
+    return KEYS.every(function (key) { return a[key] === b[key]; });
   }
 
   function stateUrl(state, pathname) {
     var params = new URLSearchParams();
-    ["q", "c", "d"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    KEYS.forEach(function (key) { if (state[key]) params.set(key, state[key]); });
     var query = params.toString();
     return query ? "?" + query : pathname;
   }
 
   function setForm(page, state) {
     page.input.value = state.q;
-    setSelect(page.category, state.c);
-    setSelect(page.department, state.d);
+    page.keys.forEach(function (key) { setSelect(page.select[key], state[key]); });
   }
 
-  /** Select a value, falling back to "all" when the URL names an unknown one. */
+  /** Select a value, or "all" for an unknown one. */
   function setSelect(select, value) {
     select.value = value;
     if (select.value !== value) select.value = "";
   }
 
   /**
-   * Draw the results for the form's state once its shards are loaded, then
-   * (unless `ends` is undefined) remember it once they are on screen.
-   * Unchanged state draws nothing: the blur of a click on a result must not
-   * replace the link under the pointer. An overtaken search is dropped.
+   * Draw the form's results once loaded, then (unless `ends` is undefined) remember it. Unchanged state
+   * draws nothing: a click's blur must not replace the link clicked. An overtaken search is dropped.
    */
   function show(page, ends) {
     var state = formState(page);
     var done = function () {
-      if (ends !== undefined) page.window.requestAnimationFrame(function () { // in a task after their frame
+      if (ends !== undefined) page.window.requestAnimationFrame(function () { // after their frame
         page.window.setTimeout(remember, 0, page, state, ends);
       });
     };
     if (page.shown && sameState(state, page.shown)) return done();
     page.shown = state;
     var run = ++page.run;
-    var missing = partsFor(page.index, state.q);
+    var missing = partsFor(page.index, state.q, state);
     if (!missing.length) {
       draw(page, state);
       return done();
@@ -607,7 +643,7 @@
   }
 
   function draw(page, state) {
-    page.result = search(page.index, state.q, { category: state.c, department: state.d });
+    page.result = search(page.index, state.q, state);
     page.drawn = 0;
     page.results.removeAttribute("aria-busy");
     page.results.textContent = "";
@@ -616,10 +652,7 @@
     page.document.title = query ? TEXT.titleQuery(query, page.baseTitle) : page.baseTitle;
   }
 
-  /**
-   * Append the next results: all of them from a single-file index, a page
-   * from a sharded one, whose snippets follow when their text is loaded.
-   */
+  /** Append the next results (from a sharded index a page; snippets follow). */
   function drawMore(page, focus) {
     var result = page.result;
     var hits = result.hits.slice(page.drawn, page.index.sharded ? page.drawn + PAGE_SIZE : undefined);
@@ -637,17 +670,17 @@
     if (focus && items.length && items[0].firstChild.firstChild.focus) items[0].firstChild.firstChild.focus();
     var waiting = hits.filter(function (hit) { return !hit.matter.body; });
     var run = page.run;
-    if (waiting.length) page.window.setTimeout(function () { // once the results are on screen
+    if (waiting.length) page.window.setTimeout(function () { // once on screen
       load(page, textPartsFor(page.index, waiting.map(function (hit) { return hit.matter; }))).then(function () {
         if (run !== page.run) return;
         waiting.forEach(function (hit) {
           appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, result.terms);
         });
-      }, function () {}); // without snippets the results still stand
+      }, function () {}); // the results stand without snippets
     }, 0);
   }
 
-  /** Load parts of a sharded index, each once (a failed one is tried again when asked for again). */
+  /** Load parts of a sharded index, each once (a failed one again when asked). */
   function load(page, names) {
     return Promise.all(names.map(function (name) {
       if (!page.loading[name]) {
@@ -662,7 +695,7 @@
     }));
   }
 
-  /** One part through a <script> element, which works from file:// too (fetch of a local file does not). */
+  /** One part through a <script> element: works from file:// too. */
   function loadScript(page, name) {
     return new Promise(function (resolve, reject) {
       var script = page.document.createElement("script");
@@ -682,11 +715,11 @@
   function showStatus(page, result, state) {
     var status = page.status;
     status.textContent = "";
-    if (!result.terms.length && !state.c && !state.d) {
+    if (!result.terms.length && !anyFilter(state)) {
       status.textContent = TEXT.hint;
     } else if (!result.hits.length) {
       status.appendChild(page.document.createTextNode(TEXT.none));
-      status.appendChild(link(page, "list/" + INDEX_PAGE, TEXT.all));
+      status.appendChild(browseLink(page));
       status.appendChild(page.document.createTextNode("。"));
     } else {
       var short = result.terms.some(function (term) { return !isFullText(term); });
@@ -696,7 +729,7 @@
     }
   }
 
-  /** What a term found only through departments' aliases (住建局) stands for: 。“住建局”即青山区住房和城乡建设局 */
+  /** What a term found only in aliases stands for: 。“住建局”即… */
   function aliasNotes(index, terms) {
     return terms.map(function (term) {
       var names = index.departments.filter(function (department) {
@@ -708,11 +741,16 @@
 
   function showNoIndex(page) {
     page.status.textContent = TEXT.noIndex;
-    page.status.appendChild(link(page, "list/" + INDEX_PAGE, TEXT.all));
+    page.status.appendChild(browseLink(page));
     page.status.appendChild(page.document.createTextNode("。"));
   }
 
-  /** A link to a page, its file named in full (file:// opens no folder index). */
+  /** Where to browse instead: the list, or (data-browse) a district's home. */
+  function browseLink(page) {
+    return link(page, page.results.getAttribute("data-browse") || "list/" + INDEX_PAGE, TEXT.all);
+  }
+
+  /** A link to a page's file (file:// opens no folder index). */
   function link(page, path, text) {
     var anchor = page.document.createElement("a");
     anchor.setAttribute("href", page.root + path);
@@ -721,29 +759,36 @@
   }
 
   /**
-   * <li class="result">
-   *   <h2 class="result-title"><a href="ROOT/matters/ID.html">title with <mark>s</a></h2>
-   *   <p class="result-meta"><span class="result-number">第 N 项</span>
-   *     <span class="result-category">…</span>
-   *     <span class="result-departments">… with <mark>s</span></p>
-   *   <p class="result-snippet">…text with <mark>s…</p>
-   * </li>
+   * <li class="result"><h2 class="result-title"><a href="ROOT/[TOWN/TYPE/]matters/ID.html">title</a></h2>
+   *   <p class="result-meta">[<span>town</span> <span>list type</span>] <span class="result-number">第 N 项</span>
+   *     <span class="result-category">…</span> <span class="result-departments">…</span></p>
+   *   <p class="result-snippet">…text…</p></li>, with <mark>s
    */
   function resultItem(page, matter, terms) {
     var document = page.document;
     var item = element(document, "li", "result");
     var heading = item.appendChild(element(document, "h2", "result-title"));
-    var anchor = heading.appendChild(link(page, "matters/" + encodeURIComponent(matter.id) + ".html", ""));
+    var list = matter.list;
+    var folder = list ? list.town.slug + "/" + list.type.slug + "/" : "";
+    var anchor = heading.appendChild(link(page, folder + "matters/" + encodeURIComponent(matter.id) + ".html", ""));
     appendMarked(document, anchor, matter.title, highlightRanges(matter.title, terms));
 
     var meta = item.appendChild(element(document, "p", "result-meta"));
+    if (list) [list.town.name, list.type.label].forEach(function (name) {
+      meta.appendChild(document.createElement("span")).textContent = name;
+      meta.appendChild(document.createTextNode(" "));
+    });
     meta.appendChild(element(document, "span", "result-number")).textContent = TEXT.number(matter.number);
-    meta.appendChild(document.createTextNode(" "));
-    meta.appendChild(element(document, "span", "result-category")).textContent = matter.category.name;
-    meta.appendChild(document.createTextNode(" "));
+    if (matter.category) {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(element(document, "span", "result-category")).textContent = matter.category.name;
+    }
     var names = matter.departments.map(function (d) { return d.name; }).join(TEXT.departmentJoiner);
-    appendMarked(document, meta.appendChild(element(document, "span", "result-departments")),
-      names, highlightRanges(names, terms));
+    if (names) {
+      meta.appendChild(document.createTextNode(" "));
+      appendMarked(document, meta.appendChild(element(document, "span", "result-departments")),
+        names, highlightRanges(names, terms));
+    }
 
     if (matter.body) appendSnippet(document, item, matter, terms);
     return item;
@@ -765,7 +810,7 @@
     return node;
   }
 
-  /** Text nodes and <mark> elements: content and query text stay text. */
+  /** Text nodes and <mark>s: content and query stay text. */
   function appendMarked(document, parent, text, ranges) {
     markPieces(text, ranges).forEach(function (piece) {
       if (piece.mark) parent.appendChild(document.createElement("mark")).textContent = piece.text;

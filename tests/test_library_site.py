@@ -186,6 +186,7 @@ def test_editing_a_typed_matter_writes_its_page_and_its_list_s_page(site, distri
     assert update.produced[0] == f"{key}/{urls.matter(matter_id)}"
     assert {f"{key}/{urls.matter(matter_id)}", f"{key}/index.html"} <= set(update.written)
     produced = set(update.produced)
+    assert "search/search-index.js" in produced, "the district's search holds every list's matters"
     assert not [path for path in produced if path.split("/")[0] in ("a", "b", "c") and not path.startswith(key)]
     if key.endswith("shouhui"):  # the department it took the matter back to shows it
         assert department_page(slug_of(district, "青山区农牧局")) in update.written

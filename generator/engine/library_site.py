@@ -61,7 +61,7 @@ from generator.engine.incremental import (DOWNLOAD_FILES, SEARCH_FILES, Changes,
 from generator.errors import ContentError
 from generator.review.history import History, load_list_history
 from generator.review.typed_history import TypedHistory
-from generator.site import urls
+from generator.site import district_search, urls
 from generator.site.district_pages import (District, DistrictPage, district, district_pages, render_district_page,
                                            typed_matter_page)
 from generator.site.downloads import download_files
@@ -272,7 +272,7 @@ class LibraryPlan:
     static: tuple[str, ...]  # the assets, by path under static/
 
     def outputs(self) -> set[str]:
-        found = {*self.district_pages, *self.static_copies(self.static)}
+        found = {*self.district_pages, *self.static_copies(self.static), *SEARCH_FILES}  # search: the district's
         for site in self.lists.values():
             found |= site.outputs()
         for key in self.typed_lists():
@@ -518,6 +518,8 @@ class LibrarySite:
             affected |= {path for path, page in plan.district_pages.items()
                          if page.matters is not None and any(key in typed_moved for key, _id in page.matters)}
             affected |= outputs - old.outputs()
+            if changes.lists or changes.matters:
+                affected |= set(SEARCH_FILES)  # the district's search shows every list's matters
             if changes.templates:
                 affected |= template_dependants(self._env, self._templates(plan), changes.templates)
         for path in sorted(old.outputs() - outputs) if old is not None else ():
@@ -552,7 +554,9 @@ class LibrarySite:
             for output, data in made.items():
                 self._folder.write(output, data, log)
                 self._owed.discard(output)
-            if _inside(path) in SEARCH_FILES:
+            if path in SEARCH_FILES:
+                self._drop_stale_search_parts("", set(made), log)
+            elif _inside(path) in SEARCH_FILES:
                 self._drop_stale_search_parts(_outer(path), set(made), log)
 
     def _deferred(self, path: str) -> bool:
@@ -567,6 +571,10 @@ class LibrarySite:
         assert plan is not None
         if path in plan.district_pages:
             return {path: render_district_page(self._env, plan.district, plan.district_pages[path])}
+        if path in SEARCH_FILES:  # the district's search, over every list
+            index = district_search.district_index(plan.library, plan.district.types)
+            return {f"{SEARCH_DIR}/{name}": text.encode("utf-8")
+                    for name, text in district_search.district_search_files(index).items()}
         site = plan.lists.get(_outer(path))
         inside = _inside(path)
         if site is not None and inside in site.pages:
@@ -584,10 +592,12 @@ class LibrarySite:
         return {path: (self.static_dir / name.removeprefix(urls.STATIC)).read_bytes()}
 
     def _drop_stale_search_parts(self, key: str, current: set[str], log: Log) -> None:
-        """Delete shards and text chunks of a list's earlier index that the new one no longer has."""
+        """Delete shards and text chunks of a list's earlier index (``key`` "": the district's) that the new
+        one no longer has."""
         for path in sorted(self._search_parts.get(key, set()) - current):
             self._delete(path, log)
-        self._search_parts[key] = current - {f"{key}/{name}" for name in SEARCH_FILES}
+        prefix = f"{key}/" if key else ""
+        self._search_parts[key] = current - {f"{prefix}{name}" for name in SEARCH_FILES}
 
     def _delete(self, path: str, log: Log) -> None:
         self._folder.delete(path, log)

@@ -52,6 +52,7 @@ from generator.review.typed_history import TypedHistory, load_typed_history
 from generator.content.loader import read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
 from generator.content.model import PEIHE, Content, Library, Matter
+from generator.site import district_search
 from generator.site.district_pages import district, render_district
 from generator.content.list_types import ListType, load_list_types
 from generator.site.typed_downloads import typed_download_files
@@ -183,10 +184,11 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
             write_files(stage, rendered)
             typed_downloads = _typed_downloads(library, types)
             write_files(stage, typed_downloads)
+            searched = _write_district_search(library, types, stage, jobs)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
-    return BuiltLibrary(page_count + len(rendered), file_count + len(rendered) + len(typed_downloads) + len(assets),
-                        tuple(warnings))
+    files = file_count + len(rendered) + len(typed_downloads) + len(assets) + searched
+    return BuiltLibrary(page_count + len(rendered), files, tuple(warnings))
 
 
 def _list_histories(content_dir: Path) -> dict[str, History]:
@@ -215,6 +217,18 @@ def _typed_downloads(library: Library, types: dict[str, ListType]) -> dict[str, 
             files.update(typed_download_files(matter_list, types[matter_list.info.type], library.departments,
                                               matter_list.info.issuer or library.site.issuer))
     return files
+
+
+def _write_district_search(library: Library, types: dict[str, ListType], stage: Path, jobs: int) -> int:
+    """The search over every list (``district_search``): its text lines and postings made on every core."""
+    plain = PlainLines(MarkdownRenderer(library.departments))
+    texts = district_search.search_texts(library, types)
+    for lines in parallel.run([partial(plain.extract_all, share) for share in _split(texts, jobs * SHARDS_PER_JOB)],
+                              jobs):
+        plain.remember(lines)
+    index = district_search.district_index(library, types, plain)
+    postings = join_postings(_posting_runs(index.bodies, jobs))
+    return len(write_index_files(district_search.district_search_files(index, postings), stage))
 
 
 def _review(content_dir: Path, base: str | None) -> Review | None:
@@ -271,7 +285,11 @@ def _write(env: Environment, books: Catalogue, site_pages: list[Page], plain: Pl
 
 def _index_runs(payload: dict, jobs: int) -> list[PostingPart]:
     """The postings of the search index, made in runs of matters on every core."""
-    bodies = [matter["body"] for matter in payload["matters"]]
+    return _posting_runs([matter["body"] for matter in payload["matters"]], jobs)
+
+
+def _posting_runs(bodies: list[list[str]], jobs: int) -> list[PostingPart]:
+    """The postings of matters with these body lines, made in runs of matters on every core."""
     runs = _split(bodies, jobs * SHARDS_PER_JOB)
     starts = [sum(map(len, runs[:number])) for number in range(len(runs))]
     return parallel.run([partial(_index_run, run, start) for run, start in zip(runs, starts)], jobs)

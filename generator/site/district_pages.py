@@ -44,7 +44,7 @@ from generator.review.typed_comparison import SameTypedMatter, TypedComparedList
 from generator.review.typed_history import TypedHistory
 from generator.review.library_changes import ListChange
 from generator.review.library_format import library_summary_line, list_groups, list_summary_line, shared_groups
-from generator.site import urls
+from generator.site import district_search, urls
 from generator.site.change_view import MatterView as ChangedView
 from generator.site.change_view import matter_view
 from generator.site.markup import MarkdownRenderer
@@ -250,7 +250,8 @@ class DistrictPage:
 def district_pages(books: District) -> list[DistrictPage]:
     """Every page above and beside the lists, and the typed lists' own pages."""
     found = [DistrictPage(urls.HOME, "district_home.html", _home),
-             DistrictPage(DEPARTMENTS, "district_departments.html", _department_index)]
+             DistrictPage(DEPARTMENTS, "district_departments.html", _department_index),
+             DistrictPage(district_search.PAGE, "district_search.html", _search)]
     shown = _department_matters(books)
     for department in _departments_in_use(books):
         found.append(DistrictPage(department_page(department.slug), "district_department.html",
@@ -311,7 +312,16 @@ def _not_found(books: District, root: str) -> dict[str, Any]:
     """Served by the server for any missing address: its script finds the root among these folders."""
     towns = tuple(town.slug for town in books.library.towns)
     return {**_meta("页面未找到", "您访问的页面不存在。", ""), "column": "页面未找到",
-            "root_folders": ("departments", "compare", "static") + towns}
+            "root_folders": ("departments", "compare", "search", "static") + towns}
+
+
+def _search(books: District, root: str) -> dict[str, Any]:
+    """The search over every list (``district_search``): its form's choices, and the lists to browse without it."""
+    library = books.library
+    return {**_meta("搜索全区事项", "在全区各镇街的全部清单中搜索事项。", "search", (HOME_CRUMB,)),
+            **district_search.page_choices(library, books.types),
+            "lists_of": {town.slug: [matter_list.info for matter_list in library.lists_of(town.slug)]
+                         for town in library.towns}}
 
 
 # --- typed lists -------------------------------------------------------------------------------------

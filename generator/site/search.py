@@ -231,22 +231,36 @@ def single_index(payload: dict, shard_above: int = SHARD_ABOVE_BYTES) -> dict[st
 
 def sharded_files(payload: dict, postings: dict[str, str] | None = None) -> dict[str, str]:
     """The manifest, posting shards and text chunks of ``payload`` (see the module docstring)."""
-    matters = payload["matters"]
+    shard_count, chunk_sizes, parts = sharded_parts([m["body"] for m in payload["matters"]], postings)
+    return {**manifest_files(_manifest(payload, shard_count, chunk_sizes)), **parts}
+
+
+def sharded_parts(bodies: list[list[str]],
+                  postings: dict[str, str] | None = None) -> tuple[int, list[int], dict[str, str]]:
+    """The posting shards and text chunks of matters with these body lines (in index order):
+    (how many shards, how many matters each text chunk holds, the files by path inside ``search/``).
+
+    A list's index and the district's (``district_search``) share them; only their manifests differ.
+    """
     if postings is None:
-        postings = bigram_postings(search_bodies([m["body"] for m in matters]))
+        postings = bigram_postings(search_bodies(bodies))
     shard_count = max(1, math.ceil(sum(len(gram) + len(text) + 6 for gram, text in postings.items()) / SHARD_BYTES))
     shards: list[dict[str, str]] = [{} for _ in range(shard_count)]
     for gram, text in postings.items():
         shards[shard_of(gram, shard_count)][gram] = text
-    chunks = _chunks([m["body"] for m in matters])
-    manifest = _manifest(payload, shard_count, [len(chunk) for chunk in chunks])
-    data = payload_json(manifest)
-    files = {JSON_NAME: data + "\n", JS_NAME: f"window.{JS_GLOBAL} = {data};\n"}
+    chunks = _chunks(bodies)
+    files: dict[str, str] = {}
     for number, shard in enumerate(shards):
         files.update(_part(f"{SHARDS_DIR}/{number}", shard))
     for number, chunk in enumerate(chunks):
         files.update(_part(f"{TEXT_DIR}/{number}", chunk))
-    return files
+    return shard_count, [len(chunk) for chunk in chunks], files
+
+
+def manifest_files(manifest: dict) -> dict[str, str]:
+    """The index's manifest as ``search-index.json`` and the ``search-index.js`` that sets ``window.SEARCH_INDEX``."""
+    data = payload_json(manifest)
+    return {JSON_NAME: data + "\n", JS_NAME: f"window.{JS_GLOBAL} = {data};\n"}
 
 
 def search_bodies(bodies: list[list[str]]) -> list[str]:
