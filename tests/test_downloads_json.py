@@ -156,19 +156,18 @@ def test_the_json_is_byte_identical_when_built_again(repo):
     assert first == again
 
 
+def json_keys(value: object) -> set[str]:
+    """Every object key of a JSON value, at any depth, that reads as a field name (lowercase, underscores)."""
+    if isinstance(value, dict):
+        found = {key for key in value if re.fullmatch(r"[a-z_]+", key)}
+        return found.union(*(json_keys(item) for item in value.values()))
+    if isinstance(value, list):
+        return set().union(*(json_keys(item) for item in value))
+    return set()
+
+
 def test_the_documentation_names_every_field(data):
     documented = set(re.findall(r"`([a-z_]+)`", DOC.read_text(encoding="utf-8")))
-    keys: set[str] = set()
-
-    def collect(value: object) -> None:
-        if isinstance(value, dict):
-            keys.update(key for key in value if re.fullmatch(r"[a-z_]+", key))
-            for item in value.values():
-                collect(item)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
-
-    collect(data)
+    keys = json_keys(data)
     assert keys and not keys - documented, sorted(keys - documented)
     assert f"`{downloads.FORMAT_VERSION}`" in DOC.read_text(encoding="utf-8")

@@ -21,6 +21,7 @@ from generator.content.lists import LIST_TYPES_DIR, load_library
 from generator.engine.build import build
 from generator.importing.list_import import find_list, import_into_list
 from generator.site.markup import plain_text
+from test_downloads_json import json_keys
 from test_lists import make_library
 
 TOWNS = {"xingsheng": ("兴胜镇", "镇")}
@@ -228,18 +229,7 @@ def test_the_documentation_names_every_field_of_the_json(built):
     types = load_list_types()
     for list_type in ("jiben", "shouhui"):
         data = json.loads((site / "xingsheng" / list_type / "downloads" / "qingdan.json").read_text(encoding="utf-8"))
-        keys: set[str] = set()
-
-        def collect(value: object) -> None:
-            if isinstance(value, dict):
-                keys.update(key for key in value if re.fullmatch(r"[a-z_]+", key))
-                for item in value.values():
-                    collect(item)
-            elif isinstance(value, list):
-                for item in value:
-                    collect(item)
-
-        collect(data)
+        keys = json_keys(data)
         declared = set(types[list_type].keys) - set(typed_downloads.OWN_KEYS)
         assert set(data["matters"][0]["values"]) == declared
         assert keys and not keys - documented, sorted(keys - documented)
