@@ -73,11 +73,17 @@ def is_multi_list(content_dir: Path) -> bool:
     return (content_dir / LISTS_DIR).is_dir()
 
 
-def load_library(content_dir: Path, read_matters: MatterReader | None = None) -> Library:
-    """Every list of ``content_dir``, validated; ContentErrors with every error of every list otherwise."""
+def load_library(content_dir: Path, read_matters: MatterReader | None = None,
+                 read_typed: TypedReader | None = None) -> Library:
+    """Every list of ``content_dir``, validated; ContentErrors with every error of every list otherwise.
+
+    ``read_matters`` and ``read_typed`` read a list's peihe or typed matter
+    files (default: one after the other, here); a build passes readers that
+    parsed every list's files on every core beforehand.
+    """
     if not is_multi_list(content_dir):
         return single_library(load_valid_content(content_dir, read_matters))
-    parts = load_parts(content_dir, read_matters)
+    parts = load_parts(content_dir, read_matters, read_typed)
     library = parts.library()
     if library is None:
         failure = ContentErrors(parts.errors())

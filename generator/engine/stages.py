@@ -24,16 +24,19 @@ the output folder only when everything succeeded (``writer.staged``). With
 the stages costs more than it saves), the same tasks run in this process,
 in order: the output is the same bytes either way.
 
-A folder of several lists (``produce_library``) is built list by list,
-each list's site as above in ``<town>/<type>/``, under a district home.
+A folder of several lists (``produce_library``) shares the cores over the
+whole library instead, since each town's list is below ``PARALLEL_FROM``:
+every list's matter files parsed in shares, every distinct text converted
+once, and the lists (each list's site as above, in ``<town>/<type>/``) and
+runs of the district's pages written as the tasks of one stage.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from jinja2 import Environment
 
@@ -43,17 +46,19 @@ from generator.site import urls
 from generator.engine.cache import BuildCache, markdown_key
 from generator.site.changes_page import LibraryReview, Review, changes_page, review_changes, review_library
 from generator.content.check import load_valid_content
-from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, load_library
+from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, TypedReader, load_library, read_typed_files
 from generator.site.downloads import download_files
-from generator.errors import ContentError, ContentErrors
+from generator.errors import ContentError, ContentErrors, display_path
 from generator.i18n import _
 from generator.review.history import History, load_history, load_list_history
 from generator.review.typed_history import TypedHistory, load_typed_history
-from generator.content.loader import read_matter_files
+from generator.content.loader import MATTERS_DIR, MatterReader, matter_paths, read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
 from generator.content.model import PEIHE, Content, Library, Matter
 from generator.site import district_search
-from generator.site.district_pages import district, render_district
+from generator.review.comparison import Group, SameMatter, compare_group, matter_groups
+from generator.site.district_pages import (District, DistrictPage, Prepared, compared_lists, district,
+                                           district_pages, library_texts, render_district_page, typed_compared)
 from generator.content.list_types import ListType, load_list_types
 from generator.site.typed_downloads import typed_download_files
 from generator.site.render import (Catalogue, Listing, Page, catalogue, compile_templates, environment, pages,
@@ -64,6 +69,7 @@ from generator.engine.writer import read_tree, staged, write_file, write_files
 
 PARALLEL_FROM = 400  # matters
 SHARDS_PER_JOB = 4  # tasks per process and stage: small enough that the last ones balance the loads
+DISTRICT_PAGES_PER_TASK = 200  # a district's own pages (its departments, comparisons, typed lists) per task
 T = TypeVar("T")
 
 
@@ -106,6 +112,12 @@ class _Theme:
     compiled: dict[str, bytes]
     static: Path
 
+    @cached_property
+    def env(self) -> Environment:
+        """The build's one Jinja environment: the lists of a library share it, and workers forked after
+        its templates were loaded find them loaded (loading one costs milliseconds, a library has dozens)."""
+        return environment(self.templates, self.compiled)
+
 
 @dataclass(frozen=True)
 class _Made:
@@ -117,11 +129,15 @@ class _Made:
 
 
 def _produce_list(content: Content, history: History, stage: Path, theme: _Theme, jobs: int, listing: Listing,
-                  cache: BuildCache | None, reviewed: Review | None = None) -> _Made:
-    """Every file of one list's site (its pages, search, downloads and assets) written into ``stage``."""
+                  cache: BuildCache | None, reviewed: Review | None = None,
+                  markdown: MarkdownRenderer | None = None) -> _Made:
+    """Every file of one list's site (its pages, search, downloads and assets) written into ``stage``.
+
+    ``markdown``: a renderer for the content's departments that may hold conversions already.
+    """
     jobs = jobs if len(content.matters) >= PARALLEL_FROM else 1
     with parallel.Background(partial(_write_downloads, content, history, stage), fork=jobs > 1) as downloads:
-        markdown = MarkdownRenderer(content.departments)
+        markdown = MarkdownRenderer(content.departments) if markdown is None else markdown
         if cache is not None:
             markdown.remember(cache.markdown(markdown_key(content.departments)))
             cache.forget_build()  # from here on the folder changes: a failure must not look up to date
@@ -129,7 +145,7 @@ def _produce_list(content: Content, history: History, stage: Path, theme: _Theme
         _convert(content, markdown, plain, jobs)
         site_pages = pages(content, listing) + ([changes_page(reviewed)] if reviewed else [])
         books = catalogue(content, history, markdown, listing)
-        written = _write(environment(theme.templates, theme.compiled), books, site_pages, plain, stage, jobs)
+        written = _write(theme.env, books, site_pages, plain, stage, jobs)
         assets = read_tree(theme.static, urls.STATIC)
         write_files(stage, assets)
         written += downloads.result() + len(assets)
@@ -158,37 +174,156 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
     the 基本 and 收回 lists' (``typed_history.load_typed_history``).
     ``changes_base``: the changes pages, what changed since that revision,
     at the top and in each 配合 list that changed (``changes_page.review_library``).
+
+    A town's list is small (below ``PARALLEL_FROM``), but a district has
+    dozens of them, so the cores share the whole library instead: its matter
+    files are parsed in shares (``_prefetched_readers``); every distinct
+    Markdown text is converted once (the towns' lists share most texts) while
+    the same matter is compared across the towns (``_prepare_district``);
+    then the lists, runs of the district's pages, the typed lists' downloads
+    and the district's search are the tasks of one last stage.
     """
     with (parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled,
           parallel.Background(partial(_list_histories, content_dir), fork=jobs > 1) as histories,
           parallel.Background(partial(typed_histories, content_dir), fork=jobs > 1) as typed_reading,
           parallel.Background(partial(_review_library, content_dir, changes_base),
                               fork=jobs > 1 and bool(changes_base)) as review):
-        library = load_library(content_dir, partial(_read_matters, jobs))
+        library = load_library(content_dir, *_prefetched_readers(content_dir, jobs))
+        types = load_list_types(content_dir / LIST_TYPES_DIR)
+        prepared = _prepare_district(library, types, jobs)
         theme = _Theme(templates, compiled.result(), static)
-        page_count = file_count = 0
         read_histories, reviewed, read_typed = histories.result(), review.result(), typed_reading.result()
         warnings = [warning for history in (*read_histories.values(), *read_typed.values())
                     for warning in history.warnings()]
         warnings += reviewed.warnings if reviewed else ()
+        books = district(library, types, reviewed, histories=read_typed, prepared=prepared)
+        env = theme.env
+        for name in env.list_templates(extensions=["html"]):
+            env.get_template(name)  # loaded once, here, rather than in every worker and list
+        shown = district_pages(books)
+        peihe = [matter_list for matter_list in library.lists if matter_list.info.type == PEIHE]
         with staged(out_dir) as stage:
-            for matter_list in library.lists:
-                if matter_list.info.type == PEIHE:
-                    key = matter_list.info.key
-                    made = _produce_list(library.content_of(matter_list), read_histories[key], stage / key, theme,
-                                         jobs, listing, None, reviewed.of(key) if reviewed else None)
-                    page_count, file_count = page_count + made.pages, file_count + made.files
-            types = load_list_types(content_dir / LIST_TYPES_DIR)
-            books = district(library, types, reviewed, histories=read_typed)
-            rendered = render_district(environment(theme.templates, theme.compiled), books)
-            write_files(stage, rendered)
-            typed_downloads = _typed_downloads(library, types)
-            write_files(stage, typed_downloads)
-            searched = _write_district_search(library, types, stage, jobs)
+            tasks: list[Callable[[], tuple[int, int]]] = [
+                partial(_write_district_search, library, types, prepared.markdown, stage),
+                *(partial(_library_list, library.content_of(matter_list), read_histories[matter_list.info.key],
+                          reviewed.of(matter_list.info.key) if reviewed else None, stage / matter_list.info.key,
+                          theme, listing, prepared.markdown) for matter_list in peihe),
+                partial(_write_typed_downloads, library, types, stage),
+                *(partial(_write_district, env, books, share, stage)
+                  for share in _dealt(shown, max(jobs * SHARDS_PER_JOB, len(shown) // DISTRICT_PAGES_PER_TASK)))]
+            made = parallel.run(tasks, jobs)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
-    files = file_count + len(rendered) + len(typed_downloads) + len(assets) + searched
-    return BuiltLibrary(page_count + len(rendered), files, tuple(warnings))
+    pages = sum(page_count for page_count, _files in made)
+    return BuiltLibrary(pages, sum(files for _pages, files in made) + len(assets), tuple(warnings))
+
+
+def _library_list(content: Content, history: History, reviewed: Review | None, stage: Path, theme: _Theme,
+                  listing: Listing, markdown: MarkdownRenderer) -> tuple[int, int]:
+    """One peihe list of a library written, in one process: (pages, files)."""
+    made = _produce_list(content, history, stage, theme, 1, listing, None, reviewed, markdown)
+    return made.pages, made.files
+
+
+def _write_district(env: Environment, books: District, share: Sequence[DistrictPage], stage: Path) -> tuple[int, int]:
+    """A run of the district's pages written: (pages, files)."""
+    for page in share:
+        write_file(stage, page.path, render_district_page(env, books, page))
+    return len(share), len(share)
+
+
+def _prepare_district(library: Library, types: dict[str, ListType], jobs: int) -> Prepared:
+    """Before the pages, on every core: every distinct Markdown text of the library converted and the same
+    matter compared across the towns (peihe a run of groups per task, the typed lists in one task)."""
+    markdown = MarkdownRenderer(library.departments)
+    texts = library_texts(library, types)
+    groups = matter_groups(compared_lists(library))
+    jobs = jobs if sum(len(matter_list.matters) for matter_list in library.lists) >= PARALLEL_FROM else 1
+    typed = [partial(typed_compared, library, types)]
+    comparing = [partial(_compare_groups, share) for share in _split(groups, jobs * SHARDS_PER_JOB)]
+    converting = [partial(markdown.convert_all, share) for share in _split(texts, jobs * SHARDS_PER_JOB)]
+    done = parallel.run([*typed, *comparing, *converting], jobs)  # the longer tasks first
+    for converted in done[1 + len(comparing):]:
+        markdown.remember(converted)
+    compared = tuple(same for part in done[1:1 + len(comparing)] for same in part)
+    return Prepared(markdown, compared, done[0])
+
+
+def _compare_groups(groups: Sequence[Group]) -> tuple[SameMatter, ...]:
+    return tuple(compare_group(group) for group in groups)
+
+
+def _dealt(items: Sequence[T], count: int) -> list[Sequence[T]]:
+    """``items`` dealt round into at most ``count`` hands: runs of heavy pages (a district's departments,
+    a list page among its matters' pages) spread over every hand."""
+    count = max(1, min(count, len(items)))
+    return [items[start::count] for start in range(count)]
+
+
+ReadKey = tuple[str, str, str]  # a matter file's path, its folder's label, its list type
+
+
+def _prefetched_readers(content_dir: Path, jobs: int) -> tuple[MatterReader, TypedReader | None]:
+    """Readers for ``load_library`` that find every list's matter files parsed already, on every core.
+
+    The loader reads one list after the other, and a town's list is too
+    small to be worth its own workers; so every list's files are parsed here
+    first, in shares of the whole library. The readers hand out what was
+    parsed for the same file and folder label, and read anything else (a
+    file the look-ahead did not find) themselves: the loader sees the same
+    values and errors either way.
+    """
+    files = _library_files(content_dir) if jobs > 1 else []
+    if len(files) < PARALLEL_FROM:
+        return partial(_read_matters, jobs), None
+    types = _types_or_none(content_dir)
+    files = [file for file in files if file[2] == PEIHE or file[2] in types]
+    tasks = [partial(_read_library_files, share, types) for share in _split(files, jobs * SHARDS_PER_JOB)]
+    found = {key: read for part in parallel.run(tasks, jobs) for key, read in part}
+
+    def read_matters(paths: list[Path], label: str) -> list[tuple[Matter | None, list[ContentError]]]:
+        return [found.pop((str(path), label, PEIHE), None) or read_matter_files([path], label)[0] for path in paths]
+
+    def read_typed(paths: list[Path], label: str, list_type: ListType) -> list[tuple[Any, list[ContentError]]]:
+        return [found.pop((str(path), label, list_type.type), None) or read_typed_files([path], label, list_type)[0]
+                for path in paths]
+
+    return read_matters, read_typed
+
+
+def _library_files(content_dir: Path) -> list[ReadKey]:
+    """Every matter file under ``lists/<town>/<type>/matters/``, as the loader will ask for it; [] on any doubt."""
+    files = []
+    try:
+        for town in sorted((content_dir / LISTS_DIR).iterdir()):
+            for folder in sorted(town.iterdir()) if town.is_dir() else ():
+                matters = folder / MATTERS_DIR
+                if matters.is_dir():
+                    label = display_path(matters)
+                    files += [(str(path), label, folder.name) for path in matter_paths(matters)]
+    except OSError:
+        return []
+    return files
+
+
+def _types_or_none(content_dir: Path) -> dict[str, ListType]:
+    """The declared list types; none when they do not load (the loader reports why)."""
+    try:
+        return load_list_types(content_dir / LIST_TYPES_DIR)
+    except ContentErrors:
+        return {}
+
+
+def _read_library_files(files: Sequence[ReadKey], types: dict[str, ListType]) -> list[tuple[ReadKey, tuple]]:
+    """A share of the library's matter files parsed, each as its list's reader parses it."""
+    read = []
+    for key in files:
+        path, label, list_type = Path(key[0]), key[1], key[2]
+        if list_type == PEIHE:
+            read.append((key, read_matter_files([path], label)[0]))
+        else:
+            read.append((key, read_typed_files([path], label, types[list_type])[0]))
+    return read
 
 
 def _list_histories(content_dir: Path) -> dict[str, History]:
@@ -209,26 +344,22 @@ def typed_histories(content_dir: Path) -> dict[str, TypedHistory]:
     return {key: load_typed_history(content_dir, key, types[key.split("/", 1)[1]]) for key in keys}
 
 
-def _typed_downloads(library: Library, types: dict[str, ListType]) -> dict[str, bytes]:
+def _write_typed_downloads(library: Library, types: dict[str, ListType], stage: Path) -> tuple[int, int]:
     """The downloads of every list whose type is not peihe (peihe lists write theirs with their site)."""
     files: dict[str, bytes] = {}
     for matter_list in library.lists:
         if matter_list.info.type != PEIHE:
             files.update(typed_download_files(matter_list, types[matter_list.info.type], library.departments,
                                               matter_list.info.issuer or library.site.issuer))
-    return files
+    write_files(stage, files)
+    return 0, len(files)
 
 
-def _write_district_search(library: Library, types: dict[str, ListType], stage: Path, jobs: int) -> int:
-    """The search over every list (``district_search``): its text lines and postings made on every core."""
-    plain = PlainLines(MarkdownRenderer(library.departments))
-    texts = district_search.search_texts(library, types)
-    for lines in parallel.run([partial(plain.extract_all, share) for share in _split(texts, jobs * SHARDS_PER_JOB)],
-                              jobs):
-        plain.remember(lines)
-    index = district_search.district_index(library, types, plain)
-    postings = join_postings(_posting_runs(index.bodies, jobs))
-    return len(write_index_files(district_search.district_search_files(index, postings), stage))
+def _write_district_search(library: Library, types: dict[str, ListType], markdown: MarkdownRenderer,
+                           stage: Path) -> tuple[int, int]:
+    """The search over every list (``district_search``), in one process: ``markdown`` converted every text."""
+    index = district_search.district_index(library, types, PlainLines(markdown))
+    return 0, len(write_index_files(district_search.district_search_files(index), stage))
 
 
 def _review(content_dir: Path, base: str | None) -> Review | None:

@@ -77,6 +77,9 @@ def title_key(title: str) -> str:
     return "".join(char for char in folded if not unicodedata.category(char).startswith(IGNORED_CATEGORIES))
 
 
+Group = tuple[str, list[tuple[ComparedList, Matter]]]  # a title's key and the towns' versions under it
+
+
 def same_matters(lists: Sequence[ComparedList], least: int = 2,
                  previous: Sequence[SameMatter] = ()) -> tuple[SameMatter, ...]:
     """Every matter that at least ``least`` of the lists hold, ordered by its first appearance.
@@ -85,6 +88,17 @@ def same_matters(lists: Sequence[ComparedList], least: int = 2,
     departments (``serve``, after an edit): a group whose matters are the
     very same objects in the same lists is taken from it, not compared again.
     """
+    known = {_members(group): group for group in previous}
+    return tuple(known.get(_identity(members)) or compare_group((key, members))
+                 for key, members in matter_groups(lists, least))
+
+
+def matter_groups(lists: Sequence[ComparedList], least: int = 2) -> list[Group]:
+    """The matters that at least ``least`` of the lists hold, grouped by title, not compared yet.
+
+    Finding the groups is quick; comparing them (``compare_group``) is the
+    work, which a build shares among its processes, a run of groups each.
+    """
     groups: dict[tuple[str, int], list[tuple[ComparedList, Matter]]] = {}
     for compared in lists:
         seen: Counter[str] = Counter()
@@ -92,9 +106,7 @@ def same_matters(lists: Sequence[ComparedList], least: int = 2,
             key = title_key(matter.title)
             groups.setdefault((key, seen[key]), []).append((compared, matter))
             seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
-    known = {_members(group): group for group in previous}
-    return tuple(known.get(_identity(members)) or _compare(key, members)
-                 for (key, _occurrence), members in groups.items() if len(members) >= least)
+    return [(key, members) for (key, _occurrence), members in groups.items() if len(members) >= least]
 
 
 def _identity(members: list[tuple[ComparedList, Matter]]) -> frozenset[tuple[str, int]]:
@@ -106,7 +118,9 @@ def _members(group: SameMatter) -> frozenset[tuple[str, int]]:
     return frozenset((member.list_key, id(member.matter)) for member in listed)
 
 
-def _compare(key: str, members: list[tuple[ComparedList, Matter]]) -> SameMatter:
+def compare_group(group: Group) -> SameMatter:
+    """One group's reference and every other town's version diffed against it."""
+    key, members = group
     reference_list, reference = _reference(members)
     variants = []
     for compared, matter in members:

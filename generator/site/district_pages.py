@@ -47,7 +47,7 @@ from generator.review.library_format import library_summary_line, list_groups, l
 from generator.site import district_search, urls
 from generator.site.change_view import MatterView as ChangedView
 from generator.site.change_view import matter_view
-from generator.site.markup import MarkdownRenderer
+from generator.site.markup import MarkdownRenderer, matter_texts
 from generator.site.render import Catalogue, MatterView, catalogue, name_parts
 from generator.site.typed_change_view import typed_matter_revisions, typed_matter_view, typed_revision_views
 
@@ -159,8 +159,18 @@ class District:
         return history if history is not None and history.revisions else None
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What the district's pages need that a build makes beforehand, on every core (``stages``)."""
+
+    markdown: MarkdownRenderer  # for the library's departments, holding the conversion of every text
+    compared: tuple[SameMatter, ...]  # same_matters of compared_lists
+    typed_compared: tuple[SameTypedMatter, ...]  # typed_compared
+
+
 def district(library: Library, types: dict[str, ListType], review: LibraryReview | None = None,
-             previous: District | None = None, histories: dict[str, TypedHistory] | None = None) -> District:
+             previous: District | None = None, histories: dict[str, TypedHistory] | None = None,
+             prepared: Prepared | None = None) -> District:
     """The lookups of ``library``'s pages (``review``: what changed since a revision, for ``build --changes-base``).
 
     ``previous``: those of an earlier version of the library with the same
@@ -168,9 +178,12 @@ def district(library: Library, types: dict[str, ListType], review: LibraryReview
     in some lists); what belongs to lists that are the very same objects,
     and the comparisons of the very same matters, are taken from it.
     ``histories``: the 基本 and 收回 lists' revisions, by list key.
+    ``prepared``: the Markdown conversions and comparisons made already (a
+    build makes them on every core, ``prepare_district``).
     """
     old = _reusable(library, previous)
-    markdown = previous.markdown if previous is not None else MarkdownRenderer(library.departments)
+    markdown = (prepared.markdown if prepared is not None else
+                previous.markdown if previous is not None else MarkdownRenderer(library.departments))
     peihe = [matter_list for matter_list in library.lists if matter_list.info.type == PEIHE]
     kept = {matter_list.info.key for matter_list in peihe if old.get(matter_list.info.key) is matter_list}
     assert previous is not None or not kept
@@ -180,14 +193,39 @@ def district(library: Library, types: dict[str, ListType], review: LibraryReview
     same_categories = previous is not None and all(
         content.categories == previous.contents[key].categories for key, content in contents.items()
         if key in previous.contents)
-    compared = same_matters([ComparedList(key, towns[content_key_town(key)], content)
-                             for key, content in contents.items()],
-                            previous=previous.compared if previous is not None and same_categories else ())
+    compared = prepared.compared if prepared is not None else same_matters(
+        [ComparedList(key, towns[content_key_town(key)], content) for key, content in contents.items()],
+        previous=previous.compared if previous is not None and same_categories else ())
     books = {key: previous.books[key] if key in kept else catalogue(content, markdown=markdown)  # type: ignore[union-attr]
              for key, content in contents.items()}
-    typed = _typed_compared(library, types, towns)
+    typed = prepared.typed_compared if prepared is not None else typed_compared(library, types)
     return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
                     books, compared, _compare_keys(compared), typed, _typed_compare_keys(typed), review, histories)
+
+
+def compared_lists(library: Library) -> list[ComparedList]:
+    """The peihe lists, as the comparison of the same matter across towns takes them."""
+    towns = {town.slug: town.name for town in library.towns}
+    return [ComparedList(matter_list.info.key, towns[matter_list.info.town], library.content_of(matter_list))
+            for matter_list in library.lists if matter_list.info.type == PEIHE]
+
+
+def library_texts(library: Library, types: dict[str, ListType]) -> list[str]:
+    """Every Markdown text of every list, each once: what the lists' and the district's pages convert.
+
+    The towns' lists share most of their texts (one department's duties in
+    every town), so converting them once for the library, not once per list
+    and again for the district's pages, saves most of the conversions.
+    """
+    texts: dict[str, None] = {}
+    for matter_list in library.lists:
+        if matter_list.info.type == PEIHE:
+            texts.update(dict.fromkeys(matter_texts(library.content_of(matter_list))))
+            continue
+        keys = [section.key for section in types[matter_list.info.type].body]
+        for matter in matter_list.matters:
+            texts.update(dict.fromkeys(text for key in keys if (text := matter.value(key))))
+    return list(texts)
 
 
 def _reusable(library: Library, previous: District | None) -> dict[str, MatterList]:
@@ -200,8 +238,9 @@ def _reusable(library: Library, previous: District | None) -> dict[str, MatterLi
     return {matter_list.info.key: matter_list for matter_list in before.lists}
 
 
-def _typed_compared(library: Library, types: dict[str, ListType], towns: dict[str, str]) -> tuple[SameTypedMatter, ...]:
+def typed_compared(library: Library, types: dict[str, ListType]) -> tuple[SameTypedMatter, ...]:
     """The 基本 and 收回 matters that several towns list, each type apart, compared by its declaration."""
+    towns = {town.slug: town.name for town in library.towns}
     return same_typed_matters([
         TypedComparedList(matter_list.info.key, towns[matter_list.info.town], types[matter_list.info.type],
                           TypedSide(matter_list.categories, library.departments, matter_list.matters))

@@ -1,0 +1,92 @@
+"""The build of a whole district on several cores (``stages.produce_library``) writes what one core writes.
+
+The example district (``scripts/example_district.py`` made from the tests'
+frozen content) is large enough for every parallel path: its matter files
+are parsed ahead in shares, its texts converted and its same matters
+compared on every core, its lists and runs of district pages written by
+different processes. It is committed twice (a 配合 and a 基本 matter edited
+in the second revision) so that the lists' histories and a
+``--changes-base`` review go through those paths too.
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, init_repository, load_script
+from generator.content.lists import load_library
+from generator.content.loader import read_matter_files
+from generator.engine import stages
+from generator.engine.build import build
+
+PEIHE_EDITED = "lists/xingsheng/peihe/matters"
+JIBEN_EDITED = "lists/kexuelu/jiben/matters"
+
+
+ADDED_LINE = "并按要求报送工作情况。"
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True)
+
+
+def edit_first_matter(folder: Path) -> str:
+    """Change a line of the first matter file's body in ``folder``; its name."""
+    path = sorted(folder.glob("*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + f"\n\n{ADDED_LINE}\n", encoding="utf-8")
+    return path.stem
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("library") / "district"
+    load_script("example_district").generate(CONTENT, root)
+    init_repository(root)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "首次发布")
+    edit_first_matter(root / PEIHE_EDITED)
+    edit_first_matter(root / JIBEN_EDITED)
+    git(root, "commit", "-q", "-am", "修订两项事项")
+    return root
+
+
+def files(folder: Path) -> dict[Path, bytes]:
+    return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_the_district_is_large_enough_for_every_parallel_path(district):
+    library = load_library(district)
+    assert sum(len(matter_list.matters) for matter_list in library.lists) >= stages.PARALLEL_FROM
+    assert len(stages._library_files(district)) >= stages.PARALLEL_FROM
+
+
+def test_two_cores_write_the_same_bytes_as_one_histories_and_review_included(district, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(district, one, jobs=1, changes_base="HEAD~1")
+    build(district, two, jobs=2, changes_base="HEAD~1")
+    first, second = files(one), files(two)
+    assert first.keys() == second.keys()
+    assert [path for path in first if first[path] != second[path]] == []
+    # The histories and the review reached the pages written by the workers.
+    assert Path("changes/index.html") in first
+    assert Path("xingsheng/peihe/changes/index.html") in first
+    for history in ("xingsheng/peihe/history/index.html", "kexuelu/jiben/history/index.html"):
+        assert ADDED_LINE in (one / history).read_text(encoding="utf-8")
+
+
+def test_matter_files_parsed_ahead_load_as_the_same_library(district):
+    read_matters, read_typed = stages._prefetched_readers(district, 2)
+    assert read_typed is not None, "the example district is large enough to parse its files ahead"
+    assert load_library(district, read_matters, read_typed) == load_library(district)
+
+
+def test_a_file_the_look_ahead_did_not_see_is_read_by_the_loader_itself(district, tmp_path):
+    read_matters, read_typed = stages._prefetched_readers(district, 2)
+    folder = district / PEIHE_EDITED
+    path = sorted(folder.glob("*.md"))[1]
+    read = read_matters([path], "elsewhere")  # another label: not what was parsed ahead
+    assert read == read_matter_files([path], "elsewhere")
+    assert read[0][0] is not None and read[0][1] == []
