@@ -54,7 +54,7 @@ from generator.review.history import History, load_history, load_list_history
 from generator.review.typed_history import TypedHistory, load_typed_history
 from generator.content.loader import MATTERS_DIR, MatterReader, matter_paths, read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
-from generator.content.model import PEIHE, Content, Library, Matter
+from generator.content.model import PEIHE, Content, Library, Matter, MatterList
 from generator.site import district_search
 from generator.review.comparison import Group, SameMatter, compare_group, matter_groups
 from generator.site.district_pages import (District, DistrictPage, Prepared, compared_lists, district,
@@ -208,7 +208,8 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
                 *(partial(_library_list, library.content_of(matter_list), read_histories[matter_list.info.key],
                           reviewed.of(matter_list.info.key) if reviewed else None, stage / matter_list.info.key,
                           theme, listing, prepared.markdown) for matter_list in peihe),
-                partial(_write_typed_downloads, library, types, stage),
+                *(partial(_write_typed_downloads, library, matter_list, types[matter_list.info.type], stage)
+                  for matter_list in library.lists if matter_list.info.type != PEIHE),
                 *(partial(_write_district, env, books, share, stage)
                   for share in _dealt(shown, max(jobs * SHARDS_PER_JOB, len(shown) // DISTRICT_PAGES_PER_TASK)))]
             made = parallel.run(tasks, jobs)
@@ -344,13 +345,11 @@ def typed_histories(content_dir: Path) -> dict[str, TypedHistory]:
     return {key: load_typed_history(content_dir, key, types[key.split("/", 1)[1]]) for key in keys}
 
 
-def _write_typed_downloads(library: Library, types: dict[str, ListType], stage: Path) -> tuple[int, int]:
-    """The downloads of every list whose type is not peihe (peihe lists write theirs with their site)."""
-    files: dict[str, bytes] = {}
-    for matter_list in library.lists:
-        if matter_list.info.type != PEIHE:
-            files.update(typed_download_files(matter_list, types[matter_list.info.type], library.departments,
-                                              matter_list.info.issuer or library.site.issuer))
+def _write_typed_downloads(library: Library, matter_list: MatterList, list_type: ListType,
+                           stage: Path) -> tuple[int, int]:
+    """The downloads of a list whose type is not peihe (peihe lists write theirs with their site)."""
+    files = typed_download_files(matter_list, list_type, library.departments,
+                                 matter_list.info.issuer or library.site.issuer)
     write_files(stage, files)
     return 0, len(files)
 
