@@ -57,8 +57,10 @@ from generator.site.markup import MarkdownRenderer, matter_texts
 from generator.content.model import PEIHE, Content, Library, Matter, MatterList
 from generator.site import district_search
 from generator.review.comparison import Group, SameMatter, compare_group, matter_groups
+from generator.review.typed_comparison import SameTypedMatter, TypedGroup, compare_typed_group, typed_groups
 from generator.site.district_pages import (District, DistrictPage, Prepared, compared_lists, district,
-                                           district_pages, library_texts, render_district_page, typed_compared)
+                                           district_pages, library_texts, render_district_page,
+                                           typed_compared_lists)
 from generator.content.list_types import ListType, load_list_types
 from generator.site.typed_downloads import typed_download_files
 from generator.site.render import (Catalogue, Listing, Page, catalogue, compile_templates, environment, pages,
@@ -235,23 +237,39 @@ def _write_district(env: Environment, books: District, share: Sequence[DistrictP
 
 def _prepare_district(library: Library, types: dict[str, ListType], jobs: int) -> Prepared:
     """Before the pages, on every core: every distinct Markdown text of the library converted and the same
-    matter compared across the towns (peihe a run of groups per task, the typed lists in one task)."""
+    matter compared across the towns, a run of groups or of texts per task (the comparisons, longer, first)."""
     markdown = MarkdownRenderer(library.departments)
     texts = library_texts(library, types)
     groups = matter_groups(compared_lists(library))
+    typed = typed_groups(typed_compared_lists(library, types))
     jobs = jobs if sum(len(matter_list.matters) for matter_list in library.lists) >= PARALLEL_FROM else 1
-    typed = [partial(typed_compared, library, types)]
-    comparing = [partial(_compare_groups, share) for share in _split(groups, jobs * SHARDS_PER_JOB)]
-    converting = [partial(markdown.convert_all, share) for share in _split(texts, jobs * SHARDS_PER_JOB)]
-    done = parallel.run([*typed, *comparing, *converting], jobs)  # the longer tasks first
-    for converted in done[1 + len(comparing):]:
-        markdown.remember(converted)
-    compared = tuple(same for part in done[1:1 + len(comparing)] for same in part)
-    return Prepared(markdown, compared, done[0])
+    shares = jobs * SHARDS_PER_JOB
+    typed_tasks = [partial(_compare_typed_groups, share) for share in _split(typed, shares)]
+    peihe_tasks = [partial(_compare_groups, share) for share in _split(groups, shares)]
+    converting = [partial(markdown.convert_all, share) for share in _split(texts, shares)]
+    done = parallel.run([*typed_tasks, *peihe_tasks, *converting], jobs)
+    typed_done, peihe_done, converted = _cut(done, len(typed_tasks), len(peihe_tasks))
+    for conversions in converted:
+        markdown.remember(conversions)
+    return Prepared(markdown, tuple(same for part in peihe_done for same in part),
+                    tuple(same for part in typed_done for same in part))
+
+
+def _cut(results: list[T], *lengths: int) -> list[list[T]]:
+    """``results`` cut into runs of these lengths, and the rest."""
+    runs, start = [], 0
+    for length in lengths:
+        runs.append(results[start:start + length])
+        start += length
+    return [*runs, results[start:]]
 
 
 def _compare_groups(groups: Sequence[Group]) -> tuple[SameMatter, ...]:
     return tuple(compare_group(group) for group in groups)
+
+
+def _compare_typed_groups(groups: Sequence[TypedGroup]) -> tuple[SameTypedMatter, ...]:
+    return tuple(compare_typed_group(group) for group in groups)
 
 
 def _dealt(items: Sequence[T], count: int) -> list[Sequence[T]]:

@@ -76,8 +76,16 @@ class SameTypedMatter:
 Member = tuple[TypedComparedList, TypedMatter]
 
 
+TypedGroup = tuple[str, list[Member]]  # a title's key and the towns' versions under it, of one type
+
+
 def same_typed_matters(lists: Sequence[TypedComparedList], least: int = 2) -> tuple[SameTypedMatter, ...]:
     """Every matter that at least ``least`` lists of one type hold, by type (first seen first), then first appearance."""
+    return tuple(compare_typed_group(group) for group in typed_groups(lists, least))
+
+
+def typed_groups(lists: Sequence[TypedComparedList], least: int = 2) -> list[TypedGroup]:
+    """The groups ``same_typed_matters`` compares, in its order, not compared yet (a build shares them out)."""
     groups: dict[tuple[str, str, int], list[Member]] = {}
     for compared in lists:
         seen: Counter[str] = Counter()
@@ -87,10 +95,12 @@ def same_typed_matters(lists: Sequence[TypedComparedList], least: int = 2) -> tu
             seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
     types = list(dict.fromkeys(compared.list_type.type for compared in lists))
     ordered = sorted(groups.items(), key=lambda item: types.index(item[0][0]))  # stable: appearance within a type
-    return tuple(_compare(key, members) for (_type, key, _occurrence), members in ordered if len(members) >= least)
+    return [(key, members) for (_type, key, _occurrence), members in ordered if len(members) >= least]
 
 
-def _compare(key: str, members: list[Member]) -> SameTypedMatter:
+def compare_typed_group(group: TypedGroup) -> SameTypedMatter:
+    """One group's reference and every other town's version diffed against it, field by field."""
+    key, members = group
     reference_list, reference = _reference(members)
     list_type = reference_list.list_type
     variants = []

@@ -240,11 +240,15 @@ def _reusable(library: Library, previous: District | None) -> dict[str, MatterLi
 
 def typed_compared(library: Library, types: dict[str, ListType]) -> tuple[SameTypedMatter, ...]:
     """The 基本 and 收回 matters that several towns list, each type apart, compared by its declaration."""
+    return same_typed_matters(typed_compared_lists(library, types))
+
+
+def typed_compared_lists(library: Library, types: dict[str, ListType]) -> list[TypedComparedList]:
+    """The lists of every type but peihe, as their comparison across towns takes them."""
     towns = {town.slug: town.name for town in library.towns}
-    return same_typed_matters([
-        TypedComparedList(matter_list.info.key, towns[matter_list.info.town], types[matter_list.info.type],
-                          TypedSide(matter_list.categories, library.departments, matter_list.matters))
-        for matter_list in library.lists if matter_list.info.type != PEIHE])
+    return [TypedComparedList(matter_list.info.key, towns[matter_list.info.town], types[matter_list.info.type],
+                              TypedSide(matter_list.categories, library.departments, matter_list.matters))
+            for matter_list in library.lists if matter_list.info.type != PEIHE]
 
 
 def _typed_compare_keys(typed: tuple[SameTypedMatter, ...]) -> dict[int, str]:
