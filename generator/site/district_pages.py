@@ -321,11 +321,6 @@ def district_pages(books: District) -> list[DistrictPage]:
     return found
 
 
-def render_district(env: Environment, books: District) -> dict[str, bytes]:
-    """``{path: html bytes}`` of every district page."""
-    return {page.path: render_district_page(env, books, page) for page in district_pages(books)}
-
-
 def render_district_page(env: Environment, books: District, page: DistrictPage) -> bytes:
     root = urls.root_for(page.path)
     variables = {"site": books.library.site, "root": root, "path": page.path,
