@@ -38,7 +38,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError
 
 from generator.engine import parallel
 
@@ -199,9 +199,7 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
                     for warning in history.warnings()]
         warnings += reviewed.warnings if reviewed else ()
         books = district(library, types, reviewed, histories=read_typed, prepared=prepared)
-        env = theme.env
-        for name in env.list_templates(extensions=["html"]):
-            env.get_template(name)  # loaded once, here, rather than in every worker and list
+        _load_templates(theme.env)
         shown = district_pages(books)
         peihe = [matter_list for matter_list in library.lists if matter_list.info.type == PEIHE]
         with staged(out_dir) as stage:
@@ -212,13 +210,23 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
                           theme, listing, prepared.markdown) for matter_list in peihe),
                 *(partial(_write_typed_downloads, library, matter_list, types[matter_list.info.type], stage)
                   for matter_list in library.lists if matter_list.info.type != PEIHE),
-                *(partial(_write_district, env, books, share, stage)
+                *(partial(_write_district, theme.env, books, share, stage)
                   for share in _dealt(shown, max(jobs * SHARDS_PER_JOB, len(shown) // DISTRICT_PAGES_PER_TASK)))]
             made = parallel.run(tasks, jobs)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
     pages = sum(page_count for page_count, _files in made)
     return BuiltLibrary(pages, sum(files for _pages, files in made) + len(assets), tuple(warnings))
+
+
+def _load_templates(env: Environment) -> None:
+    """Every template loaded once, here, rather than in every worker and list; one that does not compile
+    is left for the page that uses it to report (an unused one does not fail the build)."""
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except TemplateError:
+            continue
 
 
 def _library_list(content: Content, history: History, reviewed: Review | None, stage: Path, theme: _Theme,
