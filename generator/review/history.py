@@ -40,7 +40,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from generator.site.change_view import ChangeView, Line, change_view, matter_phrase
+from generator.site.change_view import Line, MatterView, change_view, matter_phrase
 from generator.review.changes import REMOVED, Change, MatterChange, diff_content, empty_content
 from generator.review.gitrev import (
     FIELD,
@@ -286,13 +286,21 @@ def _matter_revisions(commits: list[_Commit], changes: dict[str, Change]) -> dic
 
 @dataclass(frozen=True)
 class RevisionView:
-    """A revision as the 修订记录 page shows it: date, notes, and what changed in the list's words."""
+    """A revision as a 修订记录 page shows it (a 配合 list's or a typed list's): date, notes, and what
+    changed in the list's words."""
 
     date: str
     notes: tuple[str, ...]
-    view: ChangeView
-    lines: tuple[Line, ...]  # the first LINE_LIMIT of ``view.lines``
+    summary: str
+    lines: tuple[Line, ...]  # the first LINE_LIMIT lines
     omitted: int  # lines beyond LINE_LIMIT, counted but not listed
+    details: tuple[MatterView, ...]  # the changed matters in detail
+
+    @classmethod
+    def of(cls, date: str, notes: tuple[str, ...], summary: str, lines: tuple[Line, ...],
+           details: tuple[MatterView, ...], line_limit: int = LINE_LIMIT) -> RevisionView:
+        """The view with its lines cut at ``line_limit``: the rest are counted, not listed."""
+        return cls(date, notes, summary, lines[:line_limit], max(0, len(lines) - line_limit), details)
 
 
 def history_page(history: History) -> dict[str, object]:
@@ -308,8 +316,8 @@ def revision_views(history: History, limit: int = PAGE_LIMIT,
     views = []
     for revision in history.revisions[:limit]:
         view = change_view(revision.change)
-        views.append(RevisionView(revision.date, revision.notes, view, view.lines[:line_limit],
-                                  max(0, len(view.lines) - line_limit)))
+        views.append(RevisionView.of(revision.date, revision.notes, view.summary, view.lines, view.details,
+                                     line_limit))
     return tuple(views)
 
 
