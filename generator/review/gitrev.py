@@ -298,7 +298,7 @@ def touched_files(tokens: list[str]) -> list[list[str]]:
     return groups
 
 
-def _matter_id(path: str, matters: PurePosixPath) -> str | None:
+def matter_id_in(path: str, matters: PurePosixPath) -> str | None:
     """The id in a matter file's name (``072-some-id.md`` → ``some-id``): stable across renumbering."""
     file = PurePosixPath(path)
     match = MATTER_FILE.match(file.name)
@@ -307,12 +307,14 @@ def _matter_id(path: str, matters: PurePosixPath) -> str | None:
 
 def _history_source(repo_root: Path, content_dir: Path) -> tuple[Path, str] | None:
     """The checkout and the content folder's path in it, or None (no checkout, no commits)."""
-    content = content_dir if content_dir.is_absolute() else repo_root / content_dir
-    repo = repository_root(content)
-    if repo is None:
-        return None
-    relative = content_path_in_repo(repo, content)
-    return (repo, relative) if relative is not None else None
+    return checkout_of(content_dir if content_dir.is_absolute() else repo_root / content_dir)
+
+
+def checkout_of(content_dir: Path) -> tuple[Path, str] | None:
+    """The git checkout holding ``content_dir`` and the folder's path in it; None outside one."""
+    repo = repository_root(content_dir)
+    relative = content_path_in_repo(repo, content_dir) if repo is not None else None
+    return (repo, relative) if repo is not None and relative is not None else None
 
 
 def matter_history(repo_root: Path, content_dir: Path) -> dict[str, list[Revision]]:
@@ -337,7 +339,7 @@ def matter_history(repo_root: Path, content_dir: Path) -> dict[str, list[Revisio
     for (short, date, subject), tokens in commits:
         revision = Revision(date, short, subject)
         for status, *paths in touched_files(tokens):
-            ids = [_matter_id(path, matters) for path in paths]
+            ids = [matter_id_in(path, matters) for path in paths]
             matter_id = ids[-1] or ids[0]  # a renamed file belongs to the matter it became
             if matter_id is None:
                 continue
