@@ -15,14 +15,25 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from generator.content.model import Content, Matter
 from generator.review.changes import MatterChange, diff_matter
 
 # Unicode categories left out of a title's key: punctuation, symbols, spaces.
 IGNORED_CATEGORIES = ("P", "S", "Z", "C")
+
+
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+
+
+Listing = TypeVar("Listing")  # a list taking part in a comparison, of whatever type
+Titled = TypeVar("Titled", bound=_Titled)  # one of its matters
+Member = TypeVar("Member")  # a group's member
 
 
 @dataclass(frozen=True)
@@ -85,16 +96,32 @@ def same_matters(lists: Sequence[ComparedList], least: int = 2,
     departments (``serve``, after an edit): a group whose matters are the
     very same objects in the same lists is taken from it, not compared again.
     """
-    groups: dict[tuple[str, int], list[tuple[ComparedList, Matter]]] = {}
-    for compared in lists:
-        seen: Counter[str] = Counter()
-        for matter in compared.content.matters:
-            key = title_key(matter.title)
-            groups.setdefault((key, seen[key]), []).append((compared, matter))
-            seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
+    groups = title_groups(lists, lambda compared: compared.content.matters)
     known = {_members(group): group for group in previous}
     return tuple(known.get(_identity(members)) or _compare(key, members)
                  for (key, _occurrence), members in groups.items() if len(members) >= least)
+
+
+def title_groups(lists: Sequence[Listing], matters_of: Callable[[Listing], Sequence[Titled]]
+                 ) -> dict[tuple[str, int], list[tuple[Listing, Titled]]]:
+    """The matters of ``lists`` (of any type) grouped by their titles' keys, each group's members in the
+    order the lists are given, the groups in the order of their first member."""
+    groups: dict[tuple[str, int], list[tuple[Listing, Titled]]] = {}
+    for compared in lists:
+        seen: Counter[str] = Counter()
+        for matter in matters_of(compared):
+            key = title_key(matter.title)
+            groups.setdefault((key, seen[key]), []).append((compared, matter))
+            seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
+    return groups
+
+
+def by_majority(members: Sequence[Member], text_of: Callable[[Member], Hashable]) -> Member:
+    """The member whose text (``text_of``) most members share word for word; the first given among equals."""
+    texts = [text_of(member) for member in members]
+    counts = Counter(texts)
+    best = max(counts.values())
+    return members[next(index for index, text in enumerate(texts) if counts[text] == best)]
 
 
 def _identity(members: list[tuple[ComparedList, Matter]]) -> frozenset[tuple[str, int]]:
@@ -121,10 +148,7 @@ def _compare(key: str, members: list[tuple[ComparedList, Matter]]) -> SameMatter
 
 def _reference(members: list[tuple[ComparedList, Matter]]) -> tuple[ComparedList, Matter]:
     """The version most lists share word for word; the first given among equals."""
-    texts = [_text(matter) for _compared, matter in members]
-    counts = Counter(texts)
-    best = max(counts.values())
-    return members[next(index for index, text in enumerate(texts) if counts[text] == best)]
+    return by_majority(members, lambda member: _text(member[1]))
 
 
 def _text(matter: Matter) -> tuple:
