@@ -76,13 +76,6 @@ def read_table(path: Path) -> SourceTable:
     return parse_rows(read_table_file(path))
 
 
-def parse_table(text: str, path_label: str) -> SourceTable:
-    """The list in a tab-separated text dump."""
-    from generator.importing.readers.text_file import read_text
-
-    return parse_rows(read_text(text, path_label))
-
-
 def parse_rows(table: RawTable) -> SourceTable:
     return _Rows().parse(table)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from generator.review.changes import (
     ADDED,
@@ -25,6 +25,7 @@ from generator.review.changes import (
     UPPER,
     CategoryChange,
     Change,
+    Counts,
     DepartmentChange,
     ItemChange,
     MatterChange,
@@ -35,6 +36,9 @@ from generator.review.changes import (
     renumbered_runs,
 )
 from generator.content.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING
+
+if TYPE_CHECKING:  # the counts of a library's change, summed as a list's are (library_format)
+    from generator.review.library_changes import LibraryCounts, ListCounts
 
 FORMATS = ("text", "markdown", "json")
 NO_CHANGE = "清单内容无变化。"
@@ -95,13 +99,18 @@ def summary_line(change: Change) -> str:
     if change.is_empty:
         return NO_CHANGE
     counts = change.counts()
+    extras = [f"{label}变更 {count} 处" for label, count in
+              (("分类", counts.categories), ("部门", counts.departments), ("站点设置", counts.site)) if count]
+    return "本次修订：" + "；".join(part for part in (matter_counts(counts), *extras) if part)
+
+
+def matter_counts(counts: Counts | ListCounts | LibraryCounts) -> str:
+    """``新增 1 项，修改 3 项，另有 2 项仅编号变化``: the matters' counts that are not zero (a summary line's first part)."""
     matters = [f"{label} {count} 项" for label, count in
                (("新增", counts.added), ("删除", counts.removed), ("修改", counts.changed)) if count]
     if counts.renumbered:
         matters.append(f"{'另有 ' if matters else ''}{counts.renumbered} 项仅编号变化")
-    extras = [f"{label}变更 {count} 处" for label, count in
-              (("分类", counts.categories), ("部门", counts.departments), ("站点设置", counts.site)) if count]
-    return "本次修订：" + "；".join(part for part in ("，".join(matters), *extras) if part)
+    return "，".join(matters)
 
 
 def render_json(change: Change) -> str:

@@ -25,6 +25,7 @@ from generator.review.diff_format import (
     escape_markdown,
     item_lines,
     markdown_block,
+    matter_counts,
     outline,
     outline_line,
     plain,
@@ -81,7 +82,7 @@ def library_summary_line(change: LibraryChange) -> str:
         kinds = [f"{label} {count} 份" for label, count in (("新增", counts.lists_added), ("删除", counts.lists_removed))
                  if count]
         lists = f"涉及 {len(change.lists)} 份清单" + (f"（{'，'.join(kinds)}）" if kinds else "")
-    matters = _matter_counts(counts.added, counts.removed, counts.changed, counts.renumbered)
+    matters = matter_counts(counts)
     extras = [f"{label}变更 {count} 处" for label, count in
               (("分类", counts.categories), ("清单设置", counts.settings), ("部门", counts.departments),
                ("共用设置", counts.shared)) if count]
@@ -95,7 +96,7 @@ def list_summary_line(change: ListChange) -> str:
     if change.kind == REMOVED:
         return f"本清单已删除，原有 {change.matters} 项事项。"
     counts = change.counts()
-    matters = _matter_counts(counts.added, counts.removed, counts.changed, counts.renumbered)
+    matters = matter_counts(counts)
     extras = [f"{label}变更 {count} 处" for label, count in (("分类", counts.categories), ("清单设置", counts.settings))
               if count]
     return "本清单：" + "；".join(part for part in (matters, *extras) if part)
@@ -116,13 +117,6 @@ def render_library_json(change: LibraryChange) -> str:
         listed["summary"] = list_summary_line(each)
         listed["counts"] = asdict(each.counts())
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def _matter_counts(added: int, removed: int, changed: int, renumbered: int) -> str:
-    matters = [f"{label} {count} 项" for label, count in (("新增", added), ("删除", removed), ("修改", changed)) if count]
-    if renumbered:
-        matters.append(f"{'另有 ' if matters else ''}{renumbered} 项仅编号变化")
-    return "，".join(matters)
 
 
 # --- the outline of each part ------------------------------------------------------------------------

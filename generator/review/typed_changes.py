@@ -123,7 +123,7 @@ class TypedSide:
 
 def diff_typed(list_type: ListType, old: TypedSide, new: TypedSide) -> TypedChange:
     """The change from ``old`` to ``new``, both read by ``list_type``."""
-    names = _Names(list_type, old, new)
+    names = _Names(old, new)
     before = {matter.id: matter for matter in old.matters}
     after = {matter.id: matter for matter in new.matters}
     changes = [_whole(list_type, matter, REMOVED) for matter_id, matter in before.items() if matter_id not in after]
@@ -144,13 +144,13 @@ def diff_typed_matter(list_type: ListType, old: TypedMatter, new: TypedMatter, o
     The sides give the category and department names each matter is read by,
     so that two lists naming one department differently are not a change.
     """
-    return _diff_matter(list_type, old, new, _Names(list_type, old_side, new_side))
+    return _diff_matter(list_type, old, new, _Names(old_side, new_side))
 
 
 class _Names:
     """Each side's slugs of category and department names, so that identity survives a rename."""
 
-    def __init__(self, list_type: ListType, old: TypedSide, new: TypedSide):
+    def __init__(self, old: TypedSide, new: TypedSide):
         self.categories = ({c.name: c.slug for c in old.categories}, {c.name: c.slug for c in new.categories})
         self.departments = ({d.name: d.slug for d in old.departments}, {d.name: d.slug for d in new.departments})
 
