@@ -49,7 +49,7 @@ from generator.importing import importer
 from generator.importing.importer import ImportReport
 from generator.importing.matter_ids import pinyin_syllables
 from generator.importing.readers import read_table_file
-from generator.importing.source_table import parse_rows
+from generator.importing.source_table import empty_table_error, parse_rows
 from generator.importing.typed_import import import_typed_table
 from generator.review.changes import ADDED, CHANGED, diff_content
 from generator.review.library_changes import ListChange, list_name
@@ -199,6 +199,16 @@ def _departments(content_dir: Path) -> tuple[Department, ...]:
     return tuple(departments)
 
 
+def _current(target: ListTarget) -> tuple[list[Category], tuple]:
+    """The list's categories and matters as they are; ContentErrors when they cannot be read."""
+    errors: list[ContentError] = []
+    categories = _categories(target, errors)
+    old = _existing_matters(target, errors)
+    if errors:
+        raise ContentErrors(errors)
+    return categories, old
+
+
 def _categories(target: ListTarget, errors: list[ContentError]) -> list[Category]:
     """The list's categories; none for a new list or a type without categories."""
     if not target.exists or not target.list_type.categories:
@@ -226,30 +236,20 @@ def _existing_matters(target: ListTarget, errors: list[ContentError]) -> tuple:
 def _peihe_drafts(raw, target: ListTarget, departments: tuple[Department, ...],
                   report: ImportReport) -> tuple[list[_Draft], list[Category], tuple]:
     source = parse_rows(raw)
-    errors: list[ContentError] = []
-    categories = _categories(target, errors)
-    old = _existing_matters(target, errors)
-    if errors:
-        raise ContentErrors(errors)
+    categories, old = _current(target)
     if not target.exists:
         categories = _new_categories([(category.ordinal, category.name) for category in source.categories])
     existing = Content(_BLANK_SITE, tuple(categories), departments, old)
     drafts = importer._drafts(source.rows, source.categories, existing, report.warnings)
     if not drafts:
-        raise ContentErrors([ContentError(raw.path, 1, _(
-            "the table holds no matter rows: importing it would empty the list"), _(
-            "is it the right file? A matter row starts with its number (序号)"))])
+        raise ContentErrors([empty_table_error(raw.path)])
     return ([_Draft(draft.matter_id, draft.file_name, draft.text, (draft.row.path, draft.row.line, draft.row.number))
              for draft in drafts], categories, old)
 
 
 def _typed_drafts(raw, target: ListTarget, departments: tuple[Department, ...],
                   report: ImportReport) -> tuple[list[_Draft], list[Category], tuple]:
-    errors: list[ContentError] = []
-    categories = _categories(target, errors)
-    old = _existing_matters(target, errors)
-    if errors:
-        raise ContentErrors(errors)
+    categories, old = _current(target)
     result = import_typed_table(raw, target.list_type, departments, old)
     report.warnings.extend(result.warnings)
     drafts = []
@@ -343,9 +343,7 @@ def _relocated(errors: list[ContentError], staging: Path, target: ListTarget,
     for error in errors:
         source = by_file.get(error.path)
         if source is not None:
-            path, line, number = source
-            relocated.append(ContentError(path, line, _("matter {number}: {message}").format(
-                number=number, message=error.message), error.suggestion))
+            relocated.append(importer.row_error(error, *source))
         elif error.path == staged or error.path.startswith(staged + "/"):
             relocated.append(ContentError(real + error.path[len(staged):], error.line, error.message,
                                           error.suggestion))

@@ -76,6 +76,12 @@ def read_table(path: Path) -> SourceTable:
     return parse_rows(read_table_file(path))
 
 
+def empty_table_error(path: str) -> ContentError:
+    """A table without a matter row, whatever the list's type: importing it would empty the list."""
+    return ContentError(path, 1, _("the table holds no matter rows: importing it would empty the list"),
+                        _("is it the right file? A matter row starts with its number (序号)"))
+
+
 def parse_rows(table: RawTable) -> SourceTable:
     return _Rows().parse(table)
 
