@@ -28,6 +28,7 @@ from generator.review.changes import (
     REMOVED,
     RENUMBERED,
     CategoryChange,
+    Counts,
     ItemChange,
     Reorder,
     TextOp,
@@ -82,15 +83,6 @@ class TypedMatterChange:
 
 
 @dataclass(frozen=True)
-class TypedCounts:
-    added: int
-    removed: int
-    changed: int
-    renumbered: int
-    categories: int
-
-
-@dataclass(frozen=True)
 class TypedChange:
     """Everything that changed in one typed list's categories and matters."""
 
@@ -103,10 +95,12 @@ class TypedChange:
     def is_empty(self) -> bool:
         return not (self.categories or self.category_order or self.matters)
 
-    def counts(self) -> TypedCounts:
+    def counts(self) -> Counts:
+        """A 配合 change's counts; a typed list has no departments or site settings of its own (shared ones
+        are the library's)."""
         kinds = [matter.kind for matter in self.matters]
-        return TypedCounts(kinds.count(ADDED), kinds.count(REMOVED), kinds.count(CHANGED), kinds.count(RENUMBERED),
-                           len(self.categories) + (1 if self.category_order else 0))
+        return Counts(kinds.count(ADDED), kinds.count(REMOVED), kinds.count(CHANGED), kinds.count(RENUMBERED),
+                      len(self.categories) + (1 if self.category_order else 0), departments=0, site=0)
 
     def matters_of(self, kind: str) -> tuple[TypedMatterChange, ...]:
         return tuple(matter for matter in self.matters if matter.kind == kind)

@@ -36,7 +36,7 @@ from generator.review.changes import (
     TextOp,
     renumbered_runs,
 )
-from generator.review.typed_changes import TypedChange, TypedCounts, TypedMatterChange
+from generator.review.typed_changes import TypedChange, TypedMatterChange
 from generator.content.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING
 
 Rich = tuple[TextOp, ...]  # text with deletions and insertions marked
@@ -143,7 +143,7 @@ def summary(change: Change) -> str:
     return count_summary(counts, (("部门变更", counts.departments, "处"), ("网站设置变更", counts.site, "处")))
 
 
-def count_summary(counts: Counts | TypedCounts, more: tuple[tuple[str, int, str], ...] = ()) -> str:
+def count_summary(counts: Counts, more: tuple[tuple[str, int, str], ...] = ()) -> str:
     """The summary of a 配合 list's or a typed list's change: its matters' and categories' counts, then
     ``more`` (label, count, unit), each that is not zero."""
     parts = [f"{label} {count} {unit}" for label, count, unit in (
