@@ -16,6 +16,7 @@ from dataclasses import asdict, replace
 from generator.review.changes import ADDED, CHANGED, REMOVED, RENUMBERED, Change, ValueChange
 from generator.review.diff_format import (
     NO_CHANGE,
+    SECTION_KIND,
     OutlineEntry,
     OutlineGroup,
     OutlineLine,
@@ -182,8 +183,8 @@ def _field_lines(field: FieldChange) -> list[OutlineLine]:
     if field.field == NUMBER:
         return [outline_line(0, f"编号：第{field.old}项 → 第{field.new}项")]
     if field.items:
-        label = field.label + ("（新增）" if not field.old.strip() else "（删除）" if not field.new.strip() else "")
-        return [outline_line(0, label), *(line for item in field.items for line in item_lines(item))]
+        return [outline_line(0, field.label + SECTION_KIND[field.kind]),
+                *(line for item in field.items for line in item_lines(item))]
     if field.ops:
         return edit_lines(0, field.label, field.old, field.new, field.ops)
     return [outline_line(0, f"{field.label}：{field.old} → {field.new}")]

@@ -66,6 +66,12 @@ class FieldChange:
     ops: tuple[TextOp, ...] = ()
     items: tuple[ItemChange, ...] = ()
 
+    @property
+    def kind(self) -> str:
+        """ADDED when the field was blank before, REMOVED when it is blank now, else CHANGED: what a Markdown
+        field's items amount to, as a 配合 section's kind says it."""
+        return ADDED if not self.old.strip() else REMOVED if not self.new.strip() else CHANGED
+
 
 @dataclass(frozen=True)
 class TypedMatterChange:

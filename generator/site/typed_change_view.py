@@ -14,8 +14,8 @@ from generator.review.changes import CHANGED, REMOVED, RENUMBERED
 from generator.review.history import LINE_LIMIT, MatterRevision, RevisionView
 from generator.review.typed_changes import FieldChange, TypedChange, TypedMatterChange
 from generator.review.typed_history import PAGE_LIMIT, TypedHistory
-from generator.site.change_view import (NUMBER, Line, MatterView, PartView, category_lines, count_summary, item_view,
-                                        matter_line, phrase_of, plain_text, renumbered_lines)
+from generator.site.change_view import (NUMBER, SECTION_KINDS, Line, MatterView, PartView, category_lines, count_summary,
+                                        item_view, matter_line, phrase_of, plain_text, renumbered_lines)
 
 EMPTY = "（无）"  # an optional field that was or is left blank
 
@@ -30,9 +30,7 @@ def _field_view(field: FieldChange) -> PartView:
     if field.field == NUMBER:
         return PartView("编号", plain_text(f"第{field.old}项 → 第{field.new}项"))
     if field.items:
-        added, removed = not field.old.strip(), not field.new.strip()
-        label = field.label + ("（新增）" if added else "（删除）" if removed else "")
-        return PartView(label, (), tuple(item_view(item) for item in field.items))
+        return PartView(field.label + SECTION_KINDS[field.kind], (), tuple(item_view(item) for item in field.items))
     if field.ops:
         return PartView(field.label, field.ops)
     return PartView(field.label, plain_text(f"{field.old or EMPTY} → {field.new or EMPTY}"))
