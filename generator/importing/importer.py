@@ -51,9 +51,6 @@ from generator.importing.source_table import SourceCategory, SourceRow, empty_ta
 
 HEADLESS_NOTE = "原表中“{name}”的职责没有单独的标题，标题“{name}”为整理时所加。"
 HEADLESS_NOTE_PATTERN = re.compile(r"^原表中“(.+?)”的职责没有单独的标题，标题“\1”为整理时所加。$")
-# The departments column separates names by white space in the official table, by 、 in the site's downloads.
-DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;]")
-WHITESPACE = re.compile(r"\s+")
 SETTINGS_FILES = (SITE_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE)
 TEMPORARY_SUFFIX = ".import-tmp"
 
@@ -211,7 +208,7 @@ class _RowConverter:
         return Draft(matter_id, row, tuple(departments), sections, guarantee, town, notes)
 
     def _departments(self, row: SourceRow) -> list[str]:
-        departments, unplaced = self.names.split_column(DEPARTMENT_SEPARATORS.sub(" ", row.departments))
+        departments, unplaced = self.names.split_column(duty_text.department_column(row.departments))
         for fragment in unplaced:
             suggestion = self.names.suggest(fragment)
             self.errors.append(ContentError(
@@ -304,7 +301,7 @@ def _same_text(blocks: list[duty_text.Block], markdown: str) -> bool:
     from generator.site.markup import plain_text
 
     new = " ".join(f"{block.number}.{block.text}" if block.kind == "item" else block.text for block in blocks)
-    return WHITESPACE.sub(" ", new).strip() == WHITESPACE.sub(" ", plain_text(markdown)).strip()
+    return duty_text.WHITESPACE.sub(" ", new).strip() == duty_text.WHITESPACE.sub(" ", plain_text(markdown)).strip()
 
 
 def _notes(generated: list[str], old: Matter | None, headings: set[str]) -> tuple[str, ...]:

@@ -19,7 +19,6 @@ are not a plain column.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -32,15 +31,13 @@ from generator.content.typed_matter import (DEPARTMENT_SEPARATOR, parse_typed_ma
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import _
 from generator.importing import duty_text
-from generator.importing.duty_text import plain_text, single_line
+from generator.importing.duty_text import WHITESPACE, plain_text, single_line
 from generator.importing.matter_ids import IdAllocator
 from generator.importing.readers.model import EMPTY, Cell, RawRow, RawTable
 from generator.importing.readers.selection import is_header
 from generator.importing.source_table import CATEGORY_ROW, NOTE_ROW, empty_table_error
 from generator.site.markup import plain_text as markup_plain_text
 
-WHITESPACE = re.compile(r"\s+")
-DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;]")
 
 
 @dataclass(frozen=True)
@@ -223,7 +220,7 @@ class _Rows:
         return markdown
 
     def departments(self, raw: RawRow, number: int, cell: Cell, kind: str) -> object:
-        names, unplaced = self.names.split_column(DEPARTMENT_SEPARATORS.sub(" ", plain_text(cell)))
+        names, unplaced = self.names.split_column(duty_text.department_column(plain_text(cell)))
         for fragment in unplaced:
             suggestion = self.names.suggest(fragment)
             self.error(raw, _("matter {number}: cannot place department '{name}'").format(number=number, name=fragment),
