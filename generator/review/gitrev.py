@@ -43,15 +43,6 @@ class GitError(Exception):
 
 
 @dataclass(frozen=True)
-class Revision:
-    """One commit that touched a matter."""
-
-    date: str  # committer date, yyyy-mm-dd
-    commit: str  # short hash
-    subject: str
-
-
-@dataclass(frozen=True)
 class ListRevision:
     """One commit that changed the list, with what it changed."""
 
@@ -337,40 +328,6 @@ def checkout_of(content_dir: Path) -> tuple[Path, str] | None:
     repo = repository_root(content_dir)
     relative = content_path_in_repo(repo, content_dir) if repo is not None else None
     return (repo, relative) if repo is not None and relative is not None else None
-
-
-def matter_history(repo_root: Path, content_dir: Path) -> dict[str, list[Revision]]:
-    """Every matter's commits, newest first, from one ``git log`` call.
-
-    Matter files are named ``NNN-<id>.md``; renumbering renames them, so
-    commits are attributed through the id in the file name, and a file
-    renamed to another id carries its earlier history over. Empty outside
-    a git checkout.
-    """
-    source = _history_source(repo_root, content_dir)
-    if source is None:
-        return {}
-    repo, relative = source
-    try:
-        commits = log_commits(repo, relative, FIELD.join(("%h", "%cs", "%s")), "-M", "--name-status")
-    except GitError:
-        return {}  # e.g. a checkout without commits yet
-    matters = PurePosixPath(relative) / MATTERS_DIR
-    history: dict[str, list[Revision]] = {}
-    later_id: dict[str, str] = {}  # an id as it was → the id it has now
-    for (short, date, subject), tokens in commits:
-        revision = Revision(date, short, subject)
-        for status, *paths in touched_files(tokens):
-            ids = [matter_id_in(path, matters) for path in paths]
-            matter_id = ids[-1] or ids[0]  # a renamed file belongs to the matter it became
-            if matter_id is None:
-                continue
-            matter_id = later_id.get(matter_id, matter_id)
-            if revision not in history.setdefault(matter_id, []):
-                history[matter_id].append(revision)
-            if status.startswith("R") and ids[0] and ids[0] != ids[-1]:
-                later_id[ids[0]] = matter_id
-    return history
 
 
 def list_revisions(repo_root: Path, content_dir: Path, limit: int = REVISION_LIMIT) -> list[ListRevision]:
