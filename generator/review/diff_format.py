@@ -39,6 +39,7 @@ from generator.content.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING
 
 if TYPE_CHECKING:  # the counts of a library's change, summed as a list's are (library_format)
     from generator.review.library_changes import LibraryCounts, ListCounts
+    from generator.review.typed_changes import FieldChange
 
 FORMATS = ("text", "markdown", "json")
 NO_CHANGE = "清单内容无变化。"
@@ -160,7 +161,8 @@ def outline(change: Change) -> list[OutlineGroup]:
     return [group for group in groups if group.entries]
 
 
-def value_lines(label: str, value: ValueChange) -> list[OutlineLine]:
+def value_lines(label: str, value: ValueChange | FieldChange) -> list[OutlineLine]:
+    """A setting's or a typed matter's field's change: its characters marked where it is prose, else old → new."""
     if value.ops:
         return edit_lines(0, label, value.old, value.new, value.ops)
     return [outline_line(0, f"{label}：{_arrow(value.old, value.new)}")]

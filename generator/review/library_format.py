@@ -22,7 +22,6 @@ from generator.review.diff_format import (
     OutlineLine,
     category_entries,
     department_entries,
-    edit_lines,
     escape_markdown,
     item_lines,
     markdown_block,
@@ -185,9 +184,7 @@ def _field_lines(field: FieldChange) -> list[OutlineLine]:
     if field.items:
         return [outline_line(0, field.label + SECTION_KIND[field.kind]),
                 *(line for item in field.items for line in item_lines(item))]
-    if field.ops:
-        return edit_lines(0, field.label, field.old, field.new, field.ops)
-    return [outline_line(0, f"{field.label}：{field.old} → {field.new}")]
+    return value_lines(field.label, field)
 
 
 def _town_entries(town: TownChange) -> list[OutlineEntry]:
