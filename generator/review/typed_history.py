@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.content.list_types import ListType
-from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, read_library
+from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, TOWN_FILE, read_library
 from generator.content.loader import DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE
 from generator.content.model import Department, MatterList
 from generator.i18n import _
@@ -34,10 +34,7 @@ from generator.review.gitrev import GitError, checkout_of, run_git
 from generator.review.history import Skipped, logged_commits, read_objects
 from generator.review.typed_changes import TypedChange, TypedMatterChange, TypedSide, diff_typed
 
-TOWN_FILE = "town.yml"
 SYMLINK_MODE = "120000"
-# Revisions the history page shows (the rest are counted), as the 配合 list's 修订记录 page.
-PAGE_LIMIT = 50
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ typed one the same way: the comparison of towns and the revision history
 from __future__ import annotations
 
 from generator.review.changes import CHANGED, REMOVED, RENUMBERED
-from generator.review.history import LINE_LIMIT, MatterRevision, RevisionView
+from generator.review.history import LINE_LIMIT, PAGE_LIMIT, MatterRevision, RevisionView
 from generator.review.typed_changes import FieldChange, TypedChange, TypedMatterChange
-from generator.review.typed_history import PAGE_LIMIT, TypedHistory
+from generator.review.typed_history import TypedHistory
 from generator.site.change_view import (NUMBER, SECTION_KINDS, Line, MatterView, PartView, category_lines, count_summary,
                                         item_view, matter_line, phrase_of, plain_text, renumbered_lines)
 
