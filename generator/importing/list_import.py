@@ -30,19 +30,19 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import yaml
 
 from generator.content.list_types import ListType, read_list_types
 from generator.content.lists import (LIST_FILE, LIST_TYPES, LIST_TYPES_DIR, LISTS_DIR, SLUG, TOWN_FILE, is_multi_list,
-                                     load_library)
-from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTER_SUFFIX, MATTERS_DIR, SITE_FILE,
-                                      load_categories,
-                                      load_departments, load_matters, read_settings)
-from generator.content.model import PEIHE, Category, Content, Department, Library, Site, TypedMatter
+                                     load_library, read_typed_files)
+from generator.content.loader import (BLANK_SITE, CATEGORIES_FILE, DEPARTMENTS_FILE, MATTER_SUFFIX, MATTERS_DIR,
+                                      SITE_FILE, load_categories, load_departments, load_matters, read_settings)
+from generator.content.model import PEIHE, Category, Content, Department, Library
 from generator.content.names import with_section_departments
-from generator.content.typed_matter import parse_typed_matter, read_typed_matter, with_canonical_departments
+from generator.content.typed_matter import parse_typed_matter, with_canonical_departments
 from generator.errors import ContentError, ContentErrors, display_path
 from generator.i18n import _
 from generator.importing import importer
@@ -57,7 +57,6 @@ from generator.review.typed_changes import TypedSide, diff_typed
 
 LIST_KEY = re.compile(r"([^/\s]+)/([^/\s]+)")
 CHINESE_ORDINALS = "一二三四五六七八九十"
-_BLANK_SITE = Site("", "", "", "", "", "", "")  # the old list's site: only compared with itself
 
 
 class ListImportError(Exception):
@@ -223,11 +222,7 @@ def _existing_matters(target: ListTarget, errors: list[ContentError]) -> tuple:
         return ()
     if target.type == PEIHE:
         return load_matters(folder, errors)
-
-    def read(paths: list[Path], label: str) -> list[tuple[TypedMatter | None, list[ContentError]]]:
-        return [read_typed_matter(path, target.list_type, f"{label}/{path.name}") for path in paths]
-
-    return load_matters(folder, errors, read)  # type: ignore[arg-type]
+    return load_matters(folder, errors, partial(read_typed_files, list_type=target.list_type))  # type: ignore[arg-type]
 
 
 # --- drafts -------------------------------------------------------------------------------------------
@@ -239,7 +234,7 @@ def _peihe_drafts(raw, target: ListTarget, departments: tuple[Department, ...],
     categories, old = _current(target)
     if not target.exists:
         categories = _new_categories([(category.ordinal, category.name) for category in source.categories])
-    existing = Content(_BLANK_SITE, tuple(categories), departments, old)
+    existing = Content(BLANK_SITE, tuple(categories), departments, old)  # its site is only compared with itself
     drafts = importer._drafts(source.rows, source.categories, existing, report.warnings)
     if not drafts:
         raise ContentErrors([empty_table_error(raw.path)])

@@ -14,8 +14,9 @@ from generator.review.changes import CHANGED, REMOVED, RENUMBERED
 from generator.review.history import LINE_LIMIT, PAGE_LIMIT, MatterRevision, RevisionView
 from generator.review.typed_changes import FieldChange, TypedChange, TypedMatterChange
 from generator.review.typed_history import TypedHistory
-from generator.site.change_view import (NUMBER, SECTION_KINDS, Line, MatterView, PartView, category_lines, count_summary,
-                                        item_view, matter_line, phrase_of, plain_text, renumbered_lines)
+from generator.site.change_view import (NUMBER, SECTION_KINDS, Line, MatterView, PartView, category_lines,
+                                        count_summary, item_view, matter_line, phrase_of, plain_text,
+                                        renumbered_lines)
 
 EMPTY = "（无）"  # an optional field that was or is left blank
 
