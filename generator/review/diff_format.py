@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
 from generator.review.changes import (
     ADDED,
@@ -39,7 +40,7 @@ from generator.content.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING
 
 if TYPE_CHECKING:  # the counts of a library's change, summed as a list's are (library_format)
     from generator.review.library_changes import LibraryCounts, ListCounts
-    from generator.review.typed_changes import FieldChange
+    from generator.review.typed_changes import FieldChange, TypedChange
 
 FORMATS = ("text", "markdown", "json")
 NO_CHANGE = "清单内容无变化。"
@@ -150,15 +151,22 @@ def outline(change: Change) -> list[OutlineGroup]:
         OutlineGroup("分类", category_entries(change)),
         OutlineGroup("部门", tuple(entry for department in change.departments
                            for entry in department_entries(department))),
-        OutlineGroup("新增事项", tuple(OutlineEntry(plain(_matter_line(matter, show_departments=True)))
-                             for matter in change.matters_of(ADDED))),
-        OutlineGroup("删除事项", tuple(OutlineEntry(plain(_matter_line(matter, show_departments=False)))
-                             for matter in change.matters_of(REMOVED))),
-        OutlineGroup("修改事项", tuple(_changed_matter(matter) for matter in change.matters_of(CHANGED))),
-        OutlineGroup("编号变化", tuple(OutlineEntry(plain(run)) for run in renumbered_lines(
-            change.matters_of(RENUMBERED) + change.matters_of(CHANGED)))),
+        *matter_groups(change, _matter_line, _changed_matter),
     ]
     return [group for group in groups if group.entries]
+
+
+def matter_groups(change: Change | TypedChange, line: Callable[[Any, bool], str],
+                  changed: Callable[[Any], OutlineEntry]) -> list[OutlineGroup]:
+    """The groups of a 配合 or a typed list's matters: added and removed (``line``, which names what a matter is
+    about when told True), changed (``changed``: in detail), and renumbered in runs."""
+    return [
+        OutlineGroup("新增事项", tuple(OutlineEntry(plain(line(matter, True))) for matter in change.matters_of(ADDED))),
+        OutlineGroup("删除事项", tuple(OutlineEntry(plain(line(matter, False))) for matter in change.matters_of(REMOVED))),
+        OutlineGroup("修改事项", tuple(changed(matter) for matter in change.matters_of(CHANGED))),
+        OutlineGroup("编号变化", tuple(OutlineEntry(plain(run)) for run in renumbered_lines(
+            change.matters_of(RENUMBERED) + change.matters_of(CHANGED)))),  # type: ignore[operator, arg-type]
+    ]
 
 
 def value_lines(label: str, value: ValueChange | FieldChange) -> list[OutlineLine]:

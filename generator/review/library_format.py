@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, replace
 
-from generator.review.changes import ADDED, CHANGED, REMOVED, RENUMBERED, Change, ValueChange
+from generator.review.changes import ADDED, CHANGED, REMOVED, Change, ValueChange
 from generator.review.diff_format import (
     NO_CHANGE,
     SECTION_KIND,
@@ -26,11 +26,11 @@ from generator.review.diff_format import (
     item_lines,
     markdown_block,
     matter_counts,
+    matter_groups,
     outline,
     outline_line,
     plain,
     render,
-    renumbered_lines,
     text_block,
     value_lines,
 )
@@ -155,13 +155,7 @@ def typed_outline(change: TypedChange) -> list[OutlineGroup]:
     """A 基本 or 收回 list's change in the groups of a 配合 list's, its fields named by the type's labels."""
     groups = [
         OutlineGroup("分类", category_entries(change)),  # type: ignore[arg-type]  # the same two attributes
-        OutlineGroup("新增事项", tuple(OutlineEntry(plain(_typed_line(matter, show_about=True)))
-                                  for matter in change.matters_of(ADDED))),
-        OutlineGroup("删除事项", tuple(OutlineEntry(plain(_typed_line(matter, show_about=False)))
-                                  for matter in change.matters_of(REMOVED))),
-        OutlineGroup("修改事项", tuple(_typed_changed(matter) for matter in change.matters_of(CHANGED))),
-        OutlineGroup("编号变化", tuple(OutlineEntry(plain(run)) for run in renumbered_lines(
-            change.matters_of(RENUMBERED) + change.matters_of(CHANGED)))),  # type: ignore[arg-type]
+        *matter_groups(change, _typed_line, _typed_changed),
     ]
     return [group for group in groups if group.entries]
 
