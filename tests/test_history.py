@@ -5,11 +5,12 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from generator.review.gitrev import Revision, list_revisions, matter_history
+from generator.review.gitrev import list_revisions
 from generator.review.history import load_history
 from generator.content.model import TOWN_DUTIES_HEADING
 
@@ -17,6 +18,15 @@ from conftest import CONTENT, init_repository
 MATTERS = Path("content/matters")
 NEW_ID_1 = "ce-shi-xin-biao-shi"
 IDS: dict[str, str] = {}  # filled by the ``repo`` fixture from the content it commits
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A commit the ``repo`` fixture made, as the history should show it."""
+
+    date: str  # the committer's own date, yyyy-mm-dd
+    commit: str  # short hash
+    subject: str
 
 
 def git(repo: Path, *args: str, date: str = "2024-01-01T09:00:00+08:00") -> str:
@@ -97,28 +107,26 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Revi
     return root, revisions
 
 
+def commits_of(history, matter_id: str) -> list[str]:
+    return [revision.commit for revision in history.of(matter_id)]
+
+
 def test_matter_history_follows_renumbering(repo):
     root, revision = repo
-    history = matter_history(root, Path("content"))
-    assert history[IDS["72"]] == [revision["edit-again"], revision["renumber"], revision["edit"], revision["import"]]
-    assert history[IDS["5"]] == [revision["renumber"], revision["import"]]
-    assert history[IDS["last"]] == [revision["renumber"], revision["import"]]
-    assert history[IDS["2"]] == [revision["import"]]  # never touched
-    assert len(history) == int(IDS["count"])  # every matter of the import, matter 1 under its new id only
+    history = load_history(root / "content")
+    assert commits_of(history, IDS["72"]) == [revision[name].commit for name in
+                                              ("edit-again", "renumber", "edit", "import")]
+    assert commits_of(history, IDS["5"]) == [revision["renumber"].commit, revision["import"].commit]
+    assert commits_of(history, IDS["last"]) == [revision["renumber"].commit, revision["import"].commit]
+    assert commits_of(history, IDS["2"]) == [revision["import"].commit]  # never touched
+    assert len(history.matters) == int(IDS["count"])  # every matter of the import, matter 1 under its new id only
 
 
 def test_matter_history_follows_a_new_id(repo):
     root, revision = repo
-    history = matter_history(root, root / "content")
-    assert history[NEW_ID_1] == [revision["new-id"], revision["import"]]
-    assert IDS["old-1"] not in history
-
-
-def test_matter_history_is_one_git_log_call(repo, git_calls):
-    root, _ = repo
-    assert matter_history(root, Path("content"))
-    assert sum("log" in call for call in git_calls) == 1
-    assert len(git_calls) <= 2  # finding the checkout, and the log
+    history = load_history(root / "content")
+    assert commits_of(history, NEW_ID_1) == [revision["new-id"].commit, revision["import"].commit]
+    assert IDS["old-1"] not in history.matters
 
 
 def test_list_revisions_newest_first_with_summaries(repo):
@@ -143,18 +151,18 @@ def test_list_revisions_newest_first_with_summaries(repo):
 def test_folder_outside_git_has_no_history(tmp_path, monkeypatch, capfd):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     shutil.copytree(CONTENT, tmp_path / "plain" / "content")
-    assert matter_history(tmp_path / "plain", Path("content")) == {}
+    assert load_history(tmp_path / "plain" / "content").revisions == ()
     assert list_revisions(tmp_path / "plain", Path("content")) == []
     subprocess.run(["git", "init", "-q", str(tmp_path / "fresh")], check=True)  # a checkout without commits
     shutil.copytree(CONTENT, tmp_path / "fresh" / "content")
-    assert matter_history(tmp_path / "fresh", Path("content")) == {}
+    assert load_history(tmp_path / "fresh" / "content").revisions == ()
     assert list_revisions(tmp_path / "fresh", Path("content")) == []
     assert capfd.readouterr().err == ""
 
 
 def test_history_dates_are_iso_dates(repo):
     root, _ = repo
-    dates = {r.date for history in matter_history(root, Path("content")).values() for r in history}
+    dates = {r.date for revisions in load_history(root / "content").matters.values() for r in revisions}
     assert dates and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) for date in dates)
 
 

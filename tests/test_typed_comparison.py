@@ -69,6 +69,16 @@ def test_a_different_text_is_diffed_field_by_field_against_the_majority(types):
     assert [part.label for part in view.parts] == ["事项名称", "依据（新增）"]
 
 
+def test_a_field_one_town_leaves_blank_reads_as_removed(types):
+    """Against a reference that fills a Markdown field, a town leaving it blank shows the field 删除."""
+    lists = [town(types, "a/jiben", "甲镇", jiben(1, "组织开展党员教育", basis="《条例》")),
+             town(types, "b/jiben", "乙镇", jiben(1, "组织开展党员教育", basis="《条例》")),
+             town(types, "c/jiben", "丙镇", jiben(1, "组织开展党员教育"))]
+    (group,) = same_typed_matters(lists)
+    (changed,) = [variant.change for variant in group.variants if variant.change is not None]
+    assert [part.label for part in typed_matter_view(changed).parts] == ["依据（删除）"]
+
+
 def test_the_reference_is_the_text_most_towns_share(types):
     edited = jiben(1, "组织开展党员教育", "1. 组织党员集中学习。")
     lists = [town(types, "a/jiben", "甲镇", edited), town(types, "b/jiben", "乙镇", jiben(3, "组织开展党员教育")),

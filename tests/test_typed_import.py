@@ -11,7 +11,7 @@ from generator.content.loader import load_content
 from generator.content.typed_matter import read_typed_matter, validate_typed_matters, with_canonical_departments
 from generator.errors import ContentErrors
 from generator.importing.readers.model import Cell, RawRow, RawTable
-from generator.importing.typed_import import import_typed_table, typed_matter_files
+from generator.importing.typed_import import import_typed_table
 
 TYPES = load_list_types()
 
@@ -71,7 +71,7 @@ def test_a_jiben_table_round_trips_through_its_files(settings, tmp_path):
 
 
 def test_the_file_text_is_the_spec_format():
-    files = typed_matter_files(JIBEN_TABLE, TYPES["jiben"], [])
+    files = import_typed_table(JIBEN_TABLE, TYPES["jiben"], []).files
     assert files["001-zu-zhi-kai-zhan-dang-yuan-jiao.md"] == (
         "---\nid: zu-zhi-kai-zhan-dang-yuan-jiao\nnumber: 1\ntitle: 组织开展党员教育\ncategory: 党的建设\n---\n\n"
         "## 履职内容\n\n1. 制定党员教育年度计划。\n2. 组织党员参加“三会一课”。\n\n"
@@ -83,7 +83,7 @@ def test_a_shouhui_table_in_another_column_order_with_a_department_alias(setting
     source = table(("序号", "收回部门", "事项名称", "收回后的履职方式"),
                    ("1", "区民政局", "临时救助审批", "由青山区民政局直接受理审批，镇负责转介。"),
                    ("2", "青山区 民政局", "特困人员认定", "由区民政局认定。"))
-    files = typed_matter_files(source, TYPES["shouhui"], departments)
+    files = import_typed_table(source, TYPES["shouhui"], departments).files
     matters = load_back(files, TYPES["shouhui"], tmp_path)
     assert [matter.value("department") for matter in matters] == ["青山区民政局", "青山区民政局"]
     assert validate_typed_matters(matters, TYPES["shouhui"], None, departments) == []
@@ -93,9 +93,9 @@ def test_a_shouhui_table_in_another_column_order_with_a_department_alias(setting
 
 def test_existing_matters_keep_their_ids(settings, tmp_path):
     _categories, departments = settings
-    matters = load_back(typed_matter_files(JIBEN_TABLE, TYPES["jiben"], departments), TYPES["jiben"], tmp_path)
+    matters = load_back(import_typed_table(JIBEN_TABLE, TYPES["jiben"], departments).files, TYPES["jiben"], tmp_path)
     renamed = [matter.__class__(**{**matter.__dict__, "id": f"kept-{matter.number}"}) for matter in matters]
-    files = typed_matter_files(JIBEN_TABLE, TYPES["jiben"], departments, existing=renamed)
+    files = import_typed_table(JIBEN_TABLE, TYPES["jiben"], departments, existing=renamed).files
     assert list(files) == ["001-kept-1.md", "002-kept-2.md", "003-kept-3.md"]
 
 
@@ -120,7 +120,7 @@ def test_existing_matters_keep_their_ids(settings, tmp_path):
 def test_a_bad_table_is_refused_with_every_row_named(settings, rows, line, message):
     _categories, departments = settings
     with pytest.raises(ContentErrors) as raised:
-        typed_matter_files(table(*rows), TYPES["shouhui"], departments)
+        import_typed_table(table(*rows), TYPES["shouhui"], departments)
     found = [(error.line, error.message[:len(message)]) for error in raised.value.errors]
     assert (line, message) in found, found
 
@@ -128,7 +128,7 @@ def test_a_bad_table_is_refused_with_every_row_named(settings, rows, line, messa
 def test_every_character_of_the_cells_is_in_the_files(settings):
     """Fidelity: the text of every cell is in its matter's file (white space aside)."""
     _categories, departments = settings
-    files = typed_matter_files(JIBEN_TABLE, TYPES["jiben"], departments)
+    files = import_typed_table(JIBEN_TABLE, TYPES["jiben"], departments).files
     text = "".join(files.values())
     squeezed = "".join(text.split())
     for raw in (JIBEN_TABLE.rows[3], JIBEN_TABLE.rows[4], JIBEN_TABLE.rows[6]):  # the matter rows

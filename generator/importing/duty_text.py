@@ -26,6 +26,8 @@ TAG = re.compile(r"<[^>]*>")
 SENTENCE_GAP = re.compile(r"(?<=[。；])\s+")
 LATIN_WORD = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 WHITESPACE = re.compile(r"\s+")
+# The departments column separates names by white space in the official table, by 、 in the site's downloads.
+DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;]")
 # Between two of these a line break is layout only (Chinese needs no space); elsewhere it is a space.
 WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
@@ -98,6 +100,12 @@ def parse_town_cell(cell: Cell) -> tuple[list[Block], list[str]]:
 def plain_text(cell: Cell) -> str:
     """The cell's text without tags, white space folded: what fidelity compares."""
     return " ".join(text for text, _inside_ol in fragments(cell))
+
+
+def department_column(text: str) -> str:
+    """A departments cell's names apart by spaces only, whichever separators the table used, as
+    ``DepartmentNames.split_column`` reads them."""
+    return DEPARTMENT_SEPARATORS.sub(" ", text)
 
 
 def single_line(cell: Cell) -> str:

@@ -47,13 +47,10 @@ from generator.content.loader import CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_
 from generator.importing.matter_ids import IdAllocator
 from generator.content.model import Content, DutySection, Matter
 from generator.content.names import DepartmentNames, with_section_departments
-from generator.importing.source_table import SourceCategory, SourceRow, read_table
+from generator.importing.source_table import SourceCategory, SourceRow, empty_table_error, read_table
 
 HEADLESS_NOTE = "原表中“{name}”的职责没有单独的标题，标题“{name}”为整理时所加。"
 HEADLESS_NOTE_PATTERN = re.compile(r"^原表中“(.+?)”的职责没有单独的标题，标题“\1”为整理时所加。$")
-# The departments column separates names by white space in the official table, by 、 in the site's downloads.
-DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;]")
-WHITESPACE = re.compile(r"\s+")
 SETTINGS_FILES = (SITE_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE)
 TEMPORARY_SUFFIX = ".import-tmp"
 
@@ -124,9 +121,7 @@ def import_table(table: Path, content_dir: Path, *, dry_run: bool = False,
     report = ImportReport()
     drafts = _drafts(source.rows, source.categories, existing, report.warnings)
     if not drafts:
-        raise ContentErrors([ContentError(display_path(table), 1, _(
-            "the table holds no matter rows: importing it would empty the list"), _(
-            "is it the right file? A matter row starts with its number (序号)"))])
+        raise ContentErrors([empty_table_error(display_path(table))])
     plan = _plan(drafts, existing.matters, content_dir / MATTERS_DIR, report)
     if report.removed and not (allow_removals or dry_run):
         raise ContentErrors(_removal_errors(drafts, existing.matters))
@@ -213,7 +208,7 @@ class _RowConverter:
         return Draft(matter_id, row, tuple(departments), sections, guarantee, town, notes)
 
     def _departments(self, row: SourceRow) -> list[str]:
-        departments, unplaced = self.names.split_column(DEPARTMENT_SEPARATORS.sub(" ", row.departments))
+        departments, unplaced = self.names.split_column(duty_text.department_column(row.departments))
         for fragment in unplaced:
             suggestion = self.names.suggest(fragment)
             self.errors.append(ContentError(
@@ -306,7 +301,7 @@ def _same_text(blocks: list[duty_text.Block], markdown: str) -> bool:
     from generator.site.markup import plain_text
 
     new = " ".join(f"{block.number}.{block.text}" if block.kind == "item" else block.text for block in blocks)
-    return WHITESPACE.sub(" ", new).strip() == WHITESPACE.sub(" ", plain_text(markdown)).strip()
+    return duty_text.WHITESPACE.sub(" ", new).strip() == duty_text.WHITESPACE.sub(" ", plain_text(markdown)).strip()
 
 
 def _notes(generated: list[str], old: Matter | None, headings: set[str]) -> tuple[str, ...]:
@@ -385,12 +380,18 @@ def _relocated(errors: list[ContentError], staging: Path, content_dir: Path,
     for error in errors:
         row = by_file.get(error.path)
         if row is not None:
-            relocated.append(ContentError(row.path, row.line, _("matter {number}: {message}").format(
-                number=row.number, message=error.message), error.suggestion))
+            relocated.append(row_error(error, row.path, row.line, row.number))
         else:
             relocated.append(ContentError(settings.get(error.path, error.path), error.line, error.message,
                                           error.suggestion))
     return relocated
+
+
+def row_error(error: ContentError, path: str, line: int, number: int) -> ContentError:
+    """An error of a matter file made from a table's row (matter ``number``, at ``line`` of ``path``), pointing at
+    the row: the file was only staged, the reader knows the table."""
+    return ContentError(path, line, _("matter {number}: {message}").format(number=number, message=error.message),
+                        error.suggestion)
 
 
 def _commit(folder: Path, plan: _Plan) -> None:

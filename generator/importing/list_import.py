@@ -30,26 +30,26 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import yaml
 
 from generator.content.list_types import ListType, read_list_types
 from generator.content.lists import (LIST_FILE, LIST_TYPES, LIST_TYPES_DIR, LISTS_DIR, SLUG, TOWN_FILE, is_multi_list,
-                                     load_library)
-from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTER_SUFFIX, MATTERS_DIR, SITE_FILE,
-                                      load_categories,
-                                      load_departments, load_matters, read_settings)
-from generator.content.model import PEIHE, Category, Content, Department, Library, Site, TypedMatter
+                                     load_library, read_typed_files)
+from generator.content.loader import (BLANK_SITE, CATEGORIES_FILE, DEPARTMENTS_FILE, MATTER_SUFFIX, MATTERS_DIR,
+                                      SITE_FILE, load_categories, load_departments, load_matters, read_settings)
+from generator.content.model import PEIHE, Category, Content, Department, Library
 from generator.content.names import with_section_departments
-from generator.content.typed_matter import parse_typed_matter, read_typed_matter, with_canonical_departments
+from generator.content.typed_matter import parse_typed_matter, with_canonical_departments
 from generator.errors import ContentError, ContentErrors, display_path
 from generator.i18n import _
 from generator.importing import importer
 from generator.importing.importer import ImportReport
 from generator.importing.matter_ids import pinyin_syllables
 from generator.importing.readers import read_table_file
-from generator.importing.source_table import parse_rows
+from generator.importing.source_table import empty_table_error, parse_rows
 from generator.importing.typed_import import import_typed_table
 from generator.review.changes import ADDED, CHANGED, diff_content
 from generator.review.library_changes import ListChange, list_name
@@ -57,7 +57,6 @@ from generator.review.typed_changes import TypedSide, diff_typed
 
 LIST_KEY = re.compile(r"([^/\s]+)/([^/\s]+)")
 CHINESE_ORDINALS = "一二三四五六七八九十"
-_BLANK_SITE = Site("", "", "", "", "", "", "")  # the old list's site: only compared with itself
 
 
 class ListImportError(Exception):
@@ -199,6 +198,16 @@ def _departments(content_dir: Path) -> tuple[Department, ...]:
     return tuple(departments)
 
 
+def _current(target: ListTarget) -> tuple[list[Category], tuple]:
+    """The list's categories and matters as they are; ContentErrors when they cannot be read."""
+    errors: list[ContentError] = []
+    categories = _categories(target, errors)
+    old = _existing_matters(target, errors)
+    if errors:
+        raise ContentErrors(errors)
+    return categories, old
+
+
 def _categories(target: ListTarget, errors: list[ContentError]) -> list[Category]:
     """The list's categories; none for a new list or a type without categories."""
     if not target.exists or not target.list_type.categories:
@@ -213,11 +222,7 @@ def _existing_matters(target: ListTarget, errors: list[ContentError]) -> tuple:
         return ()
     if target.type == PEIHE:
         return load_matters(folder, errors)
-
-    def read(paths: list[Path], label: str) -> list[tuple[TypedMatter | None, list[ContentError]]]:
-        return [read_typed_matter(path, target.list_type, f"{label}/{path.name}") for path in paths]
-
-    return load_matters(folder, errors, read)  # type: ignore[arg-type]
+    return load_matters(folder, errors, partial(read_typed_files, list_type=target.list_type))  # type: ignore[arg-type]
 
 
 # --- drafts -------------------------------------------------------------------------------------------
@@ -226,30 +231,20 @@ def _existing_matters(target: ListTarget, errors: list[ContentError]) -> tuple:
 def _peihe_drafts(raw, target: ListTarget, departments: tuple[Department, ...],
                   report: ImportReport) -> tuple[list[_Draft], list[Category], tuple]:
     source = parse_rows(raw)
-    errors: list[ContentError] = []
-    categories = _categories(target, errors)
-    old = _existing_matters(target, errors)
-    if errors:
-        raise ContentErrors(errors)
+    categories, old = _current(target)
     if not target.exists:
         categories = _new_categories([(category.ordinal, category.name) for category in source.categories])
-    existing = Content(_BLANK_SITE, tuple(categories), departments, old)
+    existing = Content(BLANK_SITE, tuple(categories), departments, old)  # its site is only compared with itself
     drafts = importer._drafts(source.rows, source.categories, existing, report.warnings)
     if not drafts:
-        raise ContentErrors([ContentError(raw.path, 1, _(
-            "the table holds no matter rows: importing it would empty the list"), _(
-            "is it the right file? A matter row starts with its number (序号)"))])
+        raise ContentErrors([empty_table_error(raw.path)])
     return ([_Draft(draft.matter_id, draft.file_name, draft.text, (draft.row.path, draft.row.line, draft.row.number))
              for draft in drafts], categories, old)
 
 
 def _typed_drafts(raw, target: ListTarget, departments: tuple[Department, ...],
                   report: ImportReport) -> tuple[list[_Draft], list[Category], tuple]:
-    errors: list[ContentError] = []
-    categories = _categories(target, errors)
-    old = _existing_matters(target, errors)
-    if errors:
-        raise ContentErrors(errors)
+    categories, old = _current(target)
     result = import_typed_table(raw, target.list_type, departments, old)
     report.warnings.extend(result.warnings)
     drafts = []
@@ -343,9 +338,7 @@ def _relocated(errors: list[ContentError], staging: Path, target: ListTarget,
     for error in errors:
         source = by_file.get(error.path)
         if source is not None:
-            path, line, number = source
-            relocated.append(ContentError(path, line, _("matter {number}: {message}").format(
-                number=number, message=error.message), error.suggestion))
+            relocated.append(importer.row_error(error, *source))
         elif error.path == staged or error.path.startswith(staged + "/"):
             relocated.append(ContentError(real + error.path[len(staged):], error.line, error.message,
                                           error.suggestion))

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.importing.duty_text import plain_text, single_line
+from generator.importing.duty_text import WHITESPACE, plain_text, single_line
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import _
 from generator.importing.readers import read_table_file
@@ -28,7 +28,6 @@ from generator.importing.readers.selection import is_header
 
 CATEGORY_ROW = re.compile(r"^([一二三四五六七八九十]+)、\s*(\S+)$")
 NOTE_ROW = re.compile(r"^注[：:]")
-WHITESPACE = re.compile(r"\s+")
 
 NUMBER, TITLE, DEPARTMENTS, UPPER, TOWN, CATEGORY = "number", "title", "departments", "upper", "town", "category"
 # Each column's header as the official table writes it (white space removed), and the words that find it.
@@ -76,11 +75,10 @@ def read_table(path: Path) -> SourceTable:
     return parse_rows(read_table_file(path))
 
 
-def parse_table(text: str, path_label: str) -> SourceTable:
-    """The list in a tab-separated text dump."""
-    from generator.importing.readers.text_file import read_text
-
-    return parse_rows(read_text(text, path_label))
+def empty_table_error(path: str) -> ContentError:
+    """A table without a matter row, whatever the list's type: importing it would empty the list."""
+    return ContentError(path, 1, _("the table holds no matter rows: importing it would empty the list"),
+                        _("is it the right file? A matter row starts with its number (序号)"))
 
 
 def parse_rows(table: RawTable) -> SourceTable:

@@ -19,7 +19,6 @@ are not a plain column.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -32,15 +31,13 @@ from generator.content.typed_matter import (DEPARTMENT_SEPARATOR, parse_typed_ma
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import _
 from generator.importing import duty_text
-from generator.importing.duty_text import plain_text, single_line
+from generator.importing.duty_text import WHITESPACE, plain_text, single_line
 from generator.importing.matter_ids import IdAllocator
 from generator.importing.readers.model import EMPTY, Cell, RawRow, RawTable
 from generator.importing.readers.selection import is_header
-from generator.importing.source_table import CATEGORY_ROW, NOTE_ROW
+from generator.importing.source_table import CATEGORY_ROW, NOTE_ROW, empty_table_error
 from generator.site.markup import plain_text as markup_plain_text
 
-WHITESPACE = re.compile(r"\s+")
-DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;]")
 
 
 @dataclass(frozen=True)
@@ -65,26 +62,19 @@ class _Known:
     category: str
 
 
-def typed_matter_files(table: RawTable, list_type: ListType, departments: Iterable[Department],
-                       existing: Iterable[TypedMatter] = ()) -> dict[str, str]:
-    """The matter files (name → text) of the list of ``list_type`` in ``table``; ContentErrors listing every problem.
+def import_typed_table(table: RawTable, list_type: ListType, departments: Iterable[Department],
+                       existing: Iterable[TypedMatter] = ()) -> TypedImport:
+    """The matter files (name → text) of the list of ``list_type`` in ``table``, with the table's title, note,
+    category rows and warnings; ContentErrors listing every problem.
 
     ``existing`` are the list's current matters: a matter recognised by its
     title (or its number and category) keeps its id and its editorial notes.
     """
-    return import_typed_table(table, list_type, departments, existing).files
-
-
-def import_typed_table(table: RawTable, list_type: ListType, departments: Iterable[Department],
-                       existing: Iterable[TypedMatter] = ()) -> TypedImport:
-    """``typed_matter_files`` with the title, note, category rows and warnings of the table."""
     departments = tuple(departments)
     rows = _Rows(table, list_type, DepartmentNames(departments))
     rows.read()
     if not rows.matters and not rows.errors:
-        rows.errors.append(ContentError(table.path, 1, _(
-            "the table holds no matter rows: importing it would empty the list"), _(
-            "is it the right file? A matter row starts with its number (序号)")))
+        rows.errors.append(empty_table_error(table.path))
     if rows.errors:
         raise ContentErrors(rows.errors)
     files, sources = _files(rows.matters, list_type, existing, rows.names)
@@ -230,7 +220,7 @@ class _Rows:
         return markdown
 
     def departments(self, raw: RawRow, number: int, cell: Cell, kind: str) -> object:
-        names, unplaced = self.names.split_column(DEPARTMENT_SEPARATORS.sub(" ", plain_text(cell)))
+        names, unplaced = self.names.split_column(duty_text.department_column(plain_text(cell)))
         for fragment in unplaced:
             suggestion = self.names.suggest(fragment)
             self.error(raw, _("matter {number}: cannot place department '{name}'").format(number=number, name=fragment),

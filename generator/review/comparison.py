@@ -15,14 +15,25 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from generator.content.model import Content, Matter
 from generator.review.changes import MatterChange, diff_matter
 
 # Unicode categories left out of a title's key: punctuation, symbols, spaces.
 IGNORED_CATEGORIES = ("P", "S", "Z", "C")
+
+
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+
+
+Listing = TypeVar("Listing")  # a list taking part in a comparison, of whatever type
+Titled = TypeVar("Titled", bound=_Titled)  # one of its matters
+Member = TypeVar("Member")  # a group's member
 
 
 @dataclass(frozen=True)
@@ -99,14 +110,30 @@ def matter_groups(lists: Sequence[ComparedList], least: int = 2) -> list[Group]:
     Finding the groups is quick; comparing them (``compare_group``) is the
     work, which a build shares among its processes, a run of groups each.
     """
-    groups: dict[tuple[str, int], list[tuple[ComparedList, Matter]]] = {}
+    groups = title_groups(lists, lambda compared: compared.content.matters)
+    return [(key, members) for (key, _occurrence), members in groups.items() if len(members) >= least]
+
+
+def title_groups(lists: Sequence[Listing], matters_of: Callable[[Listing], Sequence[Titled]]
+                 ) -> dict[tuple[str, int], list[tuple[Listing, Titled]]]:
+    """The matters of ``lists`` (of any type) grouped by their titles' keys, each group's members in the
+    order the lists are given, the groups in the order of their first member."""
+    groups: dict[tuple[str, int], list[tuple[Listing, Titled]]] = {}
     for compared in lists:
         seen: Counter[str] = Counter()
-        for matter in compared.content.matters:
+        for matter in matters_of(compared):
             key = title_key(matter.title)
             groups.setdefault((key, seen[key]), []).append((compared, matter))
             seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
-    return [(key, members) for (key, _occurrence), members in groups.items() if len(members) >= least]
+    return groups
+
+
+def by_majority(members: Sequence[Member], text_of: Callable[[Member], Hashable]) -> Member:
+    """The member whose text (``text_of``) most members share word for word; the first given among equals."""
+    texts = [text_of(member) for member in members]
+    counts = Counter(texts)
+    best = max(counts.values())
+    return members[next(index for index, text in enumerate(texts) if counts[text] == best)]
 
 
 def _identity(members: list[tuple[ComparedList, Matter]]) -> frozenset[tuple[str, int]]:
@@ -135,10 +162,7 @@ def compare_group(group: Group) -> SameMatter:
 
 def _reference(members: list[tuple[ComparedList, Matter]]) -> tuple[ComparedList, Matter]:
     """The version most lists share word for word; the first given among equals."""
-    texts = [_text(matter) for _compared, matter in members]
-    counts = Counter(texts)
-    best = max(counts.values())
-    return members[next(index for index, text in enumerate(texts) if counts[text] == best)]
+    return by_majority(members, lambda member: _text(member[1]))
 
 
 def _text(matter: Matter) -> tuple:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass
-from typing import TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
 from generator.review.changes import (
     ADDED,
@@ -25,6 +26,7 @@ from generator.review.changes import (
     UPPER,
     CategoryChange,
     Change,
+    Counts,
     DepartmentChange,
     ItemChange,
     MatterChange,
@@ -35,6 +37,10 @@ from generator.review.changes import (
     renumbered_runs,
 )
 from generator.content.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING
+
+if TYPE_CHECKING:  # the counts of a library's change, summed as a list's are (library_format)
+    from generator.review.library_changes import LibraryCounts, ListCounts
+    from generator.review.typed_changes import FieldChange, TypedChange
 
 FORMATS = ("text", "markdown", "json")
 NO_CHANGE = "清单内容无变化。"
@@ -95,13 +101,18 @@ def summary_line(change: Change) -> str:
     if change.is_empty:
         return NO_CHANGE
     counts = change.counts()
+    extras = [f"{label}变更 {count} 处" for label, count in
+              (("分类", counts.categories), ("部门", counts.departments), ("站点设置", counts.site)) if count]
+    return "本次修订：" + "；".join(part for part in (matter_counts(counts), *extras) if part)
+
+
+def matter_counts(counts: Counts | ListCounts | LibraryCounts) -> str:
+    """``新增 1 项，修改 3 项，另有 2 项仅编号变化``: the matters' counts that are not zero (a summary line's first part)."""
     matters = [f"{label} {count} 项" for label, count in
                (("新增", counts.added), ("删除", counts.removed), ("修改", counts.changed)) if count]
     if counts.renumbered:
         matters.append(f"{'另有 ' if matters else ''}{counts.renumbered} 项仅编号变化")
-    extras = [f"{label}变更 {count} 处" for label, count in
-              (("分类", counts.categories), ("部门", counts.departments), ("站点设置", counts.site)) if count]
-    return "本次修订：" + "；".join(part for part in ("，".join(matters), *extras) if part)
+    return "，".join(matters)
 
 
 def render_json(change: Change) -> str:
@@ -140,18 +151,26 @@ def outline(change: Change) -> list[OutlineGroup]:
         OutlineGroup("分类", category_entries(change)),
         OutlineGroup("部门", tuple(entry for department in change.departments
                            for entry in department_entries(department))),
-        OutlineGroup("新增事项", tuple(OutlineEntry(plain(_matter_line(matter, show_departments=True)))
-                             for matter in change.matters_of(ADDED))),
-        OutlineGroup("删除事项", tuple(OutlineEntry(plain(_matter_line(matter, show_departments=False)))
-                             for matter in change.matters_of(REMOVED))),
-        OutlineGroup("修改事项", tuple(_changed_matter(matter) for matter in change.matters_of(CHANGED))),
-        OutlineGroup("编号变化", tuple(OutlineEntry(plain(run)) for run in renumbered_lines(
-            change.matters_of(RENUMBERED) + change.matters_of(CHANGED)))),
+        *matter_groups(change, _matter_line, _changed_matter),
     ]
     return [group for group in groups if group.entries]
 
 
-def value_lines(label: str, value: ValueChange) -> list[OutlineLine]:
+def matter_groups(change: Change | TypedChange, line: Callable[[Any, bool], str],
+                  changed: Callable[[Any], OutlineEntry]) -> list[OutlineGroup]:
+    """The groups of a 配合 or a typed list's matters: added and removed (``line``, which names what a matter is
+    about when told True), changed (``changed``: in detail), and renumbered in runs."""
+    return [
+        OutlineGroup("新增事项", tuple(OutlineEntry(plain(line(matter, True))) for matter in change.matters_of(ADDED))),
+        OutlineGroup("删除事项", tuple(OutlineEntry(plain(line(matter, False))) for matter in change.matters_of(REMOVED))),
+        OutlineGroup("修改事项", tuple(changed(matter) for matter in change.matters_of(CHANGED))),
+        OutlineGroup("编号变化", tuple(OutlineEntry(plain(run)) for run in renumbered_lines(
+            change.matters_of(RENUMBERED) + change.matters_of(CHANGED)))),  # type: ignore[operator, arg-type]
+    ]
+
+
+def value_lines(label: str, value: ValueChange | FieldChange) -> list[OutlineLine]:
+    """A setting's or a typed matter's field's change: its characters marked where it is prose, else old → new."""
     if value.ops:
         return edit_lines(0, label, value.old, value.new, value.ops)
     return [outline_line(0, f"{label}：{_arrow(value.old, value.new)}")]

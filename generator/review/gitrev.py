@@ -16,6 +16,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from generator.review.changes import Change, diff_content, empty_content
 from generator.errors import ContentError, ContentErrors, display_path
@@ -23,6 +24,9 @@ from generator.i18n import _
 from generator.content.loader import MATTERS_DIR, Loaded, load_content, matter_paths
 from generator.content.model import Content
 from generator.content.names import with_section_departments
+
+if TYPE_CHECKING:  # a side of a comparison of libraries warns as a single list's does
+    from generator.review.library_sides import LibrarySide
 
 DEFAULT_BRANCH = "main"
 REVISION_LIMIT = 50
@@ -36,15 +40,6 @@ GIT_OPTIONS = ("-c", "core.quotePath=false", "-c", "log.showSignature=false", "-
 
 class GitError(Exception):
     """Git is missing, or refused: not a repository, an unknown revision."""
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One commit that touched a matter."""
-
-    date: str  # committer date, yyyy-mm-dd
-    commit: str  # short hash
-    subject: str
 
 
 @dataclass(frozen=True)
@@ -114,6 +109,16 @@ def content_path_in_repo(repo: Path, content_dir: Path) -> str | None:
         return None
 
 
+def revision_of(content_dir: Path, revision: str) -> tuple[Path, str, str]:
+    """The checkout holding ``content_dir``, the full hash of ``revision`` and the folder's path in the
+    checkout; GitError, with git's reason, for an unknown revision or a folder outside any checkout."""
+    repo = toplevel(content_dir)
+    relative = content_path_in_repo(repo, content_dir)
+    if relative is None:
+        raise GitError(_("{folder} is not inside the git checkout {repo}").format(folder=content_dir, repo=repo))
+    return repo, resolve_commit(repo, revision), relative
+
+
 def resolve_commit(repo: Path, revision: str) -> str:
     """The full hash of ``revision``; GitError when there is no such commit."""
     try:
@@ -177,13 +182,9 @@ def _load(folder: Path, label: str, shown_as: str | None = None, refused: tuple[
     ``refused`` are files of the revision that were not extracted (links leading out of it).
     """
     loaded: Loaded = load_content(folder)
-    errors = list(loaded.errors)
-    errors += [ContentError(f"{folder.as_posix()}/{name}", 1,
-                            _("a link leading outside the content folder is not read"),
-                            _("put the file itself in the content folder")) for name in refused]
-    if shown_as is not None:
-        errors = [relabel(error, folder, shown_as) for error in errors]
-    unread = _unread_matters(folder, loaded, refused)
+    errors = side_errors(folder, list(loaded.errors), refused, shown_as)
+    read = {matter.path.name for matter in loaded.partial.matters} if loaded.partial is not None else set()
+    unread = unread_matter_files(folder, PurePosixPath(MATTERS_DIR), read, refused)
     shown = f"{shown_as}/{MATTERS_DIR}" if shown_as is not None else display_path(folder / MATTERS_DIR)
     ids = frozenset(match["id"] for name in unread if (match := MATTER_FILE.match(name)))
     content = with_section_departments(loaded.content) if loaded.content is not None else None
@@ -191,14 +192,34 @@ def _load(folder: Path, label: str, shown_as: str | None = None, refused: tuple[
                 unreadable_ids=ids)
 
 
-def _unread_matters(folder: Path, loaded: Loaded, refused: tuple[str, ...]) -> list[str]:
-    """Names of the matter files in ``folder`` that the loader could not read, or that were not extracted."""
-    matters = folder / MATTERS_DIR
+def side_errors(folder: Path, errors: list[ContentError], refused: tuple[str, ...],
+                shown_as: str | None) -> list[ContentError]:
+    """A side's loading ``errors`` and one for each link not extracted (``refused``), named as git names the
+    files (``shown_as``: ``main:content``) when the side was extracted from a revision."""
+    errors = errors + [ContentError(f"{folder.as_posix()}/{name}", 1,
+                                    _("a link leading outside the content folder is not read"),
+                                    _("put the file itself in the content folder")) for name in refused]
+    if shown_as is not None:
+        errors = [relabel(error, folder, shown_as) for error in errors]
+    return errors
+
+
+def unread_matter_files(folder: Path, where: PurePosixPath, read: set[str], refused: tuple[str, ...]) -> list[str]:
+    """Names of the matter files in ``folder / where`` that are there but not among ``read``, or that were not
+    extracted (``refused``, relative to ``folder``)."""
+    matters = folder / where
     present = {path.name for path in matter_paths(matters)} if matters.is_dir() else set()
-    read = {matter.path.name for matter in loaded.partial.matters} if loaded.partial is not None else set()
-    not_extracted = {PurePosixPath(name).name for name in refused
-                     if PurePosixPath(name).parent == PurePosixPath(MATTERS_DIR)}
+    not_extracted = {PurePosixPath(name).name for name in refused if PurePosixPath(name).parent == where}
     return sorted((present - read) | not_extracted)
+
+
+def comparison_warnings(old: Side | LibrarySide, new: Side | LibrarySide) -> list[str]:
+    """The warnings of a comparison: each side's errors, then each matter file left out as unreadable."""
+    warnings = [str(error) for side in (old, new) for error in side.errors]
+    warnings += [_("{path}: this matter cannot be read at {revision}, so it is left out of the comparison "
+                   "(neither removed nor added)").format(path=path, revision=side.label)
+                 for side in (old, new) for path in side.unreadable]
+    return warnings
 
 
 def relabel(error: ContentError, folder: Path, shown_as: str) -> ContentError:
@@ -216,11 +237,7 @@ def read_side(content_dir: Path, revision: str | None) -> Side:
     """
     if revision is None:
         return _load(content_dir, _("working tree"))
-    repo = toplevel(content_dir)
-    relative = content_path_in_repo(repo, content_dir)
-    if relative is None:
-        raise GitError(_("{folder} is not inside the git checkout {repo}").format(folder=content_dir, repo=repo))
-    commit = resolve_commit(repo, revision)
+    repo, commit, relative = revision_of(content_dir, revision)
     shown_as = f"{revision}:{relative}"
     with tempfile.TemporaryDirectory(prefix="lvzhi-rev-") as temporary:
         folder = Path(temporary)
@@ -253,11 +270,7 @@ def compare(content_dir: Path, base: str | None = None, head: str | None = None)
     new_content = new.content or empty_content(old_content.site)
     left_out = old.unreadable_ids | new.unreadable_ids
     old_content, new_content = _without(old_content, left_out), _without(new_content, left_out)
-    warnings = [str(error) for side in (old, new) for error in side.errors]
-    warnings += [_("{path}: this matter cannot be read at {revision}, so it is left out of the comparison "
-                   "(neither removed nor added)").format(path=path, revision=side.label)
-                 for side in (old, new) for path in side.unreadable]
-    return diff_content(old_content, new_content), warnings
+    return diff_content(old_content, new_content), comparison_warnings(old, new)
 
 
 def _without(content: Content, ids: frozenset[str]) -> Content:
@@ -298,7 +311,7 @@ def touched_files(tokens: list[str]) -> list[list[str]]:
     return groups
 
 
-def _matter_id(path: str, matters: PurePosixPath) -> str | None:
+def matter_id_in(path: str, matters: PurePosixPath) -> str | None:
     """The id in a matter file's name (``072-some-id.md`` → ``some-id``): stable across renumbering."""
     file = PurePosixPath(path)
     match = MATTER_FILE.match(file.name)
@@ -307,46 +320,14 @@ def _matter_id(path: str, matters: PurePosixPath) -> str | None:
 
 def _history_source(repo_root: Path, content_dir: Path) -> tuple[Path, str] | None:
     """The checkout and the content folder's path in it, or None (no checkout, no commits)."""
-    content = content_dir if content_dir.is_absolute() else repo_root / content_dir
-    repo = repository_root(content)
-    if repo is None:
-        return None
-    relative = content_path_in_repo(repo, content)
-    return (repo, relative) if relative is not None else None
+    return checkout_of(content_dir if content_dir.is_absolute() else repo_root / content_dir)
 
 
-def matter_history(repo_root: Path, content_dir: Path) -> dict[str, list[Revision]]:
-    """Every matter's commits, newest first, from one ``git log`` call.
-
-    Matter files are named ``NNN-<id>.md``; renumbering renames them, so
-    commits are attributed through the id in the file name, and a file
-    renamed to another id carries its earlier history over. Empty outside
-    a git checkout.
-    """
-    source = _history_source(repo_root, content_dir)
-    if source is None:
-        return {}
-    repo, relative = source
-    try:
-        commits = log_commits(repo, relative, FIELD.join(("%h", "%cs", "%s")), "-M", "--name-status")
-    except GitError:
-        return {}  # e.g. a checkout without commits yet
-    matters = PurePosixPath(relative) / MATTERS_DIR
-    history: dict[str, list[Revision]] = {}
-    later_id: dict[str, str] = {}  # an id as it was → the id it has now
-    for (short, date, subject), tokens in commits:
-        revision = Revision(date, short, subject)
-        for status, *paths in touched_files(tokens):
-            ids = [_matter_id(path, matters) for path in paths]
-            matter_id = ids[-1] or ids[0]  # a renamed file belongs to the matter it became
-            if matter_id is None:
-                continue
-            matter_id = later_id.get(matter_id, matter_id)
-            if revision not in history.setdefault(matter_id, []):
-                history[matter_id].append(revision)
-            if status.startswith("R") and ids[0] and ids[0] != ids[-1]:
-                later_id[ids[0]] = matter_id
-    return history
+def checkout_of(content_dir: Path) -> tuple[Path, str] | None:
+    """The git checkout holding ``content_dir`` and the folder's path in it; None outside one."""
+    repo = repository_root(content_dir)
+    relative = content_path_in_repo(repo, content_dir) if repo is not None else None
+    return (repo, relative) if repo is not None and relative is not None else None
 
 
 def list_revisions(repo_root: Path, content_dir: Path, limit: int = REVISION_LIMIT) -> list[ListRevision]:

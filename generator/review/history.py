@@ -40,14 +40,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from generator.site.change_view import ChangeView, Line, change_view, matter_phrase
+from generator.site.change_view import Line, MatterView, change_view, matter_phrase
 from generator.review.changes import REMOVED, Change, MatterChange, diff_content, empty_content
 from generator.review.gitrev import (
     FIELD,
     GitError,
-    content_path_in_repo,
+    checkout_of,
     log_commits,
-    repository_root,
+    matter_id_in,
     run_git,
     touched_files,
 )
@@ -62,7 +62,6 @@ from generator.content.names import with_section_departments
 SETTINGS = (SITE_FILE, CATEGORIES_FILE, DEPARTMENTS_FILE)
 # Files whose change can alter how every matter compares (department and category identity).
 WHOLE_LIST_FILES = (CATEGORIES_FILE, DEPARTMENTS_FILE)
-MATTER_FILE = re.compile(r"^\d+-(?P<id>.+)\.md$")
 # Revisions the 修订记录 page shows; lines listed per revision there (the rest are counted).
 PAGE_LIMIT = 50
 LINE_LIMIT = 30
@@ -216,10 +215,10 @@ def load_list_history(content_dir: Path, key: str) -> History:
 
 
 def _load_history(content_dir: Path, layout_of: Callable[[str], Layout]) -> History:
-    repo = repository_root(content_dir)
-    relative = content_path_in_repo(repo, content_dir) if repo is not None else None
-    if repo is None or relative is None:
+    checkout = checkout_of(content_dir)
+    if checkout is None:
         return NO_HISTORY
+    repo, relative = checkout
     layout = layout_of(relative)
     try:
         commits = _commits(repo, layout)
@@ -286,13 +285,21 @@ def _matter_revisions(commits: list[_Commit], changes: dict[str, Change]) -> dic
 
 @dataclass(frozen=True)
 class RevisionView:
-    """A revision as the 修订记录 page shows it: date, notes, and what changed in the list's words."""
+    """A revision as a 修订记录 page shows it (a 配合 list's or a typed list's): date, notes, and what
+    changed in the list's words."""
 
     date: str
     notes: tuple[str, ...]
-    view: ChangeView
-    lines: tuple[Line, ...]  # the first LINE_LIMIT of ``view.lines``
+    summary: str
+    lines: tuple[Line, ...]  # the first LINE_LIMIT lines
     omitted: int  # lines beyond LINE_LIMIT, counted but not listed
+    details: tuple[MatterView, ...]  # the changed matters in detail
+
+    @classmethod
+    def of(cls, date: str, notes: tuple[str, ...], summary: str, lines: tuple[Line, ...],
+           details: tuple[MatterView, ...], line_limit: int = LINE_LIMIT) -> RevisionView:
+        """The view with its lines cut at ``line_limit``: the rest are counted, not listed."""
+        return cls(date, notes, summary, lines[:line_limit], max(0, len(lines) - line_limit), details)
 
 
 def history_page(history: History) -> dict[str, object]:
@@ -308,8 +315,8 @@ def revision_views(history: History, limit: int = PAGE_LIMIT,
     views = []
     for revision in history.revisions[:limit]:
         view = change_view(revision.change)
-        views.append(RevisionView(revision.date, revision.notes, view, view.lines[:line_limit],
-                                  max(0, len(view.lines) - line_limit)))
+        views.append(RevisionView.of(revision.date, revision.notes, view.summary, view.lines, view.details,
+                                     line_limit))
     return tuple(views)
 
 
@@ -317,16 +324,36 @@ def revision_views(history: History, limit: int = PAGE_LIMIT,
 
 
 @dataclass(frozen=True)
-class _Commit:
+class LoggedCommit:
+    """A commit as a list's history lists it (a 配合 list's or a typed list's): its identity, its first
+    parent, its date and its notes for readers."""
+
     full: str
     short: str
-    parent: str  # short hash of the first parent ("" for a root commit)
-    date: str
-    notes: tuple[str, ...]
-    old: tuple[str, ...]  # matter files before the commit, by path in the repository
-    new: tuple[str, ...]  # matter files after it
-    whole: bool  # categories or departments changed: compare every matter
-    renames: tuple[tuple[str, str], ...]  # matter files renamed to another id: (old id, new id)
+    parent: str  # full hash of the first parent ("" for a root commit)
+    parent_short: str  # the same, abbreviated as git names it to the user
+    date: str  # committer date, yyyy-mm-dd
+    notes: tuple[str, ...]  # its 修订说明 trailers
+
+
+def logged_commits(repo: Path, folder: str, *options: str, start: str | None = None,
+                   also: tuple[str, ...] = ()) -> list[tuple[LoggedCommit, list[str]]]:
+    """One ``git log`` of ``folder`` (and of the paths ``also``) from ``start`` (default HEAD), newest
+    first: each commit, with the ``--name-status`` tokens when ``options`` ask for them."""
+    records = log_commits(repo, folder, FIELD.join(("%H", "%h", "%P", "%p", "%cs", "%b")), *options,
+                          *([start] if start else []), also=also)
+    return [(LoggedCommit(full, short, parents.split(" ")[0], short_parents.split(" ")[0], date, notes(body)),
+             tokens) for (full, short, parents, short_parents, date, body), tokens in records]
+
+
+@dataclass(frozen=True)
+class _Commit(LoggedCommit):
+    """A commit of a 配合 list's history, with the matter files it touched."""
+
+    old: tuple[str, ...] = ()  # matter files before the commit, by path in the repository
+    new: tuple[str, ...] = ()  # matter files after it
+    whole: bool = False  # categories or departments changed: compare every matter
+    renames: tuple[tuple[str, str], ...] = ()  # matter files renamed to another id: (old id, new id)
     inside: bool = True  # it touched the list's own folder (not only settings it shares)
 
 
@@ -353,11 +380,10 @@ def _moved_from(repo: Path, layout: Layout, commits: list[_Commit]) -> tuple[_Co
 def _commits(repo: Path, layout: Layout, start: str | None = None) -> list[_Commit]:
     """One ``git log`` (from ``start``, default HEAD): each commit with its note and the matter files it
     touched, on either side."""
-    records = log_commits(repo, layout.folder, FIELD.join(("%H", "%h", "%p", "%cs", "%b")), "-M", "--name-status",
-                          *([start] if start else []), also=layout.paths[1:])
     folder = PurePosixPath(layout.folder)
     commits = []
-    for (full, short, parents, date, body), tokens in records:
+    for logged, tokens in logged_commits(repo, layout.folder, "-M", "--name-status", start=start,
+                                         also=layout.paths[1:]):
         old: list[str] = []
         new: list[str] = []
         renames: list[tuple[str, str]] = []
@@ -371,20 +397,14 @@ def _commits(repo: Path, layout: Layout, start: str | None = None) -> list[_Comm
                     side.append(path)
                 elif path in layout.whole:
                     whole = True
-            ids = [_matter_id(path, folder / MATTERS_DIR) for path in paths]
+            ids = [matter_id_in(path, folder / MATTERS_DIR) for path in paths]
             if status.startswith("R") and ids[0] and ids[-1] and ids[0] != ids[-1]:
                 renames.append((ids[0], ids[-1]))
         inside = any(folder in PurePosixPath(path).parents for _status, *paths in touched_files(tokens)
                      for path in paths)
-        commits.append(_Commit(full, short, parents.split(" ")[0], date, notes(body), tuple(old), tuple(new), whole,
-                               tuple(renames), inside))
+        commits.append(_Commit(**vars(logged), old=tuple(old), new=tuple(new), whole=whole, renames=tuple(renames),
+                               inside=inside))
     return commits
-
-
-def _matter_id(path: str, matters: PurePosixPath) -> str | None:
-    file = PurePosixPath(path)
-    match = MATTER_FILE.match(file.name)
-    return match["id"] if match and file.parent == matters else None
 
 
 def notes(body: str) -> tuple[str, ...]:
@@ -462,7 +482,8 @@ def _compare(reader: _Reader, commit: _Commit) -> Change | Skipped | None:
     if differing:
         bad = min((bad for bad in (*new.unreadable, *old.unreadable) if bad.oid in differing), key=lambda b: b.name)
         rev, path = bad.name.split(":", 1)
-        return Skipped(commit.short, f"{commit.parent if rev.endswith('^') else commit.short}:{path}", bad.reason)
+        return Skipped(commit.short, f"{commit.parent_short if rev.endswith('^') else commit.short}:{path}",
+                       bad.reason)
     if new.content is None and old.content is None:
         return None
     old_content = old.content or empty_content(new.content.site)  # type: ignore[union-attr]

@@ -72,14 +72,11 @@ class ListChange:
 
     def counts(self) -> ListCounts:
         settings = len(self.settings)
-        if self.change is not None:
-            counts = self.change.counts()
-            return ListCounts(counts.added, counts.removed, counts.changed, counts.renumbered, counts.categories,
-                              settings)
-        if self.typed is not None:
-            typed = self.typed.counts()
-            return ListCounts(typed.added, typed.removed, typed.changed, typed.renumbered, typed.categories, settings)
-        return ListCounts(0, 0, 0, 0, 0, settings)
+        matters = self.change if self.change is not None else self.typed
+        if matters is None:
+            return ListCounts(0, 0, 0, 0, 0, settings)
+        counts = matters.counts()
+        return ListCounts(counts.added, counts.removed, counts.changed, counts.renumbered, counts.categories, settings)
 
 
 @dataclass(frozen=True)

@@ -13,23 +13,24 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, replace
 
-from generator.review.changes import ADDED, CHANGED, REMOVED, RENUMBERED, Change, ValueChange
+from generator.review.changes import ADDED, CHANGED, REMOVED, Change, ValueChange
 from generator.review.diff_format import (
     NO_CHANGE,
+    SECTION_KIND,
     OutlineEntry,
     OutlineGroup,
     OutlineLine,
     category_entries,
     department_entries,
-    edit_lines,
     escape_markdown,
     item_lines,
     markdown_block,
+    matter_counts,
+    matter_groups,
     outline,
     outline_line,
     plain,
     render,
-    renumbered_lines,
     text_block,
     value_lines,
 )
@@ -81,7 +82,7 @@ def library_summary_line(change: LibraryChange) -> str:
         kinds = [f"{label} {count} 份" for label, count in (("新增", counts.lists_added), ("删除", counts.lists_removed))
                  if count]
         lists = f"涉及 {len(change.lists)} 份清单" + (f"（{'，'.join(kinds)}）" if kinds else "")
-    matters = _matter_counts(counts.added, counts.removed, counts.changed, counts.renumbered)
+    matters = matter_counts(counts)
     extras = [f"{label}变更 {count} 处" for label, count in
               (("分类", counts.categories), ("清单设置", counts.settings), ("部门", counts.departments),
                ("共用设置", counts.shared)) if count]
@@ -95,7 +96,7 @@ def list_summary_line(change: ListChange) -> str:
     if change.kind == REMOVED:
         return f"本清单已删除，原有 {change.matters} 项事项。"
     counts = change.counts()
-    matters = _matter_counts(counts.added, counts.removed, counts.changed, counts.renumbered)
+    matters = matter_counts(counts)
     extras = [f"{label}变更 {count} 处" for label, count in (("分类", counts.categories), ("清单设置", counts.settings))
               if count]
     return "本清单：" + "；".join(part for part in (matters, *extras) if part)
@@ -116,13 +117,6 @@ def render_library_json(change: LibraryChange) -> str:
         listed["summary"] = list_summary_line(each)
         listed["counts"] = asdict(each.counts())
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def _matter_counts(added: int, removed: int, changed: int, renumbered: int) -> str:
-    matters = [f"{label} {count} 项" for label, count in (("新增", added), ("删除", removed), ("修改", changed)) if count]
-    if renumbered:
-        matters.append(f"{'另有 ' if matters else ''}{renumbered} 项仅编号变化")
-    return "，".join(matters)
 
 
 # --- the outline of each part ------------------------------------------------------------------------
@@ -161,13 +155,7 @@ def typed_outline(change: TypedChange) -> list[OutlineGroup]:
     """A 基本 or 收回 list's change in the groups of a 配合 list's, its fields named by the type's labels."""
     groups = [
         OutlineGroup("分类", category_entries(change)),  # type: ignore[arg-type]  # the same two attributes
-        OutlineGroup("新增事项", tuple(OutlineEntry(plain(_typed_line(matter, show_about=True)))
-                                  for matter in change.matters_of(ADDED))),
-        OutlineGroup("删除事项", tuple(OutlineEntry(plain(_typed_line(matter, show_about=False)))
-                                  for matter in change.matters_of(REMOVED))),
-        OutlineGroup("修改事项", tuple(_typed_changed(matter) for matter in change.matters_of(CHANGED))),
-        OutlineGroup("编号变化", tuple(OutlineEntry(plain(run)) for run in renumbered_lines(
-            change.matters_of(RENUMBERED) + change.matters_of(CHANGED)))),  # type: ignore[arg-type]
+        *matter_groups(change, _typed_line, _typed_changed),
     ]
     return [group for group in groups if group.entries]
 
@@ -188,11 +176,9 @@ def _field_lines(field: FieldChange) -> list[OutlineLine]:
     if field.field == NUMBER:
         return [outline_line(0, f"编号：第{field.old}项 → 第{field.new}项")]
     if field.items:
-        label = field.label + ("（新增）" if not field.old.strip() else "（删除）" if not field.new.strip() else "")
-        return [outline_line(0, label), *(line for item in field.items for line in item_lines(item))]
-    if field.ops:
-        return edit_lines(0, field.label, field.old, field.new, field.ops)
-    return [outline_line(0, f"{field.label}：{field.old} → {field.new}")]
+        return [outline_line(0, field.label + SECTION_KIND[field.kind]),
+                *(line for item in field.items for line in item_lines(item))]
+    return value_lines(field.label, field)
 
 
 def _town_entries(town: TownChange) -> list[OutlineEntry]:

@@ -21,14 +21,15 @@ from pathlib import Path, PurePosixPath
 
 from generator.content.list_types import ListType
 from generator.content.lists import LISTS_DIR, is_multi_list, read_library, single_library
-from generator.content.loader import MATTERS_DIR, load_content, matter_paths
+from generator.content.loader import MATTERS_DIR, load_content
 from generator.content.model import Library, MatterList
 from generator.content.names import with_section_departments
 from generator.errors import ContentError, ContentErrors, display_path
 from generator.i18n import _
 from generator.review.changes import Change
-from generator.review.gitrev import (GitError, MATTER_FILE, compare, content_path_in_repo, default_base,
-                                     extract_tree, relabel, resolve_commit, run_git, toplevel)
+from generator.review.gitrev import (GitError, MATTER_FILE, compare, comparison_warnings, content_path_in_repo,
+                                     default_base, extract_tree, resolve_commit, revision_of, run_git, side_errors,
+                                     toplevel, unread_matter_files)
 from generator.review.library_changes import LibraryChange, diff_libraries
 
 
@@ -84,22 +85,14 @@ def compare_libraries(content_dir: Path, base: str, head: str | None) -> tuple[L
             left_out[key] = left_out.get(key, frozenset()) | ids
     old_library = _without(old.library or _empty(new.library), left_out)  # type: ignore[arg-type]
     new_library = _without(new.library or _empty(old_library), left_out)
-    warnings = [str(error) for side in (old, new) for error in side.errors]
-    warnings += [_("{path}: this matter cannot be read at {revision}, so it is left out of the comparison "
-                   "(neither removed nor added)").format(path=path, revision=side.label)
-                 for side in (old, new) for path in side.unreadable]
-    return diff_libraries(old_library, new_library, {**old.types, **new.types}), warnings
+    return diff_libraries(old_library, new_library, {**old.types, **new.types}), comparison_warnings(old, new)
 
 
 def read_library_side(content_dir: Path, revision: str | None, scratch: Path) -> LibrarySide:
     """The library at ``revision`` (extracted into ``scratch``), or in the working tree when None."""
     if revision is None:
         return _load(content_dir, _("working tree"), None, ())
-    repo = toplevel(content_dir)
-    relative = content_path_in_repo(repo, content_dir)
-    if relative is None:
-        raise GitError(_("{folder} is not inside the git checkout {repo}").format(folder=content_dir, repo=repo))
-    commit = resolve_commit(repo, revision)
+    repo, commit, relative = revision_of(content_dir, revision)
     shown_as = f"{revision}:{relative}"
     scratch.mkdir(parents=True)
     try:
@@ -119,11 +112,7 @@ def _load(folder: Path, label: str, shown_as: str | None, refused: tuple[str, ..
         loaded = load_content(folder)
         errors, fatal, types = list(loaded.errors), loaded.content is None, {}
         library = single_library(with_section_departments(loaded.content)) if loaded.content is not None else None
-    errors += [ContentError(f"{folder.as_posix()}/{name}", 1,
-                            _("a link leading outside the content folder is not read"),
-                            _("put the file itself in the content folder")) for name in refused]
-    if shown_as is not None:
-        errors = [relabel(error, folder, shown_as) for error in errors]
+    errors = side_errors(folder, errors, refused, shown_as)
     if fatal or library is None:
         raise ContentErrors(errors)
     unread = [(matter_list, _unread(folder, matter_list, refused)) for matter_list in library.lists]
@@ -149,12 +138,8 @@ def _key(library: Library, matter_list: MatterList) -> str:
 
 def _unread(folder: Path, matter_list: MatterList, refused: tuple[str, ...]) -> list[str]:
     """Names of the list's matter files that are there but were not read, or were not extracted."""
-    where = PurePosixPath(_matters_dir(matter_list))
-    matters = folder / where
-    present = {path.name for path in matter_paths(matters)} if matters.is_dir() else set()
-    read = {matter.path.name for matter in matter_list.matters}
-    not_extracted = {PurePosixPath(name).name for name in refused if PurePosixPath(name).parent == where}
-    return sorted((present - read) | not_extracted)
+    return unread_matter_files(folder, PurePosixPath(_matters_dir(matter_list)),
+                               {matter.path.name for matter in matter_list.matters}, refused)
 
 
 def _without(library: Library, left_out: dict[str, frozenset[str]]) -> Library:

@@ -28,6 +28,7 @@ from generator.review.changes import (
     REMOVED,
     RENUMBERED,
     CategoryChange,
+    Counts,
     ItemChange,
     Reorder,
     TextOp,
@@ -65,6 +66,12 @@ class FieldChange:
     ops: tuple[TextOp, ...] = ()
     items: tuple[ItemChange, ...] = ()
 
+    @property
+    def kind(self) -> str:
+        """ADDED when the field was blank before, REMOVED when it is blank now, else CHANGED: what a Markdown
+        field's items amount to, as a 配合 section's kind says it."""
+        return ADDED if not self.old.strip() else REMOVED if not self.new.strip() else CHANGED
+
 
 @dataclass(frozen=True)
 class TypedMatterChange:
@@ -82,15 +89,6 @@ class TypedMatterChange:
 
 
 @dataclass(frozen=True)
-class TypedCounts:
-    added: int
-    removed: int
-    changed: int
-    renumbered: int
-    categories: int
-
-
-@dataclass(frozen=True)
 class TypedChange:
     """Everything that changed in one typed list's categories and matters."""
 
@@ -103,10 +101,12 @@ class TypedChange:
     def is_empty(self) -> bool:
         return not (self.categories or self.category_order or self.matters)
 
-    def counts(self) -> TypedCounts:
+    def counts(self) -> Counts:
+        """A 配合 change's counts; a typed list has no departments or site settings of its own (shared ones
+        are the library's)."""
         kinds = [matter.kind for matter in self.matters]
-        return TypedCounts(kinds.count(ADDED), kinds.count(REMOVED), kinds.count(CHANGED), kinds.count(RENUMBERED),
-                           len(self.categories) + (1 if self.category_order else 0))
+        return Counts(kinds.count(ADDED), kinds.count(REMOVED), kinds.count(CHANGED), kinds.count(RENUMBERED),
+                      len(self.categories) + (1 if self.category_order else 0), departments=0, site=0)
 
     def matters_of(self, kind: str) -> tuple[TypedMatterChange, ...]:
         return tuple(matter for matter in self.matters if matter.kind == kind)
@@ -123,7 +123,7 @@ class TypedSide:
 
 def diff_typed(list_type: ListType, old: TypedSide, new: TypedSide) -> TypedChange:
     """The change from ``old`` to ``new``, both read by ``list_type``."""
-    names = _Names(list_type, old, new)
+    names = _Names(old, new)
     before = {matter.id: matter for matter in old.matters}
     after = {matter.id: matter for matter in new.matters}
     changes = [_whole(list_type, matter, REMOVED) for matter_id, matter in before.items() if matter_id not in after]
@@ -144,13 +144,13 @@ def diff_typed_matter(list_type: ListType, old: TypedMatter, new: TypedMatter, o
     The sides give the category and department names each matter is read by,
     so that two lists naming one department differently are not a change.
     """
-    return _diff_matter(list_type, old, new, _Names(list_type, old_side, new_side))
+    return _diff_matter(list_type, old, new, _Names(old_side, new_side))
 
 
 class _Names:
     """Each side's slugs of category and department names, so that identity survives a rename."""
 
-    def __init__(self, list_type: ListType, old: TypedSide, new: TypedSide):
+    def __init__(self, old: TypedSide, new: TypedSide):
         self.categories = ({c.name: c.slug for c in old.categories}, {c.name: c.slug for c in new.categories})
         self.departments = ({d.name: d.slug for d in old.departments}, {d.name: d.slug for d in new.departments})
 

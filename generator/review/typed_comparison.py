@@ -4,22 +4,21 @@
 shape. The other types are sets of declared fields and sections, so their
 matters are compared with ``typed_changes`` (field by field, by the type's
 declaration, labelled as the official table heads its columns). Matters are
-grouped as 配合 ones are: by the title's key (``comparison.title_key``),
+grouped as 配合 ones are (``comparison.title_groups``: by the title's key),
 never across list types, and each group is compared against the text most
-towns share (ties: the first list given).
+towns share (``comparison.by_majority``; ties: the first list given).
 
 Pure: ``TypedComparedList`` values in, ``SameTypedMatter`` values out.
 """
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.content.list_types import ListType
 from generator.content.model import TypedMatter
-from generator.review.comparison import title_key
+from generator.review.comparison import by_majority, title_groups
 from generator.review.typed_changes import IDENTITY, TypedMatterChange, TypedSide, diff_typed_matter
 
 NUMBER_KIND = "number"
@@ -86,16 +85,11 @@ def same_typed_matters(lists: Sequence[TypedComparedList], least: int = 2) -> tu
 
 def typed_groups(lists: Sequence[TypedComparedList], least: int = 2) -> list[TypedGroup]:
     """The groups ``same_typed_matters`` compares, in its order, not compared yet (a build shares them out)."""
-    groups: dict[tuple[str, str, int], list[Member]] = {}
-    for compared in lists:
-        seen: Counter[str] = Counter()
-        for matter in compared.side.matters:
-            key = title_key(matter.title)
-            groups.setdefault((compared.list_type.type, key, seen[key]), []).append((compared, matter))
-            seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
-    types = list(dict.fromkeys(compared.list_type.type for compared in lists))
-    ordered = sorted(groups.items(), key=lambda item: types.index(item[0][0]))  # stable: appearance within a type
-    return [(key, members) for (_type, key, _occurrence), members in ordered if len(members) >= least]
+    groups: list[tuple[tuple[str, int], list[Member]]] = []
+    for type_name in dict.fromkeys(compared.list_type.type for compared in lists):  # never across types
+        of_type = [compared for compared in lists if compared.list_type.type == type_name]
+        groups.extend(title_groups(of_type, lambda compared: compared.side.matters).items())
+    return [(key, members) for (key, _occurrence), members in groups if len(members) >= least]
 
 
 def compare_typed_group(group: TypedGroup) -> SameTypedMatter:
@@ -124,10 +118,7 @@ def _numbered(matter: TypedMatter, number: int, list_type: ListType) -> TypedMat
 
 def _reference(members: list[Member]) -> Member:
     """The version most lists share word for word; the first given among equals."""
-    texts = [_text(compared.list_type, matter) for compared, matter in members]
-    counts = Counter(texts)
-    best = max(counts.values())
-    return members[next(index for index, text in enumerate(texts) if counts[text] == best)]
+    return by_majority(members, lambda member: _text(member[0].list_type, member[1]))
 
 
 def _text(list_type: ListType, matter: TypedMatter) -> tuple:

@@ -26,18 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.content.list_types import ListType
-from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, read_library
+from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, TOWN_FILE, read_library
 from generator.content.loader import DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE
 from generator.content.model import Department, MatterList
 from generator.i18n import _
-from generator.review.gitrev import FIELD, GitError, content_path_in_repo, log_commits, repository_root, run_git
-from generator.review.history import Skipped, notes, read_objects
+from generator.review.gitrev import GitError, checkout_of, run_git
+from generator.review.history import Skipped, logged_commits, read_objects
 from generator.review.typed_changes import TypedChange, TypedMatterChange, TypedSide, diff_typed
 
-TOWN_FILE = "town.yml"
 SYMLINK_MODE = "120000"
-# Revisions the history page shows (the rest are counted), as the 配合 list's 修订记录 page.
-PAGE_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -69,15 +66,6 @@ class TypedHistory:
 NO_HISTORY = TypedHistory()
 
 
-@dataclass(frozen=True)
-class _Commit:
-    full: str
-    short: str
-    parent: str  # full hash of the first parent, "" for a root commit
-    date: str
-    notes: tuple[str, ...]
-
-
 class _Unreadable(Exception):
     """A side of a revision that cannot be read: its first error, as a ``Skipped`` names it."""
 
@@ -88,13 +76,13 @@ class _Unreadable(Exception):
 
 def load_typed_history(content_dir: Path, key: str, list_type: ListType) -> TypedHistory:
     """The history of the typed list ``key`` (``<town>/<type>``) of the multi-list folder ``content_dir``."""
-    repo = repository_root(content_dir)
-    relative = content_path_in_repo(repo, content_dir) if repo is not None else None
-    if repo is None or relative is None:
+    checkout = checkout_of(content_dir)
+    if checkout is None:
         return NO_HISTORY
+    repo, relative = checkout
     content = PurePosixPath(relative)
     try:
-        commits = _commits(repo, str(content / LISTS_DIR / key))
+        commits = [commit for commit, _files in logged_commits(repo, str(content / LISTS_DIR / key))]
     except GitError:
         return NO_HISTORY  # a checkout without commits yet
     revisions, skipped = [], []
@@ -119,13 +107,6 @@ def _by_matter(revisions: list[TypedRevision]) -> dict[str, tuple[tuple[TypedRev
         for matter in revision.change.matters:
             found.setdefault(matter.id, []).append((revision, matter))
     return {matter_id: tuple(entries) for matter_id, entries in sorted(found.items())}
-
-
-def _commits(repo: Path, folder: str) -> list[_Commit]:
-    """The commits that touched ``folder``, newest first."""
-    records = log_commits(repo, folder, FIELD.join(("%H", "%h", "%P", "%cs", "%b")))
-    return [_Commit(full, short, parents.split(" ")[0], date, notes(body))
-            for (full, short, parents, date, body), _tokens in records]
 
 
 class _Reader:

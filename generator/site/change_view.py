@@ -12,7 +12,9 @@ pages depend only on the engine's data.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from generator.review.changes import (
     ADDED,
@@ -26,6 +28,7 @@ from generator.review.changes import (
     UPPER,
     CategoryChange,
     Change,
+    Counts,
     DepartmentChange,
     ItemChange,
     MatterChange,
@@ -33,11 +36,15 @@ from generator.review.changes import (
     TextOp,
     renumbered_runs,
 )
+from generator.review.typed_changes import TypedChange, TypedMatterChange
 from generator.content.model import TOWN_DUTIES_HEADING, UPPER_DUTIES_HEADING
 
 Rich = tuple[TextOp, ...]  # text with deletions and insertions marked
+# A matter's entry in a 配合 list's change or in a typed list's: the lines and phrases read both alike.
+AnyMatterChange = TypeVar("AnyMatterChange", MatterChange, TypedMatterChange)
 
 JOINER = "、"
+NUMBER = "number"
 NO_CHANGE = "清单内容无变化"
 SITE_LABELS = {
     "title": "网站标题", "town": "镇名", "district": "区名", "city": "市名", "issuer": "发布机关",
@@ -117,7 +124,7 @@ class ChangeView:
 
 def change_view(change: Change) -> ChangeView:
     """The whole ``change`` as the site shows it."""
-    settings = (*_site_lines(change), *_category_lines(change),
+    settings = (*_site_lines(change), *category_lines(change),
                 *(line for department in change.departments for line in _department_lines(department)))
     matters = [matter for matter in change.matters if matter.kind != RENUMBERED]
     by_kind = {kind: tuple(_matter_line(matter) for matter in matters if matter.kind == kind)
@@ -133,10 +140,15 @@ def change_view(change: Change) -> ChangeView:
 def summary(change: Change) -> str:
     """``修改 3 项，新增 1 项``: the counts that are not zero, or that nothing changed."""
     counts = change.counts()
+    return count_summary(counts, (("部门变更", counts.departments, "处"), ("网站设置变更", counts.site, "处")))
+
+
+def count_summary(counts: Counts, more: tuple[tuple[str, int, str], ...] = ()) -> str:
+    """The summary of a 配合 list's or a typed list's change: its matters' and categories' counts, then
+    ``more`` (label, count, unit), each that is not zero."""
     parts = [f"{label} {count} {unit}" for label, count, unit in (
         ("新增", counts.added, "项"), ("删除", counts.removed, "项"), ("修改", counts.changed, "项"),
-        ("调整编号", counts.renumbered, "项"), ("类别变更", counts.categories, "处"),
-        ("部门变更", counts.departments, "处"), ("网站设置变更", counts.site, "处")) if count]
+        ("调整编号", counts.renumbered, "项"), ("类别变更", counts.categories, "处"), *more) if count]
     return "，".join(parts) or NO_CHANGE
 
 
@@ -146,6 +158,11 @@ def matter_phrase(changes: tuple[MatterChange, ...]) -> str:
     ``changes`` are the engine's entries for the matter in one revision: one,
     or a removal and an addition when the matter's id (its web address) changed.
     """
+    return phrase_of(changes, _changed_parts)
+
+
+def phrase_of(changes: Sequence[AnyMatterChange], changed_parts: Callable[[AnyMatterChange], list[str]]) -> str:
+    """``matter_phrase`` for a 配合 or a typed matter: ``changed_parts`` names what changed in one."""
     if len(changes) > 1:
         current = next((change for change in changes if change.kind != REMOVED), changes[0])
         return f"第{current.number}项 网页地址变更"
@@ -154,11 +171,11 @@ def matter_phrase(changes: tuple[MatterChange, ...]) -> str:
         return f"新增第{change.number}项 {change.title}"
     if change.kind == REMOVED:
         return f"删除第{change.number}项 {change.title}"
-    number = change.field("number")
+    number = change.field(NUMBER)
     if change.kind == RENUMBERED and number is not None:
         return f"第{number.old}项调整编号为第{number.new}项"
     lead = f"第{change.number}项（原第{number.old}项）" if number else f"第{change.number}项"
-    return f"{lead} {JOINER.join(_changed_parts(change))} 修改"
+    return f"{lead} {JOINER.join(changed_parts(change))} 修改"
 
 
 def renumbered_lines(matters: tuple[MatterChange, ...]) -> list[str]:
@@ -176,15 +193,20 @@ def renumbered_lines(matters: tuple[MatterChange, ...]) -> list[str]:
 # --- one line per change ---------------------------------------------------
 
 
-def _matter_line(matter: MatterChange) -> Line:
+def matter_line(matter: AnyMatterChange, changed_parts: Callable[[AnyMatterChange], list[str]]) -> Line:
+    """A changed matter's line, for a 配合 or a typed matter: ``changed_parts`` names what changed in it."""
     name = f"第{matter.number}项 {matter.title}"
     if matter.kind == ADDED:
         return Line("新增", name, "", matter.id)
     if matter.kind == REMOVED:
         return Line("删除", name, "")  # its page is gone: no link
-    number = matter.field("number")
+    number = matter.field(NUMBER)
     renumbered = f"（原第{number.old}项）" if number else ""
-    return Line("", name, f"{renumbered}：{JOINER.join(_changed_parts(matter))} 修改", matter.id)
+    return Line("", name, f"{renumbered}：{JOINER.join(changed_parts(matter))} 修改", matter.id)
+
+
+def _matter_line(matter: MatterChange) -> Line:
+    return matter_line(matter, _changed_parts)
 
 
 def _changed_parts(matter: MatterChange) -> list[str]:
@@ -204,7 +226,8 @@ def _site_lines(change: Change) -> list[Line]:
     return [Line(after=f"网站设置“{SITE_LABELS.get(value.field, value.field)}”修改") for value in change.site]
 
 
-def _category_lines(change: Change) -> list[Line]:
+def category_lines(change: Change | TypedChange) -> list[Line]:
+    """The lines of a 配合 or a typed list's changed categories, then of their new order."""
     lines = [Line(after=text) for category in change.categories for text in category_texts(category)]
     if change.category_order:
         lines.append(Line(after=f"类别顺序调整为：{JOINER.join(change.category_order.new)}"))
@@ -243,7 +266,7 @@ def plain_text(text: str) -> Rich:
 def matter_view(matter: MatterChange) -> MatterView:
     """A changed matter's changed fields and sections, with the changed characters marked."""
     parts: list[PartView] = []
-    number, title, category = (matter.field(name) for name in ("number", "title", "category"))
+    number, title, category = (matter.field(name) for name in (NUMBER, "title", "category"))
     if number:
         parts.append(PartView("编号", plain_text(f"第{number.old}项 → 第{number.new}项")))
     if title:
