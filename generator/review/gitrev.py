@@ -109,6 +109,12 @@ def content_path_in_repo(repo: Path, content_dir: Path) -> str | None:
         return None
 
 
+def tree_name(revision: str, relative: str) -> str:
+    """Git's name of the folder ``relative`` at ``revision``: ``REV:content``, and ``REV:`` for the
+    checkout's own top folder (git does not take ``REV:.``)."""
+    return f"{revision}:{'' if relative == '.' else relative}"
+
+
 def revision_of(content_dir: Path, revision: str) -> tuple[Path, str, str]:
     """The checkout holding ``content_dir``, the full hash of ``revision`` and the folder's path in the
     checkout; GitError, with git's reason, for an unknown revision or a folder outside any checkout."""
@@ -242,7 +248,7 @@ def read_side(content_dir: Path, revision: str | None) -> Side:
     with tempfile.TemporaryDirectory(prefix="lvzhi-rev-") as temporary:
         folder = Path(temporary)
         try:
-            refused = extract_tree(repo, f"{commit}:{relative}", folder)
+            refused = extract_tree(repo, tree_name(commit, relative), folder)
         except GitError:
             missing = ContentError(shown_as, 1, _("the content folder does not exist at this revision"))
             return Side(None, (missing,), revision, missing=True)
@@ -352,13 +358,13 @@ def list_revisions(repo_root: Path, content_dir: Path, limit: int = REVISION_LIM
 
 def _summaries(repo: Path, relative: str, commits: list[tuple[list[str], list[str]]]) -> list[ListRevision]:
     fulls = [fields[0] for fields, _files in commits]
-    trees = _trees(repo, [f"{full}{parent}:{relative}" for full in fulls for parent in ("", "^")])
+    trees = _trees(repo, [tree_name(f"{full}{parent}", relative) for full in fulls for parent in ("", "^")])
     cache: dict[str, Content | None] = {}
     revisions = []
     with tempfile.TemporaryDirectory(prefix="lvzhi-history-") as temporary:
         for (full, short, date, subject), _files in commits:
-            new = _tree_content(repo, trees.get(f"{full}:{relative}"), Path(temporary), cache)
-            old = _tree_content(repo, trees.get(f"{full}^:{relative}"), Path(temporary), cache)
+            new = _tree_content(repo, trees.get(tree_name(full, relative)), Path(temporary), cache)
+            old = _tree_content(repo, trees.get(tree_name(f"{full}^", relative)), Path(temporary), cache)
             if new is None and old is None:
                 continue
             old = old or empty_content(new.site)  # type: ignore[union-attr]

@@ -29,7 +29,7 @@ from generator.i18n import _
 from generator.review.changes import Change
 from generator.review.gitrev import (GitError, MATTER_FILE, compare, comparison_warnings, content_path_in_repo,
                                      default_base, extract_tree, resolve_commit, revision_of, run_git, side_errors,
-                                     toplevel, unread_matter_files)
+                                     toplevel, tree_name, unread_matter_files)
 from generator.review.library_changes import LibraryChange, diff_libraries
 
 
@@ -96,7 +96,7 @@ def read_library_side(content_dir: Path, revision: str | None, scratch: Path) ->
     shown_as = f"{revision}:{relative}"
     scratch.mkdir(parents=True)
     try:
-        refused = extract_tree(repo, f"{commit}:{relative}", scratch)
+        refused = extract_tree(repo, tree_name(commit, relative), scratch)
     except GitError:
         missing = ContentError(shown_as, 1, _("the content folder does not exist at this revision"))
         return LibrarySide(None, {}, (missing,), revision)
