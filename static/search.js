@@ -17,6 +17,7 @@
   var SHARDED = 2; // payload format of a sharded index (3: a district's)
   var PAGE_SIZE = 20; // results drawn at a time from a sharded index
   var PARTS = "SEARCH_PARTS"; // where a loaded part file leaves its data
+  var ZERO = 48, COMMA = 44, COLON = 58; // char codes in postings
 
   // ---- Core (no DOM) ----
 
@@ -186,7 +187,17 @@
 
   /** Whether the filters leave no matter: then no shard is needed. */
   function selectsNone(index, filters) {
-    return anyFilter(filters || {}) && !index.byIndex.some(function (matter) { return passesFilters(matter, filters); });
+    return kept(index, filters || {}).none;
+  }
+
+  /** {keep: whether each matter passes the filters (null: no filter), none}; the latest filters' kept. */
+  function kept(index, filters) {
+    var key = [filters.t, filters.l, filters.c, filters.d].join(FIELD_SEPARATOR);
+    if (!index.kept || index.kept.key !== key) {
+      var keep = anyFilter(filters) ? index.byIndex.map(function (matter) { return passesFilters(matter, filters); }) : null;
+      index.kept = { key: key, keep: keep, none: Boolean(keep) && keep.indexOf(true) === -1 };
+    }
+    return index.kept;
   }
 
   /**
@@ -198,7 +209,8 @@
     var terms = parseQuery(query);
     if ((!terms.length && !anyFilter(filters)) || selectsNone(index, filters)) return { terms: terms, hits: [] };
     var fields = terms.map(function (term) { return fieldsOf(index, term); });
-    var found = terms.map(function (term, i) { return withText(index, term, fields[i]); });
+    var keep = kept(index, filters).keep;
+    var found = terms.map(function (term, i) { return withText(index, term, fields[i], keep); });
     var phrases = terms.length ? [terms.join(""), terms.join(" ")] : [];
     var flags = found.map(function (term) { return term.flags; });
     var width = terms.length + 1;
@@ -210,8 +222,8 @@
     }, null);
     (rarest || index.byIndex.map(function (matter) { return matter.at; })).forEach(function (at) {
       var matter = index.byIndex[at];
-      var score = scoreMatter(matter, flags, phrases);
-      if (!score || !passesFilters(matter, filters)) return;
+      var score = (!keep || keep[at]) && scoreMatter(matter, flags, phrases);
+      if (!score) return;
       scores[matter.order] = score;
       keys.push(((score.tier * width + width - score.titleHits) * width - score.departmentHits) * count + matter.order);
     });
@@ -248,11 +260,11 @@
     return fields;
   }
 
-  /** The fields with a sharded index's text (4) added. */
-  function withText(index, term, fields) {
+  /** The fields with a sharded index's text (4) added: in the matters `keep` marks, if given. */
+  function withText(index, term, fields, keep) {
     if (!index.sharded || !isFullText(term)) return fields;
     var flags = fields.flags.slice();
-    var text = bodyMatches(index, term).filter(function (at) { return !flags[at] && (flags[at] = 4); });
+    var text = bodyMatches(index, term, keep).filter(function (at) { return !flags[at] && (flags[at] = 4); });
     return { flags: flags, list: fields.list.concat(text) };
   }
 
@@ -307,22 +319,25 @@
     return offsets;
   }
 
-  /** The matter indices, ascending, whose text holds the term. */
-  function bodyMatches(index, term) {
+  /** The matter indices, ascending, whose text holds the term: of those `keep` marks, if given. */
+  function bodyMatches(index, term, keep) {
     var chars = Array.from(term);
     var lists = cover(chars).map(function (offset) {
       return { offset: offset, posting: posting(index, chars[offset] + chars[offset + 1]), row: 0 };
     });
     lists.sort(function (a, b) { return a.posting.matters.length - b.posting.matters.length; });
-    return lists[0].posting.matters.filter(function (matter, row) {
+    var found = [];
+    lists[0].posting.matters.forEach(function (matter, row) {
+      if (keep && !keep[matter]) return;
       lists[0].row = row;
       for (var l = 1; l < lists.length; l++) {
         var matters = lists[l].posting.matters;
         while (lists[l].row < matters.length && matters[lists[l].row] < matter) lists[l].row++;
-        if (matters[lists[l].row] !== matter) return false;
+        if (matters[lists[l].row] !== matter) return;
       }
-      return lists.length === 1 || aligned(lists);
+      if (lists.length === 1 || aligned(lists)) found.push(matter);
     });
+    return found;
   }
 
   /** Whether in the current rows all bigrams occur at their offsets from one start. */
@@ -345,19 +360,35 @@
     return index.postings[gram];
   }
 
-  /** "gap:position,step,...;gap:..." (search.py) as rows [gap, position, step, ...]. */
+  /**
+   * "gap:position,step,...;gap:..." (search.py): the matters and where each one's positions start in
+   * the text, read by `starts` only for the matters needed (few arrays: little garbage to collect).
+   */
   function decodePosting(text) {
-    var rows = text ? JSON.parse("[[" + text.replace(/;/g, "],[").replace(/:/g, ",") + "]]") : [];
-    var matter = -1;
-    return { rows: rows, matters: rows.map(function (row) { return matter += row[0]; }) };
+    var matters = [];
+    var at = [];
+    for (var i = 0, matter = -1; i < text.length; i = text.indexOf(";", i) + 1 || text.length) {
+      for (var gap = 0; text.charCodeAt(i) !== COLON; i++) gap = gap * 10 + text.charCodeAt(i) - ZERO;
+      matters.push(matter += gap);
+      at.push(i + 1);
+    }
+    return { text: text, matters: matters, at: at };
   }
 
   /** Where the term starts if it holds the bigram where the current row has it. */
   function starts(list) {
-    var steps = list.posting.rows[list.row];
+    var text = list.posting.text;
     var found = [];
-    for (var i = 1, position = -list.offset; i < steps.length; i++) found.push(position += steps[i]);
-    return found;
+    for (var i = list.posting.at[list.row], position = -list.offset, step = 0; ; i++) {
+      var code = text.charCodeAt(i); // NaN past the end
+      if (code >= ZERO && code <= ZERO + 9) {
+        step = step * 10 + code - ZERO;
+      } else {
+        found.push(position += step);
+        if (code !== COMMA) return found;
+        step = 0;
+      }
+    }
   }
 
   /** Sorted, merged [start, end) ranges where any term occurs. */
@@ -542,11 +573,16 @@
     });
   }
 
-  /** Typing: search after a pause (fetching the shards meanwhile). */
+  /** Typing: search once the shards it needs are loaded (if still typed), or needing none after a pause. */
   function later(page) {
     page.window.clearTimeout(page.timer);
-    load(page, partsFor(page.index, page.input.value, formState(page))).catch(function () {});
-    page.timer = page.window.setTimeout(show, DEBOUNCE_MS, page, false);
+    var query = page.input.value;
+    var missing = partsFor(page.index, query, formState(page));
+    var current = function () {
+      if (page.input.value === query) show(page, false);
+    };
+    if (missing.length) load(page, missing).then(current, current);
+    else page.timer = page.window.setTimeout(show, DEBOUNCE_MS, page, false);
   }
 
   /** Submit, blur, a filter: search now and end the edit. */
@@ -670,14 +706,21 @@
     if (focus && items.length && items[0].firstChild.firstChild.focus) items[0].firstChild.firstChild.focus();
     var waiting = hits.filter(function (hit) { return !hit.matter.body; });
     var run = page.run;
-    if (waiting.length) page.window.setTimeout(function () { // once on screen
+    if (waiting.length) afterFrame(page.window, function () {
       load(page, textPartsFor(page.index, waiting.map(function (hit) { return hit.matter; }))).then(function () {
         if (run !== page.run) return;
         waiting.forEach(function (hit) {
           appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, result.terms);
         });
       }, function () {}); // the results stand without snippets
-    }, 0);
+    });
+  }
+
+  /** Run after the next frame is drawn: the results reach the screen before their snippets are fetched. */
+  function afterFrame(window, task) {
+    window.requestAnimationFrame(function () {
+      window.requestAnimationFrame(task);
+    });
   }
 
   /** Load parts of a sharded index, each once (a failed one again when asked). */

@@ -536,12 +536,23 @@ def test_sharded_page_remembers_a_search_once_its_results_are_drawn(large_sites:
     assert back["q"] == "防返贫监测" and back["count"] == 20  # 燃气 was never shown, so never remembered
 
 
-def test_sharded_page_fetches_shards_while_the_typing_pause_runs(large_sites: dict[str, Path],
-                                                                  tmp_path: Path) -> None:
-    steps = [{"do": "type", "value": "燃气"}, {"do": "flush"}]
-    _, typed, searched = run_page(large_sites["sharded"], tmp_path, "http://site/search/", steps)
-    assert typed["count"] == 0 and typed["pendingTimers"] == 1 and typed["scripts"] == 1  # the shard came
-    assert searched["count"] == 20 and not searched["busy"] and searched["scripts"] > 1  # then text files
+def test_sharded_page_draws_as_soon_as_the_typed_querys_shards_have_run(large_sites: dict[str, Path],
+                                                                       tmp_path: Path) -> None:
+    """No typing pause on top of the shards' round trip; the text files come after the results' frame."""
+    steps = [{"do": "type", "value": "燃气", "settle": False}, {"do": "settle"}, {"do": "flush"}]
+    _, waiting, searched, flushed = run_page(large_sites["sharded"], tmp_path, "http://site/search/", steps)
+    assert waiting["count"] == 0 and waiting["pendingTimers"] == 0 and waiting["scripts"] == 0
+    assert searched["count"] == 20 and not searched["busy"] and searched["scripts"] > 1  # the shard, then text files
+    assert searched["pendingTimers"] == 0 and flushed == {**searched, "kept": True}
+
+
+def test_sharded_page_waits_for_the_typing_pause_when_no_shard_is_needed(large_sites: dict[str, Path],
+                                                                         tmp_path: Path) -> None:
+    """A one-character query (titles and departments only) or one whose shards are loaded: drawn after the pause."""
+    steps = [{"do": "type", "value": "燃气"}, {"do": "type", "value": "燃"}, {"do": "flush"}]
+    _, gas, typed, searched = run_page(large_sites["sharded"], tmp_path, "http://site/search/", steps)
+    assert typed["pendingTimers"] == 1 and typed["links"] == gas["links"]  # still the previous results
+    assert searched["count"] > 0 and searched["status"] != gas["status"]
 
 
 def test_sharded_page_says_so_when_a_shard_is_missing(large_sites: dict[str, Path], tmp_path: Path) -> None:
