@@ -17,7 +17,7 @@
   var SHARDED = 2; // payload format of a sharded index (3: a district's)
   var PAGE_SIZE = 20; // results drawn at a time from a sharded index
   var PARTS = "SEARCH_PARTS"; // where a loaded part file leaves its data
-  var ZERO = 48, COMMA = 44, COLON = 58; // char codes in postings
+  var SHARDING = "SEARCH_SHARDING"; // where search-shards.js leaves its functions
 
   // ---- Core (no DOM) ----
 
@@ -73,8 +73,8 @@
     return Array.from(term).length >= FULL_TEXT_MIN;
   }
 
-  /** The searchable form of a payload (format 1: every text, else a manifest). */
-  function prepareIndex(payload) {
+  /** The searchable form of a payload (format 1: every text, else a manifest and search-shards.js's `sharding`). */
+  function prepareIndex(payload, sharding) {
     var categories = payload.categories;
     var district = payload.format === SHARDED + 1;
     var departments = payload.departments.map(function (department) {
@@ -83,7 +83,7 @@
         ats: [] };
     });
     var sharded = payload.format >= SHARDED;
-    var source = district ? districtMatters(payload) : sharded ? manifestMatters(payload) : payload.matters;
+    var source = sharded ? sharding.matters(payload) : payload.matters;
     var byIndex = source.map(function (matter, at) {
       return prepareMatter(matter, at, categories, departments);
     });
@@ -105,40 +105,8 @@
     var textStarts = [0];
     (payload.text || []).forEach(function (count, k) { textStarts.push(textStarts[k] + count); });
     return { categories: categories, departments: departments, matters: matters, byIndex: byIndex, titles: titles,
-      titleStarts: titleStarts, owners: owners, sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {},
-      postings: {}, fields: {} };
-  }
-
-  /** A district's matters (by town, list, number). */
-  function districtMatters(payload) {
-    var kinds = payload.kinds;
-    var lists = payload.lists;
-    var folded = kinds.title.map(normalize);
-    var k = -1;
-    var left = 0;
-    var list;
-    var number = 0;
-    return payload.matters.kind.map(function (kind, at) {
-      for (; !left; left = lists.count[k]) {
-        k++;
-        list = { town: payload.towns[lists.town[k]], type: payload.types[lists.type[k]] };
-      }
-      left--;
-      number += payload.matters.number[at];
-      return { id: kinds.id[kind], kind: kind, number: number, title: kinds.title[kind], foldedTitle: folded[kind],
-        category: kinds.category[kind], departments: kinds.departments[kind], list: list, body: null };
-    });
-  }
-
-  /** The manifest's matter columns as matters, without text. */
-  function manifestMatters(payload) {
-    var columns = payload.matters;
-    var number = 0;
-    return columns.id.map(function (id, at) {
-      number += columns.number[at];
-      return { id: id, number: number, title: columns.title[at], category: columns.category[at],
-        departments: columns.departments[at], body: null };
-    });
+      titleStarts: titleStarts, owners: owners, sharded: sharded, sharding: sharding, shards: payload.shards,
+      textStarts: textStarts, parts: {}, postings: {}, fields: {} };
   }
 
   function prepareMatter(matter, at, categories, departments) {
@@ -194,7 +162,9 @@
   function kept(index, filters) {
     var key = [filters.t, filters.l, filters.c, filters.d].join(FIELD_SEPARATOR);
     if (!index.kept || index.kept.key !== key) {
-      var keep = anyFilter(filters) ? index.byIndex.map(function (matter) { return passesFilters(matter, filters); }) : null;
+      var keep = anyFilter(filters) ? index.byIndex.map(function (matter) {
+        return passesFilters(matter, filters);
+      }) : null;
       index.kept = { key: key, keep: keep, none: Boolean(keep) && keep.indexOf(true) === -1 };
     }
     return index.kept;
@@ -264,131 +234,15 @@
   function withText(index, term, fields, keep) {
     if (!index.sharded || !isFullText(term)) return fields;
     var flags = fields.flags.slice();
-    var text = bodyMatches(index, term, keep).filter(function (at) { return !flags[at] && (flags[at] = 4); });
+    var text = index.sharding.bodyMatches(index, term, keep).filter(function (at) {
+      return !flags[at] && (flags[at] = 4);
+    });
     return { flags: flags, list: fields.list.concat(text) };
   }
 
-  // ---- Sharded index: shards, text files, matching by positions ----
-
   /** The shards a query needs that are not loaded yet (none for a single-file index). */
   function partsFor(index, query, filters) {
-    var wanted = {};
-    if (index.sharded && !selectsNone(index, filters)) {
-      parseQuery(query).filter(isFullText).forEach(function (term) {
-        var chars = Array.from(term);
-        cover(chars).forEach(function (offset) {
-          var name = shardName(index, chars[offset] + chars[offset + 1]);
-          if (!(name in index.parts)) wanted[name] = true;
-        });
-      });
-    }
-    return Object.keys(wanted);
-  }
-
-  /** These matters' text files not loaded yet. */
-  function textPartsFor(index, matters) {
-    var wanted = {};
-    matters.forEach(function (matter) {
-      for (var k = 0; index.textStarts[k + 1] <= matter.at; k++);
-      if (!matter.body) wanted["text/" + k] = true;
-    });
-    return Object.keys(wanted);
-  }
-
-  /** Take in a loaded shard or text file. */
-  function addPart(index, name, data) {
-    index.parts[name] = data;
-    var chunk = /^text\/(\d+)$/.exec(name);
-    for (var k = 0; chunk && k < data.length; k++) index.byIndex[index.textStarts[chunk[1]] + k].body = data[k];
-  }
-
-  /** A bigram's shard: FNV-1a over its code points, as in search.py. */
-  function shardName(index, gram) {
-    var hash = 0x811c9dc5;
-    Array.from(gram).forEach(function (char) {
-      hash = Math.imul(hash ^ char.codePointAt(0), 0x01000193) >>> 0;
-    });
-    return "shards/" + hash % index.shards;
-  }
-
-  /** Offsets of bigrams covering a term: every other one, and the last. */
-  function cover(chars) {
-    var offsets = [];
-    for (var j = 0; j < chars.length - 1; j += 2) offsets.push(j);
-    if (chars.length % 2) offsets.push(chars.length - 2);
-    return offsets;
-  }
-
-  /** The matter indices, ascending, whose text holds the term: of those `keep` marks, if given. */
-  function bodyMatches(index, term, keep) {
-    var chars = Array.from(term);
-    var lists = cover(chars).map(function (offset) {
-      return { offset: offset, posting: posting(index, chars[offset] + chars[offset + 1]), row: 0 };
-    });
-    lists.sort(function (a, b) { return a.posting.matters.length - b.posting.matters.length; });
-    var found = [];
-    lists[0].posting.matters.forEach(function (matter, row) {
-      if (keep && !keep[matter]) return;
-      lists[0].row = row;
-      for (var l = 1; l < lists.length; l++) {
-        var matters = lists[l].posting.matters;
-        while (lists[l].row < matters.length && matters[lists[l].row] < matter) lists[l].row++;
-        if (matters[lists[l].row] !== matter) return;
-      }
-      if (lists.length === 1 || aligned(lists)) found.push(matter);
-    });
-    return found;
-  }
-
-  /** Whether in the current rows all bigrams occur at their offsets from one start. */
-  function aligned(lists) {
-    var common = starts(lists[0]);
-    for (var l = 1; l < lists.length && common.length; l++) {
-      var others = starts(lists[l]);
-      common = common.filter(function (start) { return others.indexOf(start) !== -1; });
-    }
-    return common.length > 0;
-  }
-
-  /** A bigram's postings, decoded once. */
-  function posting(index, gram) {
-    if (!index.postings[gram]) {
-      var shard = index.parts[shardName(index, gram)];
-      if (!shard) throw new Error("search shard not loaded for " + gram);
-      index.postings[gram] = decodePosting(shard[gram] || ""); // no inherited name has two characters
-    }
-    return index.postings[gram];
-  }
-
-  /**
-   * "gap:position,step,...;gap:..." (search.py): the matters and where each one's positions start in
-   * the text, read by `starts` only for the matters needed (few arrays: little garbage to collect).
-   */
-  function decodePosting(text) {
-    var matters = [];
-    var at = [];
-    for (var i = 0, matter = -1; i < text.length; i = text.indexOf(";", i) + 1 || text.length) {
-      for (var gap = 0; text.charCodeAt(i) !== COLON; i++) gap = gap * 10 + text.charCodeAt(i) - ZERO;
-      matters.push(matter += gap);
-      at.push(i + 1);
-    }
-    return { text: text, matters: matters, at: at };
-  }
-
-  /** Where the term starts if it holds the bigram where the current row has it. */
-  function starts(list) {
-    var text = list.posting.text;
-    var found = [];
-    for (var i = list.posting.at[list.row], position = -list.offset, step = 0; ; i++) {
-      var code = text.charCodeAt(i); // NaN past the end
-      if (code >= ZERO && code <= ZERO + 9) {
-        step = step * 10 + code - ZERO;
-      } else {
-        found.push(position += step);
-        if (code !== COMMA) return found;
-        step = 0;
-      }
-    }
+    return index.sharded && !selectsNone(index, filters) ? index.sharding.partsFor(index, query) : [];
   }
 
   /** Sorted, merged [start, end) ranges where any term occurs. */
@@ -490,8 +344,6 @@
     search: search,
     PAGE_SIZE: PAGE_SIZE,
     partsFor: partsFor,
-    textPartsFor: textPartsFor,
-    addPart: addPart,
     highlightRanges: highlightRanges,
     markPieces: markPieces,
     snippet: snippet
@@ -541,14 +393,17 @@
     });
     page.root = page.results.getAttribute("data-root") || "";
     var payload = window.SEARCH_INDEX;
-    if (!payload) {
-      showNoIndex(page);
-      return;
-    }
-    page.index = prepareIndex(payload);
-    setForm(page, urlState(window.location));
-    show(page);
-    listen(page, form);
+    var begin = function () {
+      var sharding = window[SHARDING];
+      if (payload.format >= SHARDED && !sharding) return showNoIndex(page);
+      page.index = prepareIndex(payload, sharding && sharding(core));
+      setForm(page, urlState(window.location));
+      show(page);
+      listen(page, form);
+    };
+    if (!payload) showNoIndex(page);
+    else if (payload.format < SHARDED || window[SHARDING]) begin();
+    else addScript(page, "static/search-shards.js").then(begin);
   }
 
   function listen(page, form) {
@@ -707,7 +562,8 @@
     var waiting = hits.filter(function (hit) { return !hit.matter.body; });
     var run = page.run;
     if (waiting.length) afterFrame(page.window, function () {
-      load(page, textPartsFor(page.index, waiting.map(function (hit) { return hit.matter; }))).then(function () {
+      var matters = waiting.map(function (hit) { return hit.matter; });
+      load(page, page.index.sharding.textPartsFor(page.index, matters)).then(function () {
         if (run !== page.run) return;
         waiting.forEach(function (hit) {
           appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, result.terms);
@@ -727,8 +583,8 @@
   function load(page, names) {
     return Promise.all(names.map(function (name) {
       if (!page.loading[name]) {
-        page.loading[name] = loadScript(page, name).then(function (data) {
-          addPart(page.index, name, data);
+        page.loading[name] = loadPart(page, name).then(function (data) {
+          page.index.sharding.addPart(page.index, name, data);
         }, function (error) {
           delete page.loading[name];
           throw error;
@@ -738,19 +594,26 @@
     }));
   }
 
-  /** One part through a <script> element: works from file:// too. */
-  function loadScript(page, name) {
-    return new Promise(function (resolve, reject) {
+  /** One part of the index: the data its file leaves. */
+  function loadPart(page, name) {
+    return addScript(page, "search/" + name + ".js").then(function () {
+      var parts = page.window[PARTS] || {};
+      var data = parts[name];
+      delete parts[name];
+      if (data === undefined) throw new Error("search data not loaded: " + name);
+      return data;
+    });
+  }
+
+  /** Run a file of the site through a <script> element (works from file:// too); settles once it has run. */
+  function addScript(page, path) {
+    return new Promise(function (resolve) {
       var script = page.document.createElement("script");
       script.onload = script.onerror = function () {
         script.parentNode.removeChild(script);
-        var parts = page.window[PARTS] || {};
-        var data = parts[name];
-        delete parts[name];
-        if (data === undefined) reject(new Error("search data not loaded: " + name));
-        else resolve(data);
+        resolve();
       };
-      script.src = page.root + "search/" + name + ".js";
+      script.src = page.root + path;
       page.document.head.appendChild(script);
     });
   }
