@@ -16,6 +16,7 @@
   var INDEX_PAGE = "index.html";
   var SHARDED = 2; // payload format of a sharded index (3: a district's)
   var PAGE_SIZE = 20; // results drawn at a time from a sharded index
+  var FIRST_SCREEN = 5; // of which drawn before their first frame, the rest after it
   var PARTS = "SEARCH_PARTS"; // where a loaded part file leaves its data
   var SHARDING = "SEARCH_SHARDING"; // where search-shards.js leaves its functions
 
@@ -386,7 +387,8 @@
       shown: null, // the state the results show
       run: 0, // counts searches: an older one's data is not drawn
       loading: {}, // parts by name: promises
-      timer: null
+      timer: null,
+      rest: null // draws the rest of the latest results after their first frame
     };
     page.keys = Object.keys(FILTERS).filter(function (key) {
       return (page.select[key] = document.getElementById("search-" + FILTERS[key]));
@@ -508,9 +510,7 @@
   function show(page, ends) {
     var state = formState(page);
     var done = function () {
-      if (ends !== undefined) page.window.requestAnimationFrame(function () { // after their frame
-        page.window.setTimeout(remember, 0, page, state, ends);
-      });
+      if (ends !== undefined) afterFrame(page.window, function () { remember(page, state, ends); });
     };
     if (page.shown && sameState(state, page.shown)) return done();
     page.shown = state;
@@ -526,6 +526,7 @@
     }, function () {
       if (run !== page.run) return;
       page.shown = null; // the next change tries again
+      page.rest = null;
       page.results.removeAttribute("aria-busy");
       page.results.textContent = "";
       done(showNoIndex(page));
@@ -536,6 +537,7 @@
   function draw(page, state) {
     page.result = search(page.index, state.q, state);
     page.drawn = 0;
+    page.rest = null; // an earlier search's
     page.results.removeAttribute("aria-busy");
     page.results.textContent = "";
     drawMore(page, false);
@@ -543,36 +545,55 @@
     page.document.title = query ? TEXT.titleQuery(query, page.baseTitle) : page.baseTitle;
   }
 
-  /** Append the next results (from a sharded index a page; snippets follow). */
+  /** Append the next results (from a sharded index a page): a screenful before their frame, the rest and the
+   * snippets after it. */
   function drawMore(page, focus) {
+    if (page.rest) page.rest(); // the previous page's, before this one
     var result = page.result;
     var hits = result.hits.slice(page.drawn, page.index.sharded ? page.drawn + PAGE_SIZE : undefined);
-    var fragment = page.document.createDocumentFragment();
-    var items = hits.map(function (hit) {
-      return fragment.appendChild(resultItem(page, hit.matter, result.terms));
-    });
+    var items = appendResults(page, hits.slice(0, FIRST_SCREEN), result.terms);
     page.drawn += hits.length;
-    page.results.appendChild(fragment);
     showStatus(page, result, page.shown);
     if (page.more) {
       page.more.hidden = page.drawn >= result.hits.length;
       page.more.textContent = TEXT.more(result.hits.length - page.drawn);
     }
     if (focus && items.length && items[0].firstChild.firstChild.focus) items[0].firstChild.firstChild.focus();
-    var waiting = hits.filter(function (hit) { return !hit.matter.body; });
-    var run = page.run;
-    if (waiting.length) afterFrame(page.window, function () {
-      var matters = waiting.map(function (hit) { return hit.matter; });
-      load(page, page.index.sharding.textPartsFor(page.index, matters)).then(function () {
-        if (run !== page.run) return;
-        waiting.forEach(function (hit) {
-          appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, result.terms);
-        });
-      }, function () {}); // the results stand without snippets
+    var rest = page.rest = function () {
+      page.rest = null;
+      items = items.concat(appendResults(page, hits.slice(FIRST_SCREEN), result.terms));
+      loadSnippets(page, hits, items, result.terms);
+    };
+    afterFrame(page.window, function () {
+      if (page.rest === rest) rest();
     });
   }
 
-  /** Run after the next frame is drawn: the results reach the screen before their snippets are fetched. */
+  /** The results' items, appended. */
+  function appendResults(page, hits, terms) {
+    var fragment = page.document.createDocumentFragment();
+    var items = hits.map(function (hit) {
+      return fragment.appendChild(resultItem(page, hit.matter, terms));
+    });
+    page.results.appendChild(fragment);
+    return items;
+  }
+
+  /** Fetch the text files of drawn results without their text, then add their snippets. */
+  function loadSnippets(page, hits, items, terms) {
+    var waiting = hits.filter(function (hit) { return !hit.matter.body; });
+    var run = page.run;
+    if (!waiting.length) return;
+    var matters = waiting.map(function (hit) { return hit.matter; });
+    load(page, page.index.sharding.textPartsFor(page.index, matters)).then(function () {
+      if (run !== page.run) return;
+      waiting.forEach(function (hit) {
+        appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, terms);
+      });
+    }, function () {}); // the results stand without snippets
+  }
+
+  /** Run after the next frame is drawn: what the results' first frame need not wait for. */
   function afterFrame(window, task) {
     window.requestAnimationFrame(function () {
       window.requestAnimationFrame(task);

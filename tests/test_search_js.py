@@ -599,3 +599,24 @@ def test_sharded_index_agrees_on_tricky_text(tmp_path: Path) -> None:
     assert found["哈哈哈哈哈"] == found["12号"] == found["file"] == ["m3"] and found["哈哈哈哈哈哈"] == []
     assert found["σασ"] == found["ｶﾞｲﾄﾞ"] == ["m5"] and found["ガイド"] == []  # ﾞ folds to a combining mark
     assert found["保 低"] == ["m9", "m11", "m5", "m23"]  # one character each: titles and departments only
+
+
+FIRST_SCREEN = 5  # search.js draws this many results before their first frame, the rest after it
+
+
+def test_results_come_a_screenful_first_then_all_in_the_searchs_order(large_sites: dict[str, Path],
+                                                                      tmp_path: Path) -> None:
+    """The first frame gets a screenful; after it every result is there (a sharded index's first page), in the
+    order of the core's search, with the count said from the start."""
+    query = "补贴"
+    for mode in ("single", "sharded"):
+        [answer] = run_queries(large_sites[mode], [{"q": query}], tmp_path)
+        shown = answer["ids"] if mode == "single" else answer["ids"][:20]
+        assert len(shown) > FIRST_SCREEN
+        steps = [{"do": "type", "value": query}, {"do": "type", "value": query + " ", "settle": False},
+                 {"do": "submit", "settle": False}, {"do": "settle"}]
+        *_, first, done = run_page(large_sites[mode], tmp_path, "http://site/search/", steps)
+        ids = [link.split("/")[-1].removesuffix(".html") for link in done["links"]]
+        assert first["count"] == FIRST_SCREEN and first["links"] == done["links"][:FIRST_SCREEN], mode
+        assert first["status"] == done["status"] and str(len(answer["ids"])) in first["status"], mode
+        assert ids == shown and done["snippets"] == len(shown), mode
