@@ -64,6 +64,8 @@ if TYPE_CHECKING:
 SHAPES = {"district": 1, "city": 9}  # --scale of scripts/example_district.py
 WORK = HERE / ".work"
 SEARCH_PAGE = "search/index.html"
+SHARDS_SCRIPT = "static/search-shards.js"  # not among search_timing's files: a single list's page has none
+SCRIPTS = (SHARDS_SCRIPT, "static/search.js")  # the district page's search code
 RUNS = 3
 CPU_SLOWDOWN = 4
 NETWORK = {"offline": False, "latency": 40, "downloadThroughput": 10_000_000 / 8, "uploadThroughput": 10_000_000 / 8}
@@ -212,11 +214,19 @@ def _measure_once(browser: Browser, served: harness.ServedSite, timing: CaseTimi
         timing.frame_ms.append(typed["frame"])
         timing.status = typed["status"]
         resources = page.evaluate(RESOURCES_JS)
-        timing.files = [name for name in _search_files(served, resources, typed["start"] + typed["first"])
-                        if not name.startswith("search/text/")]
+        timing.files = _first_result_files(served, resources, typed["start"] + typed["first"])
         page.wait_for_load_state("networkidle")  # the snippets' text: not cut off by closing the page
     finally:
         context.close()
+
+
+def _first_result_files(served: harness.ServedSite, resources: list[dict], until: float) -> list[str]:
+    """The search's files received by the first result (``search_timing``'s, and search-shards.js), without the
+    snippets' text files."""
+    base = urlsplit(served.base_url).path
+    shards_script = [SHARDS_SCRIPT for resource in resources if resource["end"] <= until
+                     and unquote(urlsplit(resource["url"]).path).removeprefix(base) == SHARDS_SCRIPT]
+    return shards_script[:1] + [name for name in _search_files(served, resources, until) if not name.startswith("search/text/")]
 
 
 def _ms(values: list[float]) -> str:
@@ -231,7 +241,7 @@ def report(site: Path, timings: list[CaseTiming], chromium: str, compress: bool 
     lines = [f"### {len(manifest['towns'])} towns, {len(manifest['lists']['count'])} lists, {matters:,} matters "
              f"({runs} cold runs per case)", "",
              f"Manifest `search/search-index.js` {gzip_size(site / 'search' / 'search-index.js') / 1024:.1f} KiB gzip, "
-             f"`static/search.js` {gzip_size(site / 'static' / 'search.js') / 1024:.1f} KiB, the page "
+             f"{' + '.join(f'`{name}` {gzip_size(site / name) / 1024:.1f} KiB' for name in SCRIPTS)}, the page "
              f"{gzip_size(site / SEARCH_PAGE) / 1024:.1f} KiB; {manifest['shards']} shard files, "
              f"{len(manifest['text'])} text files. Files sent "
              f"{'gzip-compressed' if compress else 'uncompressed (--identity)'}.", "",
