@@ -238,10 +238,12 @@ def report(site: Path, timings: list[CaseTiming], chromium: str, compress: bool 
     manifest = json.loads((site / "search" / "search-index.json").read_text(encoding="utf-8"))
     matters = len(manifest["matters"]["kind"])
     runs = len(timings[0].first_ms)
+    scripts = " + ".join(f"`{name}` {gzip_size(site / name) / 1024:.1f} KiB"
+                         for name in SCRIPTS if (site / name).is_file())  # a site built before the split has one
     lines = [f"### {len(manifest['towns'])} towns, {len(manifest['lists']['count'])} lists, {matters:,} matters "
              f"({runs} cold runs per case)", "",
              f"Manifest `search/search-index.js` {gzip_size(site / 'search' / 'search-index.js') / 1024:.1f} KiB gzip, "
-             f"{' + '.join(f'`{name}` {gzip_size(site / name) / 1024:.1f} KiB' for name in SCRIPTS)}, the page "
+             f"{scripts}, the page "
              f"{gzip_size(site / SEARCH_PAGE) / 1024:.1f} KiB; {manifest['shards']} shard files, "
              f"{len(manifest['text'])} text files. Files sent "
              f"{'gzip-compressed' if compress else 'uncompressed (--identity)'}.", "",
