@@ -16,6 +16,13 @@ and until the frame after that (on screen). The files are the page's
 Resource Timing entries under ``search/`` and ``static/search.js`` finished
 by the first result, counted gzip level 6 as ``run.py`` counts payloads.
 
+The loopback server sends every file gzip-compressed (level 6) to the
+browser, as a web server with compression on does, so the emulated network
+carries the bytes the budget counts; ``--identity`` sends the files as they
+are, as a server without compression does and as every measurement before
+this option was taken: a shard holding a common bigram is about 100 KB raw
+and 10 KB gzip, 80 ms against 8 ms on the emulated 10 Mbit/s link.
+
     python benchmarks/district_search.py --shape district          # makes and builds the example first
     python benchmarks/district_search.py --shape city --runs 3 --out benchmarks/results/district-search.md
     python benchmarks/district_search.py --site /tmp/city-site      # an already built district site
@@ -25,14 +32,22 @@ It needs Debian's Chromium and Playwright (``scripts/install-test-deps.sh``).
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
+import io
 import json
+import mimetypes
+import threading
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlencode, urlsplit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -41,7 +56,7 @@ for folder in (HERE, REPO / "tests" / "browser", REPO):
         sys.path.insert(0, str(folder))
 
 import harness  # noqa: E402
-from search_timing import RESOURCES_JS, _search_files, files_bytes, gzip_size, missing_browser  # noqa: E402
+from search_timing import GZIP_LEVEL, RESOURCES_JS, _search_files, files_bytes, gzip_size, missing_browser  # noqa: E402
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -49,6 +64,8 @@ if TYPE_CHECKING:
 SHAPES = {"district": 1, "city": 9}  # --scale of scripts/example_district.py
 WORK = HERE / ".work"
 SEARCH_PAGE = "search/index.html"
+SHARDS_SCRIPT = "static/search-shards.js"  # not among search_timing's files: a single list's page has none
+SCRIPTS = (SHARDS_SCRIPT, "static/search.js")  # the district page's search code
 RUNS = 3
 CPU_SLOWDOWN = 4
 NETWORK = {"offline": False, "latency": 40, "downloadThroughput": 10_000_000 / 8, "uploadThroughput": 10_000_000 / 8}
@@ -115,15 +132,60 @@ def make_site(shape: str) -> Path:
     return site
 
 
-def measure(site: Path, runs: int, cases: tuple[tuple[str, dict[str, str]], ...] = CASES) -> tuple[list[CaseTiming], str]:
-    """Each case ``runs`` times cold on the emulated phone; and the Chromium version."""
+@functools.lru_cache(maxsize=4096)
+def _gzipped(path: Path) -> bytes:
+    """A file as a server with compression on sends it (cached: each cold run asks for the same files)."""
+    return gzip.compress(path.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0)
+
+
+@contextmanager
+def serve_gzip(root: Path) -> Iterator[harness.ServedSite]:
+    """``harness.serve_directory``, but every file sent gzip-compressed to a browser that accepts it."""
+    site = harness.ServedSite(base_url="", origin="")
+    plain = harness._handler_class(root, harness.DEFAULT_SUB_PATH, site)
+
+    class GzipHandler(plain):  # type: ignore[misc, valid-type]
+        def send_head(self) -> Any:
+            path = Path(self.translate_path(self.path))
+            inside = unquote(urlsplit(self.path).path).startswith(harness.DEFAULT_SUB_PATH)
+            if not (inside and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+                return super().send_head()
+            site.requests.append(self.path)
+            body = _gzipped(path)
+            self.send_response(200)
+            self.send_header("Content-Type", self.extensions_map.get(path.suffix)
+                             or mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), GzipHandler)
+    server.daemon_threads = True
+    site.origin = f"http://127.0.0.1:{server.server_address[1]}"
+    site.base_url = site.origin + harness.DEFAULT_SUB_PATH
+    thread = threading.Thread(target=server.serve_forever, name="serve_gzip", daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def measure(site: Path, runs: int, cases: tuple[tuple[str, dict[str, str]], ...] = CASES,
+            compress: bool = True) -> tuple[list[CaseTiming], str]:
+    """Each case ``runs`` times cold on the emulated phone (files sent gzip unless not ``compress``); and the
+    Chromium version."""
     from playwright.sync_api import sync_playwright
 
     manifest = json.loads((site / "search" / "search-index.json").read_text(encoding="utf-8"))
     town = manifest["towns"][1]["slug"]
     timings = [CaseTiming(query, {key: value.replace("{town}", town) for key, value in filters.items()})
                for query, filters in cases]
-    with harness.serve_directory(site) as served, sync_playwright() as playwright:
+    server = serve_gzip(site) if compress else harness.serve_directory(site)
+    with server as served, sync_playwright() as playwright:
         browser = harness.launch_chromium(playwright)
         try:
             for timing in timings:
@@ -152,28 +214,39 @@ def _measure_once(browser: Browser, served: harness.ServedSite, timing: CaseTimi
         timing.frame_ms.append(typed["frame"])
         timing.status = typed["status"]
         resources = page.evaluate(RESOURCES_JS)
-        timing.files = [name for name in _search_files(served, resources, typed["start"] + typed["first"])
-                        if not name.startswith("search/text/")]
+        timing.files = _first_result_files(served, resources, typed["start"] + typed["first"])
         page.wait_for_load_state("networkidle")  # the snippets' text: not cut off by closing the page
     finally:
         context.close()
+
+
+def _first_result_files(served: harness.ServedSite, resources: list[dict], until: float) -> list[str]:
+    """The search's files received by the first result (``search_timing``'s, and search-shards.js), without the
+    snippets' text files."""
+    base = urlsplit(served.base_url).path
+    shards_script = [SHARDS_SCRIPT for resource in resources if resource["end"] <= until
+                     and unquote(urlsplit(resource["url"]).path).removeprefix(base) == SHARDS_SCRIPT]
+    return shards_script[:1] + [name for name in _search_files(served, resources, until) if not name.startswith("search/text/")]
 
 
 def _ms(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} / {max(values):.0f}" if values else "–"
 
 
-def report(site: Path, timings: list[CaseTiming], chromium: str) -> list[str]:
+def report(site: Path, timings: list[CaseTiming], chromium: str, compress: bool = True) -> list[str]:
     """A Markdown section: one row per case, then whether the targets are met."""
     manifest = json.loads((site / "search" / "search-index.json").read_text(encoding="utf-8"))
     matters = len(manifest["matters"]["kind"])
     runs = len(timings[0].first_ms)
+    scripts = " + ".join(f"`{name}` {gzip_size(site / name) / 1024:.1f} KiB"
+                         for name in SCRIPTS if (site / name).is_file())  # a site built before the split has one
     lines = [f"### {len(manifest['towns'])} towns, {len(manifest['lists']['count'])} lists, {matters:,} matters "
              f"({runs} cold runs per case)", "",
              f"Manifest `search/search-index.js` {gzip_size(site / 'search' / 'search-index.js') / 1024:.1f} KiB gzip, "
-             f"`static/search.js` {gzip_size(site / 'static' / 'search.js') / 1024:.1f} KiB, the page "
+             f"{scripts}, the page "
              f"{gzip_size(site / SEARCH_PAGE) / 1024:.1f} KiB; {manifest['shards']} shard files, "
-             f"{len(manifest['text'])} text files.", "",
+             f"{len(manifest['text'])} text files. Files sent "
+             f"{'gzip-compressed' if compress else 'uncompressed (--identity)'}.", "",
              "| query | filters | results | page ready ms | typing → results in DOM ms (median / worst) | "
              "typing → on screen ms | requests before first result | gzip KiB before first result |",
              "|---|---|---|---:|---:|---:|---:|---:|"]
@@ -204,14 +277,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="an already built district site (skips making one)")
     parser.add_argument("--runs", type=int, default=RUNS, help=f"cold runs per case (default {RUNS})")
     parser.add_argument("--out", type=Path, help="also append the report to this file")
+    parser.add_argument("--identity", action="store_true",
+                        help="send the files uncompressed (a server without compression)")
     args = parser.parse_args(argv)
     reason = missing_browser()
     if reason:
         print(f"not measured: {reason}", file=sys.stderr)
         return 1
     site = args.site or make_site(args.shape)
-    timings, chromium = measure(site, args.runs)
-    lines = report(site, timings, chromium)
+    timings, chromium = measure(site, args.runs, compress=not args.identity)
+    lines = report(site, timings, chromium, compress=not args.identity)
     print("\n".join(lines))
     if args.out:
         with args.out.open("a", encoding="utf-8") as out:

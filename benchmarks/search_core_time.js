@@ -10,6 +10,7 @@
 "use strict";
 const path = require("path");
 const core = require(path.join(__dirname, "..", "static", "search.js"));
+const sharding = require(path.join(__dirname, "..", "static", "search-shards.js"))(core);
 const { readIndex } = require(path.join(__dirname, "..", "tests", "js", "site_files.js"));
 
 const RUNS = 7;
@@ -19,10 +20,10 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 const collect = () => { if (global.gc) global.gc(); };
 
 let start = now();
-const index = core.prepareIndex(site.payload);
+const index = core.prepareIndex(site.payload, sharding);
 console.log(`prepare the index: ${(now() - start).toFixed(1)} ms, ${index.byIndex.length} matters`);
 for (const [query, filters] of JSON.parse(casesJson)) {
-  core.partsFor(index, query, filters).forEach((name) => core.addPart(index, name, site.part(name)));
+  core.partsFor(index, query, filters).forEach((name) => sharding.addPart(index, name, site.part(name)));
   const times = [];
   let hits = 0;
   for (let run = 0; run < RUNS; run++) {

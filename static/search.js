@@ -16,7 +16,9 @@
   var INDEX_PAGE = "index.html";
   var SHARDED = 2; // payload format of a sharded index (3: a district's)
   var PAGE_SIZE = 20; // results drawn at a time from a sharded index
+  var FIRST_SCREEN = 5; // of which drawn before their first frame, the rest after it
   var PARTS = "SEARCH_PARTS"; // where a loaded part file leaves its data
+  var SHARDING = "SEARCH_SHARDING"; // where search-shards.js leaves its functions
 
   // ---- Core (no DOM) ----
 
@@ -72,8 +74,8 @@
     return Array.from(term).length >= FULL_TEXT_MIN;
   }
 
-  /** The searchable form of a payload (format 1: every text, else a manifest). */
-  function prepareIndex(payload) {
+  /** The searchable form of a payload (format 1: every text, else a manifest and search-shards.js's `sharding`). */
+  function prepareIndex(payload, sharding) {
     var categories = payload.categories;
     var district = payload.format === SHARDED + 1;
     var departments = payload.departments.map(function (department) {
@@ -82,7 +84,7 @@
         ats: [] };
     });
     var sharded = payload.format >= SHARDED;
-    var source = district ? districtMatters(payload) : sharded ? manifestMatters(payload) : payload.matters;
+    var source = sharded ? sharding.matters(payload) : payload.matters;
     var byIndex = source.map(function (matter, at) {
       return prepareMatter(matter, at, categories, departments);
     });
@@ -104,40 +106,8 @@
     var textStarts = [0];
     (payload.text || []).forEach(function (count, k) { textStarts.push(textStarts[k] + count); });
     return { categories: categories, departments: departments, matters: matters, byIndex: byIndex, titles: titles,
-      titleStarts: titleStarts, owners: owners, sharded: sharded, shards: payload.shards, textStarts: textStarts, parts: {},
-      postings: {}, fields: {} };
-  }
-
-  /** A district's matters (by town, list, number). */
-  function districtMatters(payload) {
-    var kinds = payload.kinds;
-    var lists = payload.lists;
-    var folded = kinds.title.map(normalize);
-    var k = -1;
-    var left = 0;
-    var list;
-    var number = 0;
-    return payload.matters.kind.map(function (kind, at) {
-      for (; !left; left = lists.count[k]) {
-        k++;
-        list = { town: payload.towns[lists.town[k]], type: payload.types[lists.type[k]] };
-      }
-      left--;
-      number += payload.matters.number[at];
-      return { id: kinds.id[kind], kind: kind, number: number, title: kinds.title[kind], foldedTitle: folded[kind],
-        category: kinds.category[kind], departments: kinds.departments[kind], list: list, body: null };
-    });
-  }
-
-  /** The manifest's matter columns as matters, without text. */
-  function manifestMatters(payload) {
-    var columns = payload.matters;
-    var number = 0;
-    return columns.id.map(function (id, at) {
-      number += columns.number[at];
-      return { id: id, number: number, title: columns.title[at], category: columns.category[at],
-        departments: columns.departments[at], body: null };
-    });
+      titleStarts: titleStarts, owners: owners, sharded: sharded, sharding: sharding, shards: payload.shards,
+      textStarts: textStarts, parts: {}, postings: {}, fields: {} };
   }
 
   function prepareMatter(matter, at, categories, departments) {
@@ -186,7 +156,19 @@
 
   /** Whether the filters leave no matter: then no shard is needed. */
   function selectsNone(index, filters) {
-    return anyFilter(filters || {}) && !index.byIndex.some(function (matter) { return passesFilters(matter, filters); });
+    return kept(index, filters || {}).none;
+  }
+
+  /** {keep: whether each matter passes the filters (null: no filter), none}; the latest filters' kept. */
+  function kept(index, filters) {
+    var key = [filters.t, filters.l, filters.c, filters.d].join(FIELD_SEPARATOR);
+    if (!index.kept || index.kept.key !== key) {
+      var keep = anyFilter(filters) ? index.byIndex.map(function (matter) {
+        return passesFilters(matter, filters);
+      }) : null;
+      index.kept = { key: key, keep: keep, none: Boolean(keep) && keep.indexOf(true) === -1 };
+    }
+    return index.kept;
   }
 
   /**
@@ -198,7 +180,8 @@
     var terms = parseQuery(query);
     if ((!terms.length && !anyFilter(filters)) || selectsNone(index, filters)) return { terms: terms, hits: [] };
     var fields = terms.map(function (term) { return fieldsOf(index, term); });
-    var found = terms.map(function (term, i) { return withText(index, term, fields[i]); });
+    var keep = kept(index, filters).keep;
+    var found = terms.map(function (term, i) { return withText(index, term, fields[i], keep); });
     var phrases = terms.length ? [terms.join(""), terms.join(" ")] : [];
     var flags = found.map(function (term) { return term.flags; });
     var width = terms.length + 1;
@@ -210,8 +193,8 @@
     }, null);
     (rarest || index.byIndex.map(function (matter) { return matter.at; })).forEach(function (at) {
       var matter = index.byIndex[at];
-      var score = scoreMatter(matter, flags, phrases);
-      if (!score || !passesFilters(matter, filters)) return;
+      var score = (!keep || keep[at]) && scoreMatter(matter, flags, phrases);
+      if (!score) return;
       scores[matter.order] = score;
       keys.push(((score.tier * width + width - score.titleHits) * width - score.departmentHits) * count + matter.order);
     });
@@ -248,116 +231,19 @@
     return fields;
   }
 
-  /** The fields with a sharded index's text (4) added. */
-  function withText(index, term, fields) {
+  /** The fields with a sharded index's text (4) added: in the matters `keep` marks, if given. */
+  function withText(index, term, fields, keep) {
     if (!index.sharded || !isFullText(term)) return fields;
     var flags = fields.flags.slice();
-    var text = bodyMatches(index, term).filter(function (at) { return !flags[at] && (flags[at] = 4); });
+    var text = index.sharding.bodyMatches(index, term, keep).filter(function (at) {
+      return !flags[at] && (flags[at] = 4);
+    });
     return { flags: flags, list: fields.list.concat(text) };
   }
 
-  // ---- Sharded index: shards, text files, matching by positions ----
-
   /** The shards a query needs that are not loaded yet (none for a single-file index). */
   function partsFor(index, query, filters) {
-    var wanted = {};
-    if (index.sharded && !selectsNone(index, filters)) {
-      parseQuery(query).filter(isFullText).forEach(function (term) {
-        var chars = Array.from(term);
-        cover(chars).forEach(function (offset) {
-          var name = shardName(index, chars[offset] + chars[offset + 1]);
-          if (!(name in index.parts)) wanted[name] = true;
-        });
-      });
-    }
-    return Object.keys(wanted);
-  }
-
-  /** These matters' text files not loaded yet. */
-  function textPartsFor(index, matters) {
-    var wanted = {};
-    matters.forEach(function (matter) {
-      for (var k = 0; index.textStarts[k + 1] <= matter.at; k++);
-      if (!matter.body) wanted["text/" + k] = true;
-    });
-    return Object.keys(wanted);
-  }
-
-  /** Take in a loaded shard or text file. */
-  function addPart(index, name, data) {
-    index.parts[name] = data;
-    var chunk = /^text\/(\d+)$/.exec(name);
-    for (var k = 0; chunk && k < data.length; k++) index.byIndex[index.textStarts[chunk[1]] + k].body = data[k];
-  }
-
-  /** A bigram's shard: FNV-1a over its code points, as in search.py. */
-  function shardName(index, gram) {
-    var hash = 0x811c9dc5;
-    Array.from(gram).forEach(function (char) {
-      hash = Math.imul(hash ^ char.codePointAt(0), 0x01000193) >>> 0;
-    });
-    return "shards/" + hash % index.shards;
-  }
-
-  /** Offsets of bigrams covering a term: every other one, and the last. */
-  function cover(chars) {
-    var offsets = [];
-    for (var j = 0; j < chars.length - 1; j += 2) offsets.push(j);
-    if (chars.length % 2) offsets.push(chars.length - 2);
-    return offsets;
-  }
-
-  /** The matter indices, ascending, whose text holds the term. */
-  function bodyMatches(index, term) {
-    var chars = Array.from(term);
-    var lists = cover(chars).map(function (offset) {
-      return { offset: offset, posting: posting(index, chars[offset] + chars[offset + 1]), row: 0 };
-    });
-    lists.sort(function (a, b) { return a.posting.matters.length - b.posting.matters.length; });
-    return lists[0].posting.matters.filter(function (matter, row) {
-      lists[0].row = row;
-      for (var l = 1; l < lists.length; l++) {
-        var matters = lists[l].posting.matters;
-        while (lists[l].row < matters.length && matters[lists[l].row] < matter) lists[l].row++;
-        if (matters[lists[l].row] !== matter) return false;
-      }
-      return lists.length === 1 || aligned(lists);
-    });
-  }
-
-  /** Whether in the current rows all bigrams occur at their offsets from one start. */
-  function aligned(lists) {
-    var common = starts(lists[0]);
-    for (var l = 1; l < lists.length && common.length; l++) {
-      var others = starts(lists[l]);
-      common = common.filter(function (start) { return others.indexOf(start) !== -1; });
-    }
-    return common.length > 0;
-  }
-
-  /** A bigram's postings, decoded once. */
-  function posting(index, gram) {
-    if (!index.postings[gram]) {
-      var shard = index.parts[shardName(index, gram)];
-      if (!shard) throw new Error("search shard not loaded for " + gram);
-      index.postings[gram] = decodePosting(shard[gram] || ""); // no inherited name has two characters
-    }
-    return index.postings[gram];
-  }
-
-  /** "gap:position,step,...;gap:..." (search.py) as rows [gap, position, step, ...]. */
-  function decodePosting(text) {
-    var rows = text ? JSON.parse("[[" + text.replace(/;/g, "],[").replace(/:/g, ",") + "]]") : [];
-    var matter = -1;
-    return { rows: rows, matters: rows.map(function (row) { return matter += row[0]; }) };
-  }
-
-  /** Where the term starts if it holds the bigram where the current row has it. */
-  function starts(list) {
-    var steps = list.posting.rows[list.row];
-    var found = [];
-    for (var i = 1, position = -list.offset; i < steps.length; i++) found.push(position += steps[i]);
-    return found;
+    return index.sharded && !selectsNone(index, filters) ? index.sharding.partsFor(index, query) : [];
   }
 
   /** Sorted, merged [start, end) ranges where any term occurs. */
@@ -459,8 +345,6 @@
     search: search,
     PAGE_SIZE: PAGE_SIZE,
     partsFor: partsFor,
-    textPartsFor: textPartsFor,
-    addPart: addPart,
     highlightRanges: highlightRanges,
     markPieces: markPieces,
     snippet: snippet
@@ -503,21 +387,25 @@
       shown: null, // the state the results show
       run: 0, // counts searches: an older one's data is not drawn
       loading: {}, // parts by name: promises
-      timer: null
+      timer: null,
+      rest: null // draws the rest of the latest results after their first frame
     };
     page.keys = Object.keys(FILTERS).filter(function (key) {
       return (page.select[key] = document.getElementById("search-" + FILTERS[key]));
     });
     page.root = page.results.getAttribute("data-root") || "";
     var payload = window.SEARCH_INDEX;
-    if (!payload) {
-      showNoIndex(page);
-      return;
-    }
-    page.index = prepareIndex(payload);
-    setForm(page, urlState(window.location));
-    show(page);
-    listen(page, form);
+    var begin = function () {
+      var sharding = window[SHARDING];
+      if (payload.format >= SHARDED && !sharding) return showNoIndex(page);
+      page.index = prepareIndex(payload, sharding && sharding(core));
+      setForm(page, urlState(window.location));
+      show(page);
+      listen(page, form);
+    };
+    if (!payload) showNoIndex(page);
+    else if (payload.format < SHARDED || window[SHARDING]) begin();
+    else addScript(page, "static/search-shards.js").then(begin);
   }
 
   function listen(page, form) {
@@ -542,11 +430,16 @@
     });
   }
 
-  /** Typing: search after a pause (fetching the shards meanwhile). */
+  /** Typing: search once the shards it needs are loaded (if still typed), or needing none after a pause. */
   function later(page) {
     page.window.clearTimeout(page.timer);
-    load(page, partsFor(page.index, page.input.value, formState(page))).catch(function () {});
-    page.timer = page.window.setTimeout(show, DEBOUNCE_MS, page, false);
+    var query = page.input.value;
+    var missing = partsFor(page.index, query, formState(page));
+    var current = function () {
+      if (page.input.value === query) show(page, false);
+    };
+    if (missing.length) load(page, missing).then(current, current);
+    else page.timer = page.window.setTimeout(show, DEBOUNCE_MS, page, false);
   }
 
   /** Submit, blur, a filter: search now and end the edit. */
@@ -617,9 +510,7 @@
   function show(page, ends) {
     var state = formState(page);
     var done = function () {
-      if (ends !== undefined) page.window.requestAnimationFrame(function () { // after their frame
-        page.window.setTimeout(remember, 0, page, state, ends);
-      });
+      if (ends !== undefined) afterFrame(page.window, function () { remember(page, state, ends); });
     };
     if (page.shown && sameState(state, page.shown)) return done();
     page.shown = state;
@@ -635,6 +526,7 @@
     }, function () {
       if (run !== page.run) return;
       page.shown = null; // the next change tries again
+      page.rest = null;
       page.results.removeAttribute("aria-busy");
       page.results.textContent = "";
       done(showNoIndex(page));
@@ -645,6 +537,7 @@
   function draw(page, state) {
     page.result = search(page.index, state.q, state);
     page.drawn = 0;
+    page.rest = null; // an earlier search's
     page.results.removeAttribute("aria-busy");
     page.results.textContent = "";
     drawMore(page, false);
@@ -652,40 +545,67 @@
     page.document.title = query ? TEXT.titleQuery(query, page.baseTitle) : page.baseTitle;
   }
 
-  /** Append the next results (from a sharded index a page; snippets follow). */
+  /** Append the next results (from a sharded index a page): a screenful before their frame, the rest and the
+   * snippets after it. */
   function drawMore(page, focus) {
+    if (page.rest) page.rest(); // the previous page's, before this one
     var result = page.result;
     var hits = result.hits.slice(page.drawn, page.index.sharded ? page.drawn + PAGE_SIZE : undefined);
-    var fragment = page.document.createDocumentFragment();
-    var items = hits.map(function (hit) {
-      return fragment.appendChild(resultItem(page, hit.matter, result.terms));
-    });
+    var items = appendResults(page, hits.slice(0, FIRST_SCREEN), result.terms);
     page.drawn += hits.length;
-    page.results.appendChild(fragment);
     showStatus(page, result, page.shown);
     if (page.more) {
       page.more.hidden = page.drawn >= result.hits.length;
       page.more.textContent = TEXT.more(result.hits.length - page.drawn);
     }
     if (focus && items.length && items[0].firstChild.firstChild.focus) items[0].firstChild.firstChild.focus();
+    var rest = page.rest = function () {
+      page.rest = null;
+      items = items.concat(appendResults(page, hits.slice(FIRST_SCREEN), result.terms));
+      loadSnippets(page, hits, items, result.terms);
+    };
+    afterFrame(page.window, function () {
+      if (page.rest === rest) rest();
+    });
+  }
+
+  /** The results' items, appended. */
+  function appendResults(page, hits, terms) {
+    var fragment = page.document.createDocumentFragment();
+    var items = hits.map(function (hit) {
+      return fragment.appendChild(resultItem(page, hit.matter, terms));
+    });
+    page.results.appendChild(fragment);
+    return items;
+  }
+
+  /** Fetch the text files of drawn results without their text, then add their snippets. */
+  function loadSnippets(page, hits, items, terms) {
     var waiting = hits.filter(function (hit) { return !hit.matter.body; });
     var run = page.run;
-    if (waiting.length) page.window.setTimeout(function () { // once on screen
-      load(page, textPartsFor(page.index, waiting.map(function (hit) { return hit.matter; }))).then(function () {
-        if (run !== page.run) return;
-        waiting.forEach(function (hit) {
-          appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, result.terms);
-        });
-      }, function () {}); // the results stand without snippets
-    }, 0);
+    if (!waiting.length) return;
+    var matters = waiting.map(function (hit) { return hit.matter; });
+    load(page, page.index.sharding.textPartsFor(page.index, matters)).then(function () {
+      if (run !== page.run) return;
+      waiting.forEach(function (hit) {
+        appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, terms);
+      });
+    }, function () {}); // the results stand without snippets
+  }
+
+  /** Run after the next frame is drawn: what the results' first frame need not wait for. */
+  function afterFrame(window, task) {
+    window.requestAnimationFrame(function () {
+      window.requestAnimationFrame(task);
+    });
   }
 
   /** Load parts of a sharded index, each once (a failed one again when asked). */
   function load(page, names) {
     return Promise.all(names.map(function (name) {
       if (!page.loading[name]) {
-        page.loading[name] = loadScript(page, name).then(function (data) {
-          addPart(page.index, name, data);
+        page.loading[name] = loadPart(page, name).then(function (data) {
+          page.index.sharding.addPart(page.index, name, data);
         }, function (error) {
           delete page.loading[name];
           throw error;
@@ -695,19 +615,26 @@
     }));
   }
 
-  /** One part through a <script> element: works from file:// too. */
-  function loadScript(page, name) {
-    return new Promise(function (resolve, reject) {
+  /** One part of the index: the data its file leaves. */
+  function loadPart(page, name) {
+    return addScript(page, "search/" + name + ".js").then(function () {
+      var parts = page.window[PARTS] || {};
+      var data = parts[name];
+      delete parts[name];
+      if (data === undefined) throw new Error("search data not loaded: " + name);
+      return data;
+    });
+  }
+
+  /** Run a file of the site through a <script> element (works from file:// too); settles once it has run. */
+  function addScript(page, path) {
+    return new Promise(function (resolve) {
       var script = page.document.createElement("script");
       script.onload = script.onerror = function () {
         script.parentNode.removeChild(script);
-        var parts = page.window[PARTS] || {};
-        var data = parts[name];
-        delete parts[name];
-        if (data === undefined) reject(new Error("search data not loaded: " + name));
-        else resolve(data);
+        resolve();
       };
-      script.src = page.root + "search/" + name + ".js";
+      script.src = page.root + path;
       page.document.head.appendChild(script);
     });
   }

@@ -22,6 +22,7 @@ import pytest
 
 import harness
 from harness import ServedSite, activate, format_violations, open_page, run_axe, validate_html
+from test_site_search import ALL_DRAWN_JS, ALL_SHOWN_JS
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -85,9 +86,9 @@ def expected(library: Library, query: str, **filters: str) -> list[str]:
 
 
 def wait_for_results(page: Page, query: str) -> None:
-    page.wait_for_function("q => document.title.startsWith('\u201c' + q + '\u201d') && "
-                           "document.getElementById('search-results').getAttribute('aria-busy') !== 'true'",
-                           arg=query)
+    """Wait until the query's results are all drawn (the first screenful comes a frame before the rest)."""
+    page.wait_for_function("q => document.getElementById('search-results').getAttribute('aria-busy') !== 'true' && "
+                           f"({ALL_DRAWN_JS})(q)", arg=query)
 
 
 def all_result_keys(page: Page, touch: bool) -> list[str]:
@@ -97,6 +98,7 @@ def all_result_keys(page: Page, touch: bool) -> list[str]:
         shown = page.locator(RESULT_LINKS).count()
         activate(more, touch)
         page.wait_for_function("n => document.querySelectorAll('#search-results .result').length > n", arg=shown)
+        page.wait_for_function(ALL_SHOWN_JS)
     keys = []
     for href in page.locator(RESULT_LINKS).evaluate_all("links => links.map(a => a.getAttribute('href'))"):
         match = MATTER_HREF.match(href)

@@ -76,9 +76,19 @@ def result_ids(page: Page) -> list[str]:
     return ids
 
 
+# The page's title names the query once the first screenful is drawn; the rest follow after that frame,
+# all there once the list has as many items as the status says are shown.
+ALL_SHOWN_JS = """() => {
+  const status = document.getElementById('search-status').textContent;
+  const counted = /显示前 (\\d+) 项/.exec(status) || /找到 (\\d+) 项/.exec(status);
+  return !counted || document.querySelectorAll('#search-results > li').length === Number(counted[1]);
+}"""
+ALL_DRAWN_JS = f"q => document.title.startsWith('\\u201c' + q + '\\u201d') && ({ALL_SHOWN_JS})()"
+
+
 def wait_for_query(page: Page, query: str) -> None:
-    """Wait until the results for ``query`` are drawn (the page title names the query last)."""
-    page.wait_for_function("q => document.title.startsWith('\u201c' + q + '\u201d')", arg=query.strip())
+    """Wait until the results for ``query`` are all drawn."""
+    page.wait_for_function(ALL_DRAWN_JS, arg=query.strip())
 
 
 def type_query(page: Page, query: str, touch: bool) -> None:

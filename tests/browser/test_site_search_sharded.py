@@ -18,7 +18,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from harness import ServedSite, activate, open_page, serve_directory
-from test_site_search import RESULT_LINKS, SEARCH, expected_ids, meaningful, result_ids, type_query, wait_for_query
+from test_site_search import (ALL_SHOWN_JS, RESULT_LINKS, SEARCH, expected_ids, meaningful, result_ids, type_query,
+                              wait_for_query)
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -72,6 +73,7 @@ def test_results_come_a_page_at_a_time_with_snippets(
     more = page.locator("#search-more")
     while more.is_visible():
         activate(more, True)
+    page.wait_for_function(ALL_SHOWN_JS)  # the last page's rest comes a frame after its first screenful
     assert set(result_ids(page)) == expected
     assert page.evaluate("document.activeElement.closest('.result') !== null")  # focus on the first new result
     snippets_drawn(page)

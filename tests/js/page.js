@@ -50,9 +50,18 @@ document.head.appendChild = (node) => {
   return appendToHead(node);
 };
 
+// search.js's own files (search-shards.js): beside it.
+const STATIC_PREFIX = "../static/";
+
+function scriptFile(src) {
+  if (src.startsWith(SCRIPT_PREFIX)) return path.join(indexPath, src.slice(SCRIPT_PREFIX.length));
+  if (src.startsWith(STATIC_PREFIX)) return path.join(path.dirname(searchJs), src.slice(STATIC_PREFIX.length));
+  return "";
+}
+
 function runScript(script) {
   const src = script.src || script.getAttribute("src") || "";
-  const file = src.startsWith(SCRIPT_PREFIX) ? path.join(indexPath, src.slice(SCRIPT_PREFIX.length)) : "";
+  const file = scriptFile(src);
   loadedScripts.push(src);
   if (file && fs.existsSync(file)) {
     vm.runInContext(fs.readFileSync(file, "utf8"), context, { filename: file });

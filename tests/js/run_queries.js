@@ -1,4 +1,5 @@
-// Runs static/search.js's core on an index for a list of queries.
+// Runs static/search.js's core on an index for a list of queries (with static/search-shards.js beside it
+// for a sharded index).
 // Usage: node run_queries.js SEARCH_JS INDEX QUERIES_JSON
 // INDEX: a payload JSON file (single-file index), or a site's search/ folder,
 //   whose search-index.js and part files are run as a browser would run them
@@ -17,17 +18,18 @@ const { readIndex } = require("./site_files");
 
 const [searchJs, indexPath, queriesPath] = process.argv.slice(2);
 const core = require(path.resolve(searchJs));
+const sharding = require(path.join(path.dirname(path.resolve(searchJs)), "search-shards.js"))(core);
 const site = readIndex(indexPath);
 const queries = JSON.parse(fs.readFileSync(queriesPath, "utf8"));
 
 // One index that keeps what it loaded (preparing one per query would be slow), and
 // one that never loads anything: it tells what each query alone would load.
-const index = core.prepareIndex(site.payload);
-const empty = core.prepareIndex(site.payload);
+const index = core.prepareIndex(site.payload, sharding);
+const empty = core.prepareIndex(site.payload, sharding);
 
 function load(names) {
   names.forEach((name) => {
-    if (!(name in index.parts)) core.addPart(index, name, site.part(name));
+    if (!(name in index.parts)) sharding.addPart(index, name, site.part(name));
   });
   return names;
 }
@@ -38,7 +40,7 @@ const answers = queries.map((query) => {
   if (core.partsFor(index, query.q || "", filters).length) throw new Error("shards still missing for " + query.q);
   const result = core.search(index, query.q || "", filters);
   const page = result.hits.slice(0, index.sharded ? core.PAGE_SIZE : undefined);
-  const text = load(core.textPartsFor(empty, page.map((hit) => empty.byIndex[hit.matter.at])));
+  const text = load(sharding.textPartsFor(empty, page.map((hit) => empty.byIndex[hit.matter.at])));
   const first = result.hits[0];
   return {
     terms: result.terms,
