@@ -37,14 +37,12 @@ import gzip
 import io
 import json
 import mimetypes
-import threading
 import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlencode, urlsplit
@@ -160,18 +158,8 @@ def serve_gzip(root: Path) -> Iterator[harness.ServedSite]:
             self.end_headers()
             return io.BytesIO(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), GzipHandler)
-    server.daemon_threads = True
-    site.origin = f"http://127.0.0.1:{server.server_address[1]}"
-    site.base_url = site.origin + harness.DEFAULT_SUB_PATH
-    thread = threading.Thread(target=server.serve_forever, name="serve_gzip", daemon=True)
-    thread.start()
-    try:
-        yield site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with harness.serving(GzipHandler, site) as served:
+        yield served
 
 
 def measure(site: Path, runs: int, cases: tuple[tuple[str, dict[str, str]], ...] = CASES,

@@ -164,7 +164,16 @@ def serve_directory(root: Path, sub_path: str = DEFAULT_SUB_PATH, not_found: str
     if not (sub_path.startswith("/") and sub_path.endswith("/")):
         raise ValueError(f"sub_path must start and end with '/': {sub_path!r}")
     site = ServedSite(base_url="", origin="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(Path(root), sub_path, site, not_found))
+    with serving(_handler_class(Path(root), sub_path, site, not_found), site, sub_path) as served:
+        yield served
+
+
+@contextmanager
+def serving(handler: type[SimpleHTTPRequestHandler], site: ServedSite,
+            sub_path: str = DEFAULT_SUB_PATH) -> Iterator[ServedSite]:
+    """``handler`` answering on 127.0.0.1 (free port) in a thread, ``site``'s addresses set to it,
+    until the block exits (the benchmarks serve with handlers of their own)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     site.origin = f"http://127.0.0.1:{server.server_address[1]}"
     site.base_url = site.origin + sub_path
