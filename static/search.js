@@ -495,6 +495,8 @@
   function setForm(page, state) {
     page.input.value = state.q;
     page.keys.forEach(function (key) { setSelect(page.select[key], state[key]); });
+    var folded = page.document.getElementById("search-filters"); // a district's: open when one is set
+    if (folded && page.keys.some(function (key) { return state[key]; })) folded.open = true;
   }
 
   /** Select a value, or "all" for an unknown one. */

@@ -114,6 +114,8 @@ def test_a_reader_on_a_phone_filters_types_and_finds_what_the_reference_finds(
     want = expected(library, "低保", t=town.slug, l="peihe")
     page, audit = open_page(make_context("phone-360"), served.url(SEARCH))
     page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    assert not page.locator("#search-town").is_visible(), "the filters are folded on a phone"
+    activate(page.locator("#search-filters > summary"), True)
     page.select_option("#search-town", town.slug)
     page.select_option("#search-type", "peihe")
     box = page.locator("#search-q")
@@ -136,6 +138,21 @@ def test_a_reader_on_a_phone_filters_types_and_finds_what_the_reference_finds(
     audit.assert_clean()
 
 
+def test_on_a_phone_the_first_result_appears_on_the_first_screen(
+    served: ServedSite, make_context: MakeContext, library: Library
+) -> None:
+    """The filters fold under one line: typed on a 360 × 740 phone, the results start above its bottom edge."""
+    page, audit = open_page(make_context("phone-360"), served.url(SEARCH))
+    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    box = page.locator("#search-q")
+    activate(box, True)
+    box.press_sequentially("低保")
+    wait_for_results(page, "低保")
+    first = page.locator("#search-results .result").first.bounding_box()
+    assert first is not None and first["y"] + 40 < page.viewport_size["height"], first
+    audit.assert_clean()
+
+
 def test_a_shared_address_opens_with_its_query_and_filters(
     served: ServedSite, make_context: MakeContext, library: Library
 ) -> None:
@@ -143,6 +160,7 @@ def test_a_shared_address_opens_with_its_query_and_filters(
     page, audit = open_page(make_context("phone-390"),
                             served.url(SEARCH + "?q=%E6%B0%91%E6%94%BF&l=shouhui&d=civil-affairs"))
     wait_for_results(page, "民政")
+    assert page.locator("#search-type").is_visible(), "filters set by the address are shown"
     assert page.input_value("#search-q") == "民政"
     assert page.input_value("#search-type") == "shouhui" and page.input_value("#search-department") == "civil-affairs"
     assert page.input_value("#search-town") == ""
