@@ -76,8 +76,14 @@ class SameTypedMatter:
 Member = tuple[TypedComparedList, TypedMatter]
 
 
-def same_typed_matters(lists: Sequence[TypedComparedList], least: int = 2) -> tuple[SameTypedMatter, ...]:
-    """Every matter that at least ``least`` lists of one type hold, by type (first seen first), then first appearance."""
+def same_typed_matters(lists: Sequence[TypedComparedList], least: int = 2,
+                       previous: Sequence[SameTypedMatter] = ()) -> tuple[SameTypedMatter, ...]:
+    """Every matter that at least ``least`` lists of one type hold, by type (first seen first), then first appearance.
+
+    ``previous``: an earlier result over lists of the same types, categories
+    and departments (``serve``, after an edit): a group whose matters are the
+    very same objects in the same lists is taken from it, not compared again.
+    """
     groups: dict[tuple[str, str, int], list[Member]] = {}
     for compared in lists:
         seen: Counter[str] = Counter()
@@ -87,7 +93,18 @@ def same_typed_matters(lists: Sequence[TypedComparedList], least: int = 2) -> tu
             seen[key] += 1  # a title twice in one list: the second pairs with other lists' second
     types = list(dict.fromkeys(compared.list_type.type for compared in lists))
     ordered = sorted(groups.items(), key=lambda item: types.index(item[0][0]))  # stable: appearance within a type
-    return tuple(_compare(key, members) for (_type, key, _occurrence), members in ordered if len(members) >= least)
+    known = {_members(group): group for group in previous}
+    return tuple(known.get(_identity(members)) or _compare(key, members)
+                 for (_type, key, _occurrence), members in ordered if len(members) >= least)
+
+
+def _identity(members: list[Member]) -> frozenset[tuple[str, int]]:
+    return frozenset((compared.key, id(matter)) for compared, matter in members)
+
+
+def _members(group: SameTypedMatter) -> frozenset[tuple[str, int]]:
+    listed = (group.reference, *(variant.listed for variant in group.variants))
+    return frozenset((member.list_key, id(member.matter)) for member in listed)
 
 
 def _compare(key: str, members: list[Member]) -> SameTypedMatter:

@@ -185,7 +185,9 @@ def district(library: Library, types: dict[str, ListType], review: LibraryReview
                             previous=previous.compared if previous is not None and same_categories else ())
     books = {key: previous.books[key] if key in kept else catalogue(content, markdown=markdown)  # type: ignore[union-attr]
              for key, content in contents.items()}
-    typed = _typed_compared(library, types, towns)
+    typed = _typed_compared(library, types, towns, previous.typed_compared if previous is not None and all(
+        matter_list.categories == old[matter_list.info.key].categories for matter_list in library.lists
+        if matter_list.info.key in old) else ())
     return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
                     books, compared, _compare_keys(compared), typed, _typed_compare_keys(typed), review, histories)
 
@@ -200,12 +202,14 @@ def _reusable(library: Library, previous: District | None) -> dict[str, MatterLi
     return {matter_list.info.key: matter_list for matter_list in before.lists}
 
 
-def _typed_compared(library: Library, types: dict[str, ListType], towns: dict[str, str]) -> tuple[SameTypedMatter, ...]:
-    """The 基本 and 收回 matters that several towns list, each type apart, compared by its declaration."""
+def _typed_compared(library: Library, types: dict[str, ListType], towns: dict[str, str],
+                    previous: tuple[SameTypedMatter, ...] = ()) -> tuple[SameTypedMatter, ...]:
+    """The 基本 and 收回 matters that several towns list, each type apart, compared by its declaration
+    (``previous``: reused for the very same matters, as ``same_typed_matters`` says)."""
     return same_typed_matters([
         TypedComparedList(matter_list.info.key, towns[matter_list.info.town], types[matter_list.info.type],
                           TypedSide(matter_list.categories, library.departments, matter_list.matters))
-        for matter_list in library.lists if matter_list.info.type != PEIHE])
+        for matter_list in library.lists if matter_list.info.type != PEIHE], previous=previous)
 
 
 def _typed_compare_keys(typed: tuple[SameTypedMatter, ...]) -> dict[int, str]:
