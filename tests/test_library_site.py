@@ -408,3 +408,25 @@ def test_reported_broken_deleted_and_renamed_matter_files_are_reported_or_follow
     target.rename(renamed)
     assert not site.update(changed=[target, renamed]).errors
     assert_same_as_full_build(site, tmp_path)
+
+
+def test_serve_makes_the_district_s_search_when_asked_for_and_then_equals_the_build(district, tmp_path):
+    site = LibrarySite(district, tmp_path / "out", defer=deferred, defer_search=True)
+    assert not site.update().errors
+    app = site_app(site)
+    for name in ("search-index.json", "search-index.js"):
+        assert not (site.out_dir / "search" / name).exists()  # deferred until asked for
+    assert request(app, "/search/search-index.js")[0] == "200 OK"
+    edited = matter_file(district, "b/shouhui", 2)
+    edit(edited, "title: 农机安全检验", "title: 农机安全检验复核")
+    update = site.update(changed=[edited])
+    assert not update.errors and not [path for path in update.produced if path.startswith("search/search-index")]
+    assert "农机安全检验复核".encode() not in (site.out_dir / "search/search-index.js").read_bytes()
+    assert request(app, "/search/search-index.json")[0] == "200 OK"
+    assert "农机安全检验复核".encode() in (site.out_dir / "search/search-index.js").read_bytes()  # made with the edit
+    for path in ("a/peihe/" + urls.FULL_LIST, "b/peihe/" + urls.FULL_LIST, "c/peihe/" + urls.FULL_LIST,
+                 *(f"{key}/{name}" for key in ("a/peihe", "b/peihe", "c/peihe", "a/jiben", "b/jiben", "a/shouhui",
+                                               "b/shouhui") for name in (urls.JSON_DOWNLOAD, urls.CSV_DOWNLOAD,
+                                                                         urls.XLSX_DOWNLOAD))):
+        assert request(app, "/" + path)[0] == "200 OK", path  # every deferred output, made
+    assert_same_as_full_build(site, tmp_path)

@@ -337,19 +337,22 @@ class LibrarySite(KeptFolder):
 
     The same entry points as ``IncrementalSite`` (``update``, ``ensure``,
     ``error_page``, ``errors``, ``out_dir``), for the server. ``defer`` is
-    asked about a 配合 list's outputs by their path inside the list's folder.
+    asked about a 配合 list's outputs by their path inside the list's folder;
+    ``defer_search`` makes the district's search (over every list: seconds at
+    30,000 matters) on request only too.
     Not thread-safe: one caller (the server's event loop) calls ``update`` and ``ensure``.
     """
 
     def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
                  static_dir: Path | None = None, *, defer: Callable[[str], bool] = _never,
                  listing: Listing = Listing(), history: Callable[[Path, str], History] = load_list_history,
-                 head: Callable[[Path], str] = git_head):
+                 head: Callable[[Path], str] = git_head, defer_search: bool = False):
         self.content_dir = content_dir
         self.out_dir = out_dir
         self.templates_dir = templates_dir or theme_dir(content_dir, "templates")
         self.static_dir = static_dir or theme_dir(content_dir, "static")
         self._defer, self._listing = defer, listing
+        self._defer_search = defer_search  # the district's search, like ``defer``'s outputs
         self._read_history, self._head_of = history, head
         self._head: str | None = None  # the commit the histories were read at
         self._histories: dict[str, History] = {}  # of the 配合 lists, by key
@@ -587,6 +590,8 @@ class LibrarySite(KeptFolder):
         assert plan is not None
         if path in plan.district_pages:
             return False
+        if path in SEARCH_FILES:
+            return self._defer_search
         return (_outer(path) in plan.lists or _inside(path) in DOWNLOAD_FILES) and self._defer(_inside(path))
 
     def _make(self, path: str) -> dict[str, bytes]:

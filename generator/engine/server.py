@@ -13,7 +13,7 @@ HTML request gets the error page, with the ``path:line: message`` report the
 terminal shows too, so that the page being edited and the home page both say
 what is wrong. The downloads and the full list are produced when first asked
 for after a change: at 10,000 matters they take seconds, which an edit should
-not wait for.
+not wait for; so is a district's search (over every list).
 
 A folder of several lists (``lists/``) is previewed whole, the district's
 pages and every list's, by ``library_site.LibrarySite`` in the same way.
@@ -88,8 +88,9 @@ def deferred(path: str) -> bool:
 
 def previewed(content_dir: Path, out_dir: Path, templates: Path, static: Path) -> Previewed:
     """The incremental site of ``content_dir``: of one list, or of several (a ``lists/`` folder)."""
-    kind = LibrarySite if is_multi_list(content_dir) else IncrementalSite
-    return kind(content_dir, out_dir, templates, static, defer=deferred)
+    if is_multi_list(content_dir):  # the district's search too is made when the search page asks for it
+        return LibrarySite(content_dir, out_dir, templates, static, defer=deferred, defer_search=True)
+    return IncrementalSite(content_dir, out_dir, templates, static, defer=deferred)
 
 
 def serve(content_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
