@@ -32,7 +32,9 @@ problems as ``path:line: message`` and the folder keeps the last good site
 A folder of several lists has its own engine, ``library_site.LibrarySite``,
 which shares this module's pieces: the scan of files (``signature``,
 ``tree``), ``Changes`` and ``Update``, the output folder (``OutputFolder``),
-the templates' dependants (``references``) and the error page.
+the templates' dependants (``references``), the error page, and
+``KeptFolder``: ``ensure``, ``error_page`` and the template-error guard
+around a rebuild.
 """
 from __future__ import annotations
 

@@ -7,7 +7,9 @@ list's own site in ``<town>/peihe/``, and the district's pages
 comparisons, the 基本 and 收回 lists' pages). ``update`` stats the inputs,
 loads again only the lists whose files changed (``lists.reload_list``; the
 files that did not change are remembered, parsed), and produces again only
-what the change affects:
+what the change affects (``serve`` hands it the paths its file watch
+reported: those are stat-ed and rebuilt for first, then every input as
+always):
 
 - a matter file of a list: the matter's own page first; then, in a 配合
   list, the list's pages that show it (``Page.matters``: its neighbours,
@@ -387,13 +389,7 @@ class LibrarySite(KeptFolder):
         missed is caught in this update too.
         """
         log = Log()
-        reported = reported_inputs(self._inputs, self.content_dir, changed) if changed is not None else None
-        first = LibraryChanges()
-        if reported is not None:
-            first = compare_reported(self._inputs, reported)
-            self._inputs = reported
-            if first.matters:
-                self._caught_up(first, log)
+        first = self._catch_up_reported(changed, log) if changed is not None else LibraryChanges()
         inputs = scan_library(self.content_dir, self.templates_dir, self.static_dir)
         changes = compare_inputs(self._inputs, inputs)
         self._inputs = inputs
@@ -403,6 +399,18 @@ class LibrarySite(KeptFolder):
         if changes.as_changes():
             self._caught_up(changes, log)
         return log.update((first | changes).as_changes(), self.errors)
+
+    def _catch_up_reported(self, changed: Iterable[Path], log: Log) -> LibraryChanges:
+        """Stat the reported files alone and rebuild for them, if they are all matter files of known lists;
+        what they changed."""
+        reported = reported_inputs(self._inputs, self.content_dir, changed)
+        if reported is None:
+            return LibraryChanges()
+        first = compare_reported(self._inputs, reported)
+        self._inputs = reported
+        if first.matters:
+            self._caught_up(first, log)
+        return first
 
     # --- one rebuild ------------------------------------------------------------------------------
 
