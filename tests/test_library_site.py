@@ -350,3 +350,83 @@ def test_each_peihe_list_s_revision_history_as_build_shows_it_and_again_when_a_c
     assert "b/peihe/history/index.html" in update.written
     assert not [path for path in update.produced if not path.startswith("b/peihe/")]
     assert_same_as_full_build(site, tmp_path)
+
+
+def test_a_reported_matter_edit_writes_its_page_first_and_an_unreported_one_is_still_caught(site, district, tmp_path):
+    """``update(changed=…)``: the watcher's paths are stat-ed alone before the edited page is written; every file
+    is stat-ed after that all the same, so an edit the watcher did not report is in the same update."""
+    reported = matter_file(district, "a/peihe", 6)
+    missed = matter_file(district, "b/jiben", 2)
+    edit(reported, "guarantee: 业务培训及指导。", "guarantee: 业务培训、指导及考核。")
+    edit(missed, "。\n", "，另行通知。\n")
+    swap = reported.with_name(f".{reported.name}.swp")  # an editor's file beside it: not read, not a reason to rescan
+    write(swap, "x")
+    update = site.update(changed=[reported, swap])
+    assert not update.errors
+    matter_id = reported.stem.split("-", 1)[1]
+    assert update.produced[0] == f"a/peihe/{urls.matter(matter_id)}"
+    assert f"b/jiben/{urls.matter(missed.stem.split('-', 1)[1])}" in update.written
+    assert {str(reported.relative_to(district)), str(missed.relative_to(district))} == set(update.changes.matters)
+    assert_same_as_full_build(site, tmp_path)
+    assert not site.update(changed=[reported]).changes  # reported again, unchanged: nothing to do
+
+
+def test_reported_paths_that_are_not_matter_files_fall_back_to_the_full_scan(site, district, tmp_path):
+    edit(district / "lists/c/peihe/list.yml", "title: c镇配合履职事项清单", "title: c镇配合清单")
+    update = site.update(changed=[district / "lists/c/peihe/list.yml"])
+    assert not update.errors and "c/peihe/index.html" in update.written
+    assert_same_as_full_build(site, tmp_path)
+    new_list = district / "lists/c/jiben"  # a new list folder: its matters' folder is not known yet
+    shutil.copytree(district / "lists/a/jiben", new_list)
+    edit(new_list / "list.yml", "title: a镇基本履职事项清单", "title: c镇基本履职事项清单")
+    update = site.update(changed=[new_list / "matters" / "001-dang-yuan-jiao-yu.md"])
+    assert not update.errors and "c/jiben/index.html" in update.written
+    assert_same_as_full_build(site, tmp_path)
+
+
+def test_reported_broken_deleted_and_renamed_matter_files_are_reported_or_followed(site, district, tmp_path):
+    good = tree(site.out_dir)
+    broken = matter_file(district, "b/peihe", 6)
+    edit(broken, "category: 经济发展", "category: 经济发")
+    update = site.update(changed=[broken])
+    assert [error.path.split("/lists/")[1] for error in update.errors] == ["b/peihe/matters/" + broken.name]
+    assert tree(site.out_dir) == good and "经济发".encode() in site.error_page()  # the last good site is kept
+    edit(broken, "category: 经济发", "category: 经济发展")
+    assert not site.update(changed=[broken]).errors
+    removed = matter_file(district, "a/shouhui", 2)
+    removed.unlink()
+    update = site.update(changed=[removed])
+    assert not update.errors and f"a/shouhui/{urls.matter('nong-ji-jian-yan')}" in update.deleted
+    assert_same_as_full_build(site, tmp_path)
+    good = tree(site.out_dir)
+    renamed = matter_file(district, "a/jiben", 2)
+    target = renamed.with_name("002-dang-fei.md")  # no longer the name its id and number give
+    renamed.rename(target)
+    update = site.update(changed=[renamed, target])
+    assert [error.path.split("/lists/")[1] for error in update.errors] == ["a/jiben/matters/002-dang-fei.md"]
+    assert tree(site.out_dir) == good
+    target.rename(renamed)
+    assert not site.update(changed=[target, renamed]).errors
+    assert_same_as_full_build(site, tmp_path)
+
+
+def test_serve_makes_the_district_s_search_when_asked_for_and_then_equals_the_build(district, tmp_path):
+    site = LibrarySite(district, tmp_path / "out", defer=deferred, defer_search=True)
+    assert not site.update().errors
+    app = site_app(site)
+    for name in ("search-index.json", "search-index.js"):
+        assert not (site.out_dir / "search" / name).exists()  # deferred until asked for
+    assert request(app, "/search/search-index.js")[0] == "200 OK"
+    edited = matter_file(district, "b/shouhui", 2)
+    edit(edited, "title: 农机安全检验", "title: 农机安全检验复核")
+    update = site.update(changed=[edited])
+    assert not update.errors and not [path for path in update.produced if path.startswith("search/search-index")]
+    assert "农机安全检验复核".encode() not in (site.out_dir / "search/search-index.js").read_bytes()
+    assert request(app, "/search/search-index.json")[0] == "200 OK"
+    assert "农机安全检验复核".encode() in (site.out_dir / "search/search-index.js").read_bytes()  # made with the edit
+    for path in ("a/peihe/" + urls.FULL_LIST, "b/peihe/" + urls.FULL_LIST, "c/peihe/" + urls.FULL_LIST,
+                 *(f"{key}/{name}" for key in ("a/peihe", "b/peihe", "c/peihe", "a/jiben", "b/jiben", "a/shouhui",
+                                               "b/shouhui") for name in (urls.JSON_DOWNLOAD, urls.CSV_DOWNLOAD,
+                                                                         urls.XLSX_DOWNLOAD))):
+        assert request(app, "/" + path)[0] == "200 OK", path  # every deferred output, made
+    assert_same_as_full_build(site, tmp_path)

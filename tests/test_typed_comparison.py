@@ -97,3 +97,16 @@ def test_a_department_is_compared_by_the_department_it_names(types):
     (field,) = odd.change.fields
     assert (field.label, field.old, field.new) == ("收回部门", "青山区民政局", "青山区司法局")
     assert [str(op.text) for op in typed_matter_view(odd.change).parts[0].text] == ["青山区民政局 → 青山区司法局"]
+
+
+def test_an_earlier_result_is_reused_for_the_very_same_matters_only(types):
+    """serve, after an edit: groups of untouched matters are taken over, the edited matter's group is compared again."""
+    kept, edited = jiben(1, "组织开展党员教育"), jiben(2, "收缴党费", matter_id="dang-fei")
+    first = [town(types, "a/jiben", "甲镇", kept, edited), town(types, "b/jiben", "乙镇", kept, edited)]
+    before = same_typed_matters(first)
+    changed = jiben(2, "收缴党费", content="1. 按月收缴党费。", matter_id="dang-fei")
+    second = [first[0], town(types, "b/jiben", "乙镇", kept, changed)]
+    after = same_typed_matters(second, previous=before)
+    assert after[0] is before[0]
+    assert after[1] is not before[1] and after[1] == same_typed_matters(second)[1]
+    assert after[1].agreeing == 1 and before[1].agreeing == 2

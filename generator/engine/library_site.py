@@ -7,7 +7,9 @@ list's own site in ``<town>/peihe/``, and the district's pages
 comparisons, the 基本 and 收回 lists' pages). ``update`` stats the inputs,
 loads again only the lists whose files changed (``lists.reload_list``; the
 files that did not change are remembered, parsed), and produces again only
-what the change affects:
+what the change affects (``serve`` hands it the paths its file watch
+reported: those are stat-ed and rebuilt for first, then every input as
+always):
 
 - a matter file of a list: the matter's own page first; then, in a 配合
   list, the list's pages that show it (``Page.matters``: its neighbours,
@@ -41,10 +43,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-
-import jinja2
 
 from generator.content.list_types import ListType
 from generator.content.lists import (LIST_FILE, LIST_TYPES_DIR, LISTS_DIR, TOWN_FILE, LibraryParts, load_parts,
@@ -55,9 +55,9 @@ from generator.content.model import PEIHE, Content, Library, Matter, MatterList,
 from generator.content.typed_matter import read_typed_matter
 from generator.engine.build import theme_dir
 from generator.engine.stages import typed_histories
-from generator.engine.incremental import (DOWNLOAD_FILES, SEARCH_FILES, Changes, Log, OutputFolder, Signature,
-                                          Update, affected_pages, changed_ids, entry_signature, error_page,
-                                          git_head, signature_of, template_dependants, template_error, tree)
+from generator.engine.incremental import (DOWNLOAD_FILES, SEARCH_FILES, Changes, KeptFolder, Log, OutputFolder,
+                                          Signature, Update, affected_pages, changed_ids, entry_signature,
+                                          git_head, signature_of, template_dependants, tree)
 from generator.errors import ContentError
 from generator.review.history import History, load_list_history
 from generator.review.typed_history import TypedHistory
@@ -115,6 +115,40 @@ def scan_library(content_dir: Path, templates_dir: Path, static_dir: Path) -> Li
                 matters[key] = _matter_inputs(content_dir / LISTS_DIR / key / MATTERS_DIR)
     return LibraryInputs(shared, tuple(layout), lists, matters, tree(templates_dir, hidden=True),
                          tree(static_dir, hidden=False))
+
+
+def reported_inputs(inputs: LibraryInputs, content_dir: Path, paths: Iterable[Path]) -> LibraryInputs | None:
+    """``inputs`` with the reported matter files stat-ed again (as ``scan_library`` would), or None if a
+    reported path is anything but a matter file of a known list (then only a full scan will do)."""
+    if inputs is NOTHING_SEEN:
+        return None
+    lists_folder = content_dir / LISTS_DIR
+    matters = dict(inputs.matters)
+    for path in paths:
+        try:
+            parts = Path(path).relative_to(lists_folder).parts
+        except ValueError:
+            return None
+        if len(parts) != 4 or parts[2] != MATTERS_DIR or f"{parts[0]}/{parts[1]}" not in matters:
+            return None
+        key, name = f"{parts[0]}/{parts[1]}", parts[3]
+        if not is_matter_name(name):
+            continue  # an editor's swap file, say: the scan does not look at it either
+        files = matters[key] = dict(matters[key]) if matters[key] is inputs.matters[key] else matters[key]
+        sign = entry_signature(lists_folder / key / MATTERS_DIR / name)
+        if sign is None:
+            files.pop(name, None)
+        else:
+            files[name] = sign
+    return replace(inputs, matters=matters)
+
+
+def compare_reported(old: LibraryInputs, new: LibraryInputs) -> LibraryChanges:
+    """The matter files that differ between ``old`` and ``reported_inputs``' copy of it (only the lists it
+    copied can differ: the others are compared by identity, not file by file)."""
+    return LibraryChanges(matters=frozenset(
+        f"{LISTS_DIR}/{key}/{MATTERS_DIR}/{name}" for key, files in new.matters.items()
+        if files is not old.matters.get(key) for name in _differing(old.matters.get(key, {}), files)))
 
 
 def _entries(folder: Path) -> list[tuple[str, bool]]:
@@ -300,24 +334,27 @@ def _never(path: str) -> bool:
     return False
 
 
-class LibrarySite:
+class LibrarySite(KeptFolder):
     """An output folder kept equal to ``build``'s output of a multi-list folder for the current sources.
 
     The same entry points as ``IncrementalSite`` (``update``, ``ensure``,
     ``error_page``, ``errors``, ``out_dir``), for the server. ``defer`` is
-    asked about a 配合 list's outputs by their path inside the list's folder.
+    asked about a 配合 list's outputs by their path inside the list's folder;
+    ``defer_search`` makes the district's search (over every list: seconds at
+    30,000 matters) on request only too.
     Not thread-safe: one caller (the server's event loop) calls ``update`` and ``ensure``.
     """
 
     def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
                  static_dir: Path | None = None, *, defer: Callable[[str], bool] = _never,
                  listing: Listing = Listing(), history: Callable[[Path, str], History] = load_list_history,
-                 head: Callable[[Path], str] = git_head):
+                 head: Callable[[Path], str] = git_head, defer_search: bool = False):
         self.content_dir = content_dir
         self.out_dir = out_dir
         self.templates_dir = templates_dir or theme_dir(content_dir, "templates")
         self.static_dir = static_dir or theme_dir(content_dir, "static")
         self._defer, self._listing = defer, listing
+        self._defer_search = defer_search  # the district's search, like ``defer``'s outputs
         self._read_history, self._head_of = history, head
         self._head: str | None = None  # the commit the histories were read at
         self._histories: dict[str, History] = {}  # of the 配合 lists, by key
@@ -340,43 +377,40 @@ class LibrarySite:
 
     # --- the entry points -----------------------------------------------------------------------
 
-    def update(self, check_history: bool = False) -> Update:
+    def update(self, check_history: bool = False, changed: Iterable[Path] | None = None) -> Update:
         """Bring the folder up to date with the sources; the first call builds everything.
 
         The 配合 lists' histories are read again only when ``check_history``
         is set (or on the first call) and the checked-out commit moved.
+        ``changed``: the paths a watcher reported. When they are all matter
+        files of known lists, only they are stat-ed before their pages are
+        written (stat-ing 30,000 files takes longer than the page); every
+        input is stat-ed after that all the same, so a change the watcher
+        missed is caught in this update too.
         """
         log = Log()
+        first = self._catch_up_reported(changed, log) if changed is not None else LibraryChanges()
         inputs = scan_library(self.content_dir, self.templates_dir, self.static_dir)
         changes = compare_inputs(self._inputs, inputs)
         self._inputs = inputs
         moved = self._histories_moved(check_history)
         if moved:
             changes |= LibraryChanges(history=moved)
-        if not changes.as_changes():
-            return log.update(changes.as_changes(), self.errors)
-        try:
-            self._rebuild(changes, log)
-        except jinja2.TemplateError as error:
-            self.errors = (template_error(error, self.templates_dir),)
-        return log.update(changes.as_changes(), self.errors)
+        if changes.as_changes():
+            self._caught_up(changes, log)
+        return log.update((first | changes).as_changes(), self.errors)
 
-    def ensure(self, path: str) -> list[str]:
-        """Produce ``path`` now if it is owed (a deferred output being asked for); the paths written."""
-        if self.errors or self._plan is None or path not in self._owed:
-            return []
-        log = Log()
-        try:
-            self._produce([path], log, deferred_too=True)
-        except jinja2.TemplateError as error:
-            self.errors = (template_error(error, self.templates_dir),)
-        return log.written
-
-    def error_page(self) -> bytes:
-        """The current errors as an HTML page."""
-        if self._error_page is None or self._error_page[0] != self.errors:
-            self._error_page = (self.errors, error_page(self.errors))
-        return self._error_page[1]
+    def _catch_up_reported(self, changed: Iterable[Path], log: Log) -> LibraryChanges:
+        """Stat the reported files alone and rebuild for them, if they are all matter files of known lists;
+        what they changed."""
+        reported = reported_inputs(self._inputs, self.content_dir, changed)
+        if reported is None:
+            return LibraryChanges()
+        first = compare_reported(self._inputs, reported)
+        self._inputs = reported
+        if first.matters:
+            self._caught_up(first, log)
+        return first
 
     # --- one rebuild ------------------------------------------------------------------------------
 
@@ -564,6 +598,8 @@ class LibrarySite:
         assert plan is not None
         if path in plan.district_pages:
             return False
+        if path in SEARCH_FILES:
+            return self._defer_search
         return (_outer(path) in plan.lists or _inside(path) in DOWNLOAD_FILES) and self._defer(_inside(path))
 
     def _make(self, path: str) -> dict[str, bytes]:

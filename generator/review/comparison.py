@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from generator.content.model import Content, Matter
 from generator.review.changes import MatterChange, diff_matter
@@ -99,8 +99,8 @@ def same_matters(lists: Sequence[ComparedList], least: int = 2,
     departments (``serve``, after an edit): a group whose matters are the
     very same objects in the same lists is taken from it, not compared again.
     """
-    known = {_members(group): group for group in previous}
-    return tuple(known.get(_identity(members)) or compare_group((key, members))
+    known = {group_identity(group): group for group in previous}
+    return tuple(known.get(members_identity(members)) or compare_group((key, members))
                  for key, members in matter_groups(lists, least))
 
 
@@ -136,11 +136,14 @@ def by_majority(members: Sequence[Member], text_of: Callable[[Member], Hashable]
     return members[next(index for index, text in enumerate(texts) if counts[text] == best)]
 
 
-def _identity(members: list[tuple[ComparedList, Matter]]) -> frozenset[tuple[str, int]]:
+def members_identity(members: Sequence[tuple[Any, object]]) -> frozenset[tuple[str, int]]:
+    """A group's members as the very objects they are: (list key, matter object) pairs, of any list type
+    (each list has a ``key``)."""
     return frozenset((compared.key, id(matter)) for compared, matter in members)
 
 
-def _members(group: SameMatter) -> frozenset[tuple[str, int]]:
+def group_identity(group: Any) -> frozenset[tuple[str, int]]:
+    """``members_identity`` of a compared group (``SameMatter`` or ``typed_comparison.SameTypedMatter``)."""
     listed = (group.reference, *(variant.listed for variant in group.variants))
     return frozenset((member.list_key, id(member.matter)) for member in listed)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from generator.content.list_types import ListType
 from generator.content.model import TypedMatter
-from generator.review.comparison import by_majority, title_groups
+from generator.review.comparison import by_majority, group_identity, members_identity, title_groups
 from generator.review.typed_changes import IDENTITY, TypedMatterChange, TypedSide, diff_typed_matter
 
 NUMBER_KIND = "number"
@@ -78,9 +78,17 @@ Member = tuple[TypedComparedList, TypedMatter]
 TypedGroup = tuple[str, list[Member]]  # a title's key and the towns' versions under it, of one type
 
 
-def same_typed_matters(lists: Sequence[TypedComparedList], least: int = 2) -> tuple[SameTypedMatter, ...]:
-    """Every matter that at least ``least`` lists of one type hold, by type (first seen first), then first appearance."""
-    return tuple(compare_typed_group(group) for group in typed_groups(lists, least))
+def same_typed_matters(lists: Sequence[TypedComparedList], least: int = 2,
+                       previous: Sequence[SameTypedMatter] = ()) -> tuple[SameTypedMatter, ...]:
+    """Every matter that at least ``least`` lists of one type hold, by type (first seen first), then first appearance.
+
+    ``previous``: an earlier result over lists of the same types, categories
+    and departments (``serve``, after an edit): a group whose matters are the
+    very same objects in the same lists is taken from it, not compared again.
+    """
+    known = {group_identity(group): group for group in previous}
+    return tuple(known.get(members_identity(members)) or compare_typed_group((key, members))
+                 for key, members in typed_groups(lists, least))
 
 
 def typed_groups(lists: Sequence[TypedComparedList], least: int = 2) -> list[TypedGroup]:

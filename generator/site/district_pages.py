@@ -198,7 +198,10 @@ def district(library: Library, types: dict[str, ListType], review: LibraryReview
         previous=previous.compared if previous is not None and same_categories else ())
     books = {key: previous.books[key] if key in kept else catalogue(content, markdown=markdown)  # type: ignore[union-attr]
              for key, content in contents.items()}
-    typed = prepared.typed_compared if prepared is not None else typed_compared(library, types)
+    typed = prepared.typed_compared if prepared is not None else typed_compared(
+        library, types, previous.typed_compared if previous is not None and all(
+            matter_list.categories == old[matter_list.info.key].categories for matter_list in library.lists
+            if matter_list.info.key in old) else ())
     return District(library, types, markdown, towns, {d.name: d for d in library.departments}, contents,
                     books, compared, _compare_keys(compared), typed, _typed_compare_keys(typed), review, histories)
 
@@ -238,9 +241,11 @@ def _reusable(library: Library, previous: District | None) -> dict[str, MatterLi
     return {matter_list.info.key: matter_list for matter_list in before.lists}
 
 
-def typed_compared(library: Library, types: dict[str, ListType]) -> tuple[SameTypedMatter, ...]:
-    """The 基本 and 收回 matters that several towns list, each type apart, compared by its declaration."""
-    return same_typed_matters(typed_compared_lists(library, types))
+def typed_compared(library: Library, types: dict[str, ListType],
+                   previous: tuple[SameTypedMatter, ...] = ()) -> tuple[SameTypedMatter, ...]:
+    """The 基本 and 收回 matters that several towns list, each type apart, compared by its declaration
+    (``previous``: reused for the very same matters, as ``same_typed_matters`` says)."""
+    return same_typed_matters(typed_compared_lists(library, types), previous=previous)
 
 
 def typed_compared_lists(library: Library, types: dict[str, ListType]) -> list[TypedComparedList]:
