@@ -17,9 +17,10 @@ not wait for; so is a district's search (over every list).
 
 A folder of several lists (``lists/``) is previewed whole, the district's
 pages and every list's, by ``library_site.LibrarySite`` in the same way.
-Where Linux's inotify can be had (``watch``), the poll asks it which files
-changed and tells the site: at 30,000 matter files, stat-ing them all before
-the edited page takes longer than the page itself.
+Where a file watch can be had (``watch``: watchdog, on Linux, macOS and
+Windows), the poll asks it which files changed and tells the site: at 30,000
+matter files, stat-ing them all before the edited page takes longer than the
+page itself.
 
 The server stops cleanly, removing its temporary folder, on Ctrl-C and on
 SIGTERM or SIGHUP too (a process manager, a container, ``kill``, a closed
