@@ -6,6 +6,8 @@ import itertools
 import time
 from pathlib import Path
 
+from watchdog.events import DirModifiedEvent, FileModifiedEvent
+
 from generator.engine.incremental import Changes, Update
 from generator.engine.server import _Rebuilder
 from generator.engine.watch import FolderWatch, open_watch
@@ -49,6 +51,32 @@ def test_the_watch_reports_written_created_removed_and_renamed_files_and_new_fol
         assert reported(watch, {inside, moved}) == {inside, moved}
     finally:
         watch.close()
+
+
+def test_paths_come_back_as_the_folder_was_named(tmp_path, monkeypatch):
+    """A relative content folder's files are reported relative too, as the engine names its own files."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content" / "matters").mkdir(parents=True)
+    watch = open_watch([Path("content")])
+    assert watch is not None
+    try:
+        time.sleep(0.2)
+        edited = Path("content/matters/001-a.md")
+        edited.write_text("a", encoding="utf-8")
+        assert reported(watch, {edited}) == {edited}
+    finally:
+        watch.close()
+
+
+def test_a_real_absolute_path_reported_comes_back_under_the_folder_as_named(tmp_path, monkeypatch):
+    """As macOS reports them: the engine still recognises its file; a folder's own modification is dropped."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    watch = FolderWatch([Path("content")])
+    watch.on_any_event(FileModifiedEvent(str(tmp_path.resolve() / "content" / "a.md")))
+    watch.on_any_event(DirModifiedEvent(str(tmp_path.resolve() / "content")))
+    watch.on_any_event(FileModifiedEvent(str(tmp_path.resolve() / "content" / ".git" / "index")))
+    assert watch.changed() == {Path("content/a.md")}
 
 
 def test_no_watch_where_none_can_be_started(tmp_path, monkeypatch):

@@ -37,6 +37,7 @@ class FolderWatch(FileSystemEventHandler):
     def __init__(self, folders: list[Path]):
         super().__init__()
         self._folders = folders
+        self._resolved = [(folder, folder.resolve()) for folder in folders]
         self._found: set[Path] = set()
         self._lock = threading.Lock()
         self._observer = Observer()
@@ -65,11 +66,20 @@ class FolderWatch(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in IGNORED_EVENTS or (event.is_directory and event.event_type == EVENT_TYPE_MODIFIED):
             return
-        paths = [Path(os.fsdecode(path)) for path in (event.src_path, getattr(event, "dest_path", "")) if path]
+        paths = [self._as_given(Path(os.fsdecode(path)))
+                 for path in (event.src_path, getattr(event, "dest_path", "")) if path]
         shown = [path for path in paths if not self._hidden(path)]
         if shown:
             with self._lock:
                 self._found.update(shown)
+
+    def _as_given(self, path: Path) -> Path:
+        """``path`` under the folder as the caller named it (a system may report the real, absolute path:
+        macOS does), so that the engine recognises its own files."""
+        for folder, resolved in self._resolved:
+            if not path.is_relative_to(folder) and path.is_absolute() and path.is_relative_to(resolved):
+                return folder / path.relative_to(resolved)
+        return path
 
     def _hidden(self, path: Path) -> bool:
         """Whether ``path`` is, or lies in, a hidden entry below the watched folder it is in."""
