@@ -125,3 +125,31 @@ def test_a_revision_with_a_symbolic_link_in_the_list_is_left_out_with_a_warning(
     assert len(history.revisions) == 1
     (skipped,) = history.skipped
     assert skipped.file.endswith("lists/a/jiben/matters/002-lian-jie.md")
+
+
+def test_each_version_of_a_matter_file_is_parsed_once_however_many_revisions_read_it(repo: Path, monkeypatch):
+    """Three more matters, then three revisions each editing one of them: 4 + 3 versions, 7 parses (a
+    revision's side was read whole before: 1 + 4 × 4 parses), and the history is the same."""
+    from generator.review import typed_history
+
+    matters = repo / "content" / "lists" / "a" / "jiben" / "matters"
+    for number in (2, 3, 4):
+        (matters / f"00{number}-m{number}.md").write_text(
+            MATTER.replace("id: zu-zhi-dang-yuan-jiao-yu", f"id: m{number}").replace("number: 1", f"number: {number}")
+            .replace("组织开展党员教育", f"第{number}项事项"), encoding="utf-8")
+    commit(repo, "再添三项")
+    for number in (2, 3, 4):
+        path = matters / f"00{number}-m{number}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "2. 按要求报送情况。\n", encoding="utf-8")
+        commit(repo, f"修订第{number}项")
+    parsed = []
+    real = typed_history.read_typed_files
+    monkeypatch.setattr(typed_history, "read_typed_files",
+                        lambda paths, label, list_type: parsed.extend(paths) or real(paths, label, list_type))
+    list_type = load_list_types(repo / "content" / "list_types")["jiben"]
+    history = load_typed_history(repo / "content", "a/jiben", list_type)
+    assert len(parsed) == 7
+    monkeypatch.setattr(typed_history, "read_typed_files", real)
+    assert [[(matter.id, matter.kind) for matter in revision.change.matters] for revision in history.revisions] == [
+        [("m4", CHANGED)], [("m3", CHANGED)], [("m2", CHANGED)],
+        [("m2", ADDED), ("m3", ADDED), ("m4", ADDED)], [("zu-zhi-dang-yuan-jiao-yu", ADDED)]]

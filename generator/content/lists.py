@@ -153,14 +153,16 @@ class LooseLibrary:
     types: dict[str, ListType]  # the declared list types the lists were read by
 
 
-def read_library(content_dir: Path) -> LooseLibrary:
+def read_library(content_dir: Path, read_typed: TypedReader | None = None) -> LooseLibrary:
     """Every list of a multi-list folder that can be read, without validating anything.
 
     For comparing revisions (``review``): an old revision may predate
     today's rules, and a matter file that cannot be read is left out of its
     list (the errors name it) rather than failing the whole comparison.
+    ``read_typed``: reads the typed lists' matter files (a history hands out
+    the matters it parsed at an earlier revision for the very same blobs).
     """
-    parts = _Loading(content_dir, None, strict=False).parts()
+    parts = _Loading(content_dir, None, read_typed, strict=False).parts()
     lists = tuple(matter_list for matter_list in parts.lists.values() if matter_list is not None)
     library = Library(parts.publisher, parts.shared.departments, parts.towns, lists) if parts.publisher else None
     unusable = tuple(path for paths in parts.unusable.values() for path in paths)
