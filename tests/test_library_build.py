@@ -10,6 +10,7 @@ in the second revision) so that the lists' histories and a
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from generator.content.lists import load_library
 from generator.content.loader import read_matter_files
 from generator.engine import stages
 from generator.engine.build import build
+from generator.errors import ContentErrors
 
 PEIHE_EDITED = "lists/xingsheng/peihe/matters"
 JIBEN_EDITED = "lists/kexuelu/jiben/matters"
@@ -78,15 +80,30 @@ def test_two_cores_write_the_same_bytes_as_one_histories_and_review_included(dis
 
 
 def test_matter_files_parsed_ahead_load_as_the_same_library(district):
-    read_matters, read_typed = stages._prefetched_readers(district, 2)
+    read_matters, read_typed = stages._prefetched_readers(district, stages._types_or_none(district), 2)
     assert read_typed is not None, "the example district is large enough to parse its files ahead"
     assert load_library(district, read_matters, read_typed) == load_library(district)
 
 
 def test_a_file_the_look_ahead_did_not_see_is_read_by_the_loader_itself(district, tmp_path):
-    read_matters, read_typed = stages._prefetched_readers(district, 2)
+    read_matters, read_typed = stages._prefetched_readers(district, stages._types_or_none(district), 2)
     folder = district / PEIHE_EDITED
     path = sorted(folder.glob("*.md"))[1]
     read = read_matters([path], "elsewhere")  # another label: not what was parsed ahead
     assert read == read_matter_files([path], "elsewhere")
     assert read[0][0] is not None and read[0][1] == []
+
+
+def test_a_broken_declaration_in_a_large_district_is_reported_and_nothing_is_written(district, tmp_path):
+    """The parallel path reads the declarations before the lists: one that does not load is the loader's
+    error (file and line), as on one core, not a crash, and the output folder is not made."""
+    broken = tmp_path / "district"
+    shutil.copytree(district, broken, ignore=shutil.ignore_patterns(".git"))
+    (broken / "list_types").mkdir()
+    (broken / "list_types" / "jiben.yml").write_text("type: jiben\nlabel: [未闭合\n", encoding="utf-8")
+    out = tmp_path / "site"
+    for jobs in (1, 2):
+        with pytest.raises(ContentErrors) as raised:
+            build(broken, out, jobs=jobs)
+        assert any(error.path.endswith("list_types/jiben.yml") and error.line >= 1 for error in raised.value.errors)
+        assert not out.exists()

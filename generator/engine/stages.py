@@ -190,8 +190,9 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
           parallel.Background(partial(typed_histories, content_dir), fork=jobs > 1) as typed_reading,
           parallel.Background(partial(_review_library, content_dir, changes_base),
                               fork=jobs > 1 and bool(changes_base)) as review):
-        library = load_library(content_dir, *_prefetched_readers(content_dir, jobs))
-        types = load_list_types(content_dir / LIST_TYPES_DIR)
+        types = _types_or_none(content_dir)
+        library = load_library(content_dir, *_prefetched_readers(content_dir, types, jobs))
+        # The library loaded, so its declarations did: ``types`` are they (read once, not per stage).
         prepared = _prepare_district(library, types, jobs)
         theme = _Theme(templates, compiled.result(), static)
         read_histories, reviewed, read_typed = histories.result(), review.result(), typed_reading.result()
@@ -290,7 +291,8 @@ def _dealt(items: Sequence[T], count: int) -> list[Sequence[T]]:
 ReadKey = tuple[str, str, str]  # a matter file's path, its folder's label, its list type
 
 
-def _prefetched_readers(content_dir: Path, jobs: int) -> tuple[MatterReader, TypedReader | None]:
+def _prefetched_readers(content_dir: Path, types: dict[str, ListType],
+                        jobs: int) -> tuple[MatterReader, TypedReader | None]:
     """Readers for ``load_library`` that find every list's matter files parsed already, on every core.
 
     The loader reads one list after the other, and a town's list is too
@@ -303,7 +305,6 @@ def _prefetched_readers(content_dir: Path, jobs: int) -> tuple[MatterReader, Typ
     files = _library_files(content_dir) if jobs > 1 else []
     if len(files) < PARALLEL_FROM:
         return partial(_read_matters, jobs), None
-    types = _types_or_none(content_dir)
     files = [file for file in files if file[2] == PEIHE or file[2] in types]
     tasks = [partial(_read_library_files, share, types) for share in _split(files, jobs * SHARDS_PER_JOB)]
     found = {key: read for part in parallel.run(tasks, jobs) for key, read in part}

@@ -179,7 +179,7 @@ def district(library: Library, types: dict[str, ListType], review: LibraryReview
     and the comparisons of the very same matters, are taken from it.
     ``histories``: the 基本 and 收回 lists' revisions, by list key.
     ``prepared``: the Markdown conversions and comparisons made already (a
-    build makes them on every core, ``prepare_district``).
+    build makes them on every core, ``stages._prepare_district``).
     """
     old = _reusable(library, previous)
     markdown = (prepared.markdown if prepared is not None else

@@ -109,22 +109,6 @@ def district_index(library: Library, types: Mapping[str, ListType], plain: Plain
     return DistrictIndex(manifest, bodies)
 
 
-def search_texts(library: Library, types: Mapping[str, ListType]) -> list[str]:
-    """The distinct Markdown texts the index reads, in order: a build extracts their lines on every core first."""
-    texts: dict[str, None] = {}
-    for matter_list in library.lists:
-        if matter_list.info.type == PEIHE:
-            for matter in matter_list.matters:
-                texts.update(dict.fromkeys([*(section.markdown for section in matter.upper_sections),
-                                            matter.guarantee, matter.town_duties]))
-            continue
-        keys = [key for key in types[matter_list.info.type].search
-                if types[matter_list.info.type].kind_of(key) == "markdown"]
-        for matter in matter_list.matters:
-            texts.update(dict.fromkeys(matter.value(key) for key in keys))
-    return list(texts)
-
-
 def district_categories(library: Library) -> list[dict[str, str]]:
     """The category filter's choices: the lists' categories distinct by name, in the order first seen,
     each with the slug its first list gives it (``-2``, ``-3`` … where another name has it already)."""
