@@ -103,7 +103,8 @@ def _build_library(content_dir: Path, out_dir: Path, jobs: int, listing: Listing
     check_output_dir(out_dir, keep=[content_dir, Path.cwd(), templates, static])
     from generator.engine.stages import produce_library  # as in ``build``: only when there is work to do
 
-    built = produce_library(content_dir, out_dir, templates, static, jobs, listing, changes_base)
+    with parallel.gc_paused():
+        built = produce_library(content_dir, out_dir, templates, static, jobs, listing, changes_base)
     return BuildReport(out_dir, built.pages, built.files, time.perf_counter() - started, warnings=built.warnings)
 
 
