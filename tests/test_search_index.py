@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import gzip
+import os
 import json
 import random
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -353,3 +356,15 @@ def test_sharded_output_is_deterministic(content: Content, tmp_path: Path) -> No
     assert [p.relative_to(tmp_path / "one") for p in first] == [p.relative_to(tmp_path / "two") for p in second]
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert [p.name for p in first[:2]] == [JSON_NAME, JS_NAME]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through Linux's /proc")
+def test_the_array_postings_start_no_threads():
+    """numpy's BLAS would start a spinning thread per core at import, taking CPU from the build's processes
+    and copied into every forked worker; the postings need no linear algebra, so it must start none."""
+    script = ("import os\nfrom generator.site import bigrams\n"
+              "print(len(os.listdir('/proc/self/task')))")
+    env = {key: value for key, value in os.environ.items() if not key.endswith("_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "1"

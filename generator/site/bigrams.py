@@ -20,9 +20,15 @@ The format is described in ``generator.site.search`` (``PostingPart``, the
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
-import numpy as np
+# numpy's BLAS would start a thread per core at import, spinning between calls: nothing here uses linear
+# algebra, and those threads took CPU from the build's own processes (and a forked worker would copy them).
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy as np  # noqa: E402 (after the thread settings, which numpy reads at import)
 
 # What str.split() splits on, as search.query_terms and search.js split a query: none lies above U+3000.
 SPACE_CODES = np.array([code for code in range(0x3001) if chr(code).isspace()], dtype=np.uint32)
