@@ -46,9 +46,9 @@ LIST_TYPES_DIR = "list_types"  # a site's own declarations, overriding the shipp
 TOWN_FILE = "town.yml"
 LIST_FILE = "list.yml"
 # The declared list types, in the order a town's lists are shown. Until the declarations
-# (``list_types.load_list_types``) are read here, these are the shipped ones; shouhui has no categories.
+# (``list_types.load_list_types``) are read here, these are the shipped ones; whether a type has
+# categories is its declaration's to say, not a constant's.
 LIST_TYPES = ("jiben", PEIHE, "shouhui")
-TYPES_WITHOUT_CATEGORIES = frozenset({"shouhui"})
 TYPE_BY_LABEL = {"基本": "jiben", "配合": PEIHE, "收回": "shouhui"}  # a folder named in Chinese: what it means
 SLUG = re.compile(r"[a-z0-9-]+")  # town and type folders: they are parts of URLs
 PUBLISHER_FIELDS = ("title", "district", "city", "issuer")
