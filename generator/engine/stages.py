@@ -204,15 +204,17 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
         shown = district_pages(books)
         peihe = [matter_list for matter_list in library.lists if matter_list.info.type == PEIHE]
         with staged(out_dir) as stage:
+            # Longest first, the smallest (the typed lists' downloads) last: whichever process is free takes
+            # the next task, so small ones at the end even out the processes' loads.
             tasks: list[Callable[[], tuple[int, int]]] = [
                 partial(_write_district_search, library, types, prepared.markdown, stage),
                 *(partial(_library_list, library.content_of(matter_list), read_histories[matter_list.info.key],
                           reviewed.of(matter_list.info.key) if reviewed else None, stage / matter_list.info.key,
                           theme, listing, prepared.markdown) for matter_list in peihe),
-                *(partial(_write_typed_downloads, library, matter_list, types[matter_list.info.type], stage)
-                  for matter_list in library.lists if matter_list.info.type != PEIHE),
                 *(partial(_write_district, theme.env, books, share, stage)
-                  for share in _dealt(shown, max(jobs * SHARDS_PER_JOB, len(shown) // DISTRICT_PAGES_PER_TASK)))]
+                  for share in _dealt(shown, max(jobs * SHARDS_PER_JOB, len(shown) // DISTRICT_PAGES_PER_TASK))),
+                *(partial(_write_typed_downloads, library, matter_list, types[matter_list.info.type], stage)
+                  for matter_list in library.lists if matter_list.info.type != PEIHE)]
             made = parallel.run(tasks, jobs)
             assets = read_tree(static, urls.STATIC)
             write_files(stage, assets)
