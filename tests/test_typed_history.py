@@ -9,7 +9,7 @@ import pytest
 
 from conftest import CONTENT, init_repository
 from generator.content.list_types import load_list_types
-from generator.review.changes import ADDED, CHANGED
+from generator.review.changes import ADDED, CHANGED, REMOVED
 from generator.review.typed_history import load_typed_history
 
 PUBLISHER = "title: 青山区履职事项清单\ndistrict: 青山区\ncity: 包头市\nissuer: 包头市青山区人民政府\n"
@@ -153,3 +153,43 @@ def test_each_version_of_a_matter_file_is_parsed_once_however_many_revisions_rea
     assert [[(matter.id, matter.kind) for matter in revision.change.matters] for revision in history.revisions] == [
         [("m4", CHANGED)], [("m3", CHANGED)], [("m2", CHANGED)],
         [("m2", ADDED), ("m3", ADDED), ("m4", ADDED)], [("zu-zhi-dang-yuan-jiao-yu", ADDED)]]
+
+
+def test_a_list_added_after_the_first_commit_has_its_first_revision_told(repo: Path):
+    """The commit that adds town b's list has a parent without it: that side is an empty list (it was
+    read as an unreadable folder, and the revision left out with a warning)."""
+    content = repo / "content"
+    shutil.copytree(content / "lists" / "a", content / "lists" / "b")
+    (content / "lists" / "b" / "town.yml").write_text("name: 乙镇\nkind: 镇\n", encoding="utf-8")
+    commit(repo, "添加乙镇")
+    history = load_typed_history(content, "b/jiben", load_list_types()["jiben"])
+    assert not history.skipped
+    assert [[(matter.id, matter.kind) for matter in revision.change.matters] for revision in history.revisions] == [
+        [("zu-zhi-dang-yuan-jiao-yu", ADDED)]]
+
+
+def test_going_from_side_to_side_writes_only_the_files_that_differ(repo: Path, monkeypatch):
+    """Each side is checked out into one scratch folder: a revision that edits or removes one matter file
+    writes or removes that file, not the whole list again (a district's history created 11,000 files)."""
+    matters = repo / "content" / "lists" / "a" / "jiben" / "matters"
+    for number in (2, 3, 4):
+        (matters / f"00{number}-m{number}.md").write_text(
+            MATTER.replace("id: zu-zhi-dang-yuan-jiao-yu", f"id: m{number}").replace("number: 1", f"number: {number}")
+            .replace("组织开展党员教育", f"第{number}项事项"), encoding="utf-8")
+    commit(repo, "再添三项")
+    path = matters / "003-m3.md"
+    path.write_text(path.read_text(encoding="utf-8") + "2. 按要求报送情况。\n", encoding="utf-8")
+    commit(repo, "修订第3项")
+    (matters / "002-m2.md").unlink()
+    commit(repo, "删去第2项")
+    written: list[str] = []
+    real = Path.write_bytes
+    monkeypatch.setattr(Path, "write_bytes", lambda self, data: written.append(self.name) or real(self, data))
+    history = load_typed_history(repo / "content", "a/jiben", load_list_types()["jiben"])
+    monkeypatch.setattr(Path, "write_bytes", real)
+    assert [[(matter.id, matter.kind) for matter in revision.change.matters] for revision in history.revisions] == [
+        [("m2", REMOVED)], [("m3", CHANGED)], [("m2", ADDED), ("m3", ADDED), ("m4", ADDED)],
+        [("zu-zhi-dang-yuan-jiao-yu", ADDED)]]
+    assert written.count("003-m3.md") == 2, "once per version"
+    assert written.count("001-zu-zhi-dang-yuan-jiao-yu.md") == 1 and written.count("site.yml") == 1
+    assert not history.skipped
