@@ -187,3 +187,15 @@ def test_site_history_tells_each_matter_in_list_terms(repo):
     listed = history.listed()
     assert NEW_ID_1 in listed and IDS["72"] in listed and IDS["5"] not in listed and IDS["old-1"] not in listed
     assert len(listed) == int(IDS["count"]) - 1
+
+
+def test_old_versions_of_matter_files_are_read_without_writing_them(repo, monkeypatch):
+    """Each version is parsed from the bytes git gives (it was written to a scratch file first: one file
+    created per version, the slowest step of a district's history on this machine's disk)."""
+    root, _revisions = repo
+    written: list[str] = []
+    real = Path.write_bytes
+    monkeypatch.setattr(Path, "write_bytes", lambda self, data: written.append(self.name) or real(self, data))
+    history = load_history(root / "content")
+    assert len(history.matters) == int(IDS["count"])
+    assert not [name for name in written if name.endswith(".md")]

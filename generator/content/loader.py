@@ -449,6 +449,14 @@ def load_matter(path: Path, errors: list[ContentError], label: str = "") -> Matt
             raise FileNotFoundError(path)
         reader.error(1, *problem)
         return None
+    return matter_from_bytes(raw, path, errors, label)
+
+
+def matter_from_bytes(raw: bytes, path: Path, errors: list[ContentError], label: str = "") -> Matter | None:
+    """A matter file's bytes read as the file at ``path`` (a history reads old versions without writing
+    them to disk); on a shape error, record it and return None."""
+    label = label or display_path(path)
+    reader = FieldReader(label, errors)
     decoded = source_text.decode(raw, label)
     if decoded.text is None:
         errors.extend(decoded.errors)

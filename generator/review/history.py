@@ -54,7 +54,7 @@ from generator.review.gitrev import (
 from generator.i18n import _
 from generator.content.lists import LIST_FILE, LISTS_DIR, read_list_info
 from generator.content.loader import (CATEGORIES_FILE, DEPARTMENTS_FILE, MATTERS_DIR, SITE_FIELDS, SITE_FILE, load_content,
-                              load_matter)
+                              matter_from_bytes)
 from generator.errors import ContentError
 from generator.content.model import Content, Matter, Site
 from generator.content.names import with_section_departments
@@ -655,10 +655,8 @@ class _Reader:
         if not regular:
             return _Unreadable(name, oid, _("not a regular file (a symbolic link?)"))
         data = self.blobs[name][1] if name in self.blobs else self.by_oid[oid][1]
-        path = self.scratch / f"{oid}.md"
-        path.write_bytes(data)
         errors: list[ContentError] = []
-        matter = load_matter(path, errors)
+        matter = matter_from_bytes(data, self.scratch / f"{oid}.md", errors)
         if matter is None:
             return _Unreadable(name, oid, errors[0].message if errors else _("cannot be read"))
         return matter
