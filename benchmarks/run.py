@@ -51,7 +51,8 @@ QUERY = "民政局"
 GZIP_LEVEL = 6  # what web servers commonly use on the fly
 PAGEFIND_PAGE_SIZE = 5  # results the Pagefind Default UI shows first
 OUR_SEARCH_FILES = ("search/search-index.js", "static/search.js")
-OUR_CACHE_DIRS = (".cache",)  # default cache folders, relative to the build's working folder
+OUR_CACHE_DIRS = (".cache",)
+HISTORY_REVISIONS = 20  # commits per list type (配合, 基本) in the district's row with a git history  # default cache folders, relative to the build's working folder
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner on every build
 
 
@@ -342,6 +343,8 @@ def bench_shape(shape: str, repeat: int, tools: list[str]) -> SizeResult:
             anchor.prepare(library, site)
             others.append(Spec(anchor.name, site, anchor.command(site), base_env(),
                                [site / anchor.output, *(site / name for name in anchor.scratch)], site / anchor.output))
+    if "ours" in tools and shape == "district":
+        others.append(_history_spec(content, work / "history", notes))
     # In turn, ours and Hugo: on a shared machine the load then falls on both alike.
     # No warm row: the build of several lists has no cache yet, so it would be a cold build again.
     builds = bench_ours(content, work / "ours", repeat, notes, others, warm=False) if "ours" in tools \
@@ -356,6 +359,33 @@ def bench_shape(shape: str, repeat: int, tools: list[str]) -> SizeResult:
     notes.append("Search payload, query time and one-matter edits are not measured at the shapes: "
                  "`serve` does not take a folder of several lists yet and the district's search is being built.")
     return SizeResult(sum(made.matters.values()), repeat, "", builds, [], notes, shape=shape, lists=made.lists)
+
+
+def _history_spec(content: Path, work: Path, notes: list[str]) -> Spec:
+    """Our cold build of ``content`` as a git checkout with ``HISTORY_REVISIONS`` commits after the first:
+    each list's history is read from git on every build, so a district's build time grows with its
+    revisions (the row without history does not show it)."""
+    repo = work / "repo"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(content, repo / "content")
+    git = ["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "首次发布"], check=True)
+    for kind in ("peihe", "jiben"):
+        files = sorted((repo / "content" / "lists").glob(f"*/{kind}/matters/*.md"))
+        for revision in range(HISTORY_REVISIONS):
+            path = files[revision * 37 % len(files)]
+            path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n补充第{revision + 1}条。\n",
+                            encoding="utf-8")
+            subprocess.run([*git, "commit", "-qam", f"修订 {kind} {revision + 1}"], check=True)
+    notes.append(f"`ours (cold, {2 * HISTORY_REVISIONS} revisions)`: the same content as a git checkout with "
+                 f"{2 * HISTORY_REVISIONS} commits after the first, each adding a line to one 配合 or 基本 matter "
+                 "(every list's history is read from git in every build).")
+    out = work / "site"
+    command = [sys.executable, "-m", "generator", "build", "--content", str(repo / "content"), "--out", str(out)]
+    return Spec(f"ours (cold, {2 * HISTORY_REVISIONS} revisions)", work, command,
+                {**base_env(), "PYTHONPATH": str(REPO)}, [out, work / ".cache"], out)
 
 
 def _by_type(made: example_district.Summary) -> str:
