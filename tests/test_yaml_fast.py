@@ -317,3 +317,19 @@ def test_the_comparison_sees_differences() -> None:
     assert list(differences(0.0, -0.0))
     assert list(differences(datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc),
                             datetime.datetime(2024, 1, 2, 8, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))))
+
+
+def test_plain_content_is_built_without_pyyamls_construction(district: Path, monkeypatch) -> None:
+    """The speed is real: the district's YAML never reaches the full construction; a merge key does."""
+    full = []
+    construct_document = yaml_source._LineLoader.construct_document
+    monkeypatch.setattr(yaml_source._LineLoader, "construct_document",
+                        lambda loader, node: full.append(node) or construct_document(loader, node))
+    for _label, text, first_line in yaml_texts(district):
+        load_yaml(text, "x", first_line)
+    assert full == []
+    for name in ("ints", "floats", "booleans", "nulls", "dates", "binary", "duplicate nested", "unicode"):
+        load_yaml(SNIPPETS[name], "x")
+    assert full == []
+    assert load_yaml(SNIPPETS["merge key"], "x") == ({"a": 1, "b": 2, "c": 3}, [])
+    assert len(full) == 1
