@@ -241,6 +241,13 @@ CASES = [
          [f"{FIRST}:4: YAML syntax error: could not determine a constructor for the tag "
           "'tag:yaml.org,2002:python/object/a… "
           "(check indentation, colons and quotes on this line or the one before)"]),
+    Case("a value its tag cannot make", lambda c: replace_once(FIRST, "number: 1\n", "number: !!int 一\n"),
+         [f"{FIRST}:3: a value does not fit the YAML tag written before it "
+          "(remove the tag (such as '!!int') or correct the value)"]),
+    Case("a date its tag cannot make, in settings",
+         lambda c: replace_once(c / "site.yml", "title:", "published: !!timestamp 去年\ntitle:"),
+         ["content/site.yml:2: a value does not fit the YAML tag written before it "
+          "(remove the tag (such as '!!int') or correct the value)"]),
     Case("a link leading out of the content folder", outside_link, None),  # expected filled in by the test
     Case("a dangling link", lambda c: (Path(FIRST).unlink(), Path(FIRST).symlink_to("gone.md")),
          [f"{FIRST}:1: the link leads to nothing (its target gone.md does not exist) "

@@ -170,9 +170,15 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Cont
         return None, refused
     loader = _LineLoader(text)
     loader.first_line, loader.path, loader.problems = first_line, path, []
+    node = None
     try:
         node = loader.get_single_node()
         data = None if node is None else _data(loader, node)
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        # PyYAML lets these out for a value its explicit tag cannot make (``!!int abc``, ``!!timestamp x``).
+        line = _untagged_line(loader, node) + first_line
+        return None, [ContentError(path, line, _("a value does not fit the YAML tag written before it"),
+                                   _("remove the tag (such as '!!int') or correct the value"))]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = (mark.line if mark else 0) + first_line
@@ -199,6 +205,23 @@ def _data(loader: _LineLoader, node: yaml.Node) -> Any:
     except Exception:  # noqa: BLE001 - not handled here: the full construction meets it again and raises it
         loader.problems = []
         return loader.construct_document(node)
+
+
+def _untagged_line(loader: _LineLoader, node: yaml.Node | None) -> int:
+    """The line (0-based) of the first scalar under ``node`` that its tag cannot make; the first line if none."""
+    pending = [node] if node is not None else []
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                loader.construct_object(current, deep=True)
+            except Exception:  # noqa: BLE001 - any failure is the one being looked for
+                return current.start_mark.line
+        elif isinstance(current, yaml.MappingNode):
+            pending.extend(part for pair in current.value for part in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+    return 0
 
 
 def _anchors_and_aliases(text: str, path: str, first_line: int) -> list[ContentError]:
