@@ -390,6 +390,8 @@ def _whole(matter: Matter, kind: str) -> MatterChange:
 
 
 def _diff_matter(old: Matter, new: Matter, old_names: _Names, new_names: _Names) -> MatterChange | None:
+    if _reads_same(old, new) and _named_alike(new, old_names, new_names):
+        return None  # most matters (at the next revision, in another town): nothing to parse and diff
     moved = not _same(old_names.categories, new_names.categories, old.category, new.category)
     fields = _present(
         _value("number", str(old.number), str(new.number)),
@@ -411,6 +413,32 @@ def _diff_matter(old: Matter, new: Matter, old_names: _Names, new_names: _Names)
     only_number = [change.field for change in fields] == ["number"] and not (added or removed or reordered or sections)
     return MatterChange(new.id, RENUMBERED if only_number else CHANGED, new.number, new.title, new.category,
                         new.departments, fields, added, removed, reordered, sections)
+
+
+def _reads_same(old: Matter, new: Matter) -> bool:
+    """Whether two matters agree in everything ``_diff_matter`` compares (number, texts, names as written)."""
+    return (old.number == new.number and old.title == new.title and old.category == new.category
+            and old.departments == new.departments and old.guarantee == new.guarantee
+            and old.town_duties == new.town_duties and old.notes == new.notes
+            and _upper_texts(old) == _upper_texts(new))
+
+
+def _upper_texts(matter: Matter) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """The upper departments' sections as the diff reads them (not their lines in the file)."""
+    return tuple((section.heading, section.departments, section.markdown) for section in matter.upper_sections)
+
+
+def _named_alike(matter: Matter, old_names: _Names, new_names: _Names) -> bool:
+    """Whether both sides give ``matter``'s category and department names the same slugs (or both none).
+
+    Then a matter that reads the same on both sides is no change: its names
+    are the same category and departments, and its sections pair by the
+    same keys. Where one side lacks a name, or gives it another slug (two
+    towns' own categories), the full diff decides.
+    """
+    names = {*matter.departments, *(name for section in matter.upper_sections for name in section.departments)}
+    return (old_names.categories.get(matter.category) == new_names.categories.get(matter.category)
+            and all(old_names.departments.get(name) == new_names.departments.get(name) for name in names))
 
 
 # --- sections and items ----------------------------------------------------
