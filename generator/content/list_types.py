@@ -96,6 +96,11 @@ class ListType:
         """Every declared key: the fields, then the body sections."""
         return (*self.field_keys, *(section.key for section in self.body))
 
+    @cached_property
+    def labelled_keys(self) -> tuple[tuple[str, str, str], ...]:
+        """Every declared key with its label and kind, (key, label, kind), in the order of ``keys``."""
+        return tuple((key, self.label_of(key), self.kind_of(key)) for key in self.keys)
+
     def field(self, key: str) -> Field | None:
         return self._fields_by_key.get(key)
 

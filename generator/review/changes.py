@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TypeVar
 
 from generator.content.model import Category, Content, Department, DutySection, Matter, Site
@@ -530,6 +531,29 @@ def markdown_items(markdown: str) -> tuple[_Item, ...]:
             found[-1] = _Item(found[-1].marker, found[-1].text + text)
         after_blank = False
     return tuple(found)
+
+
+# Enough pairs for a district's groups one after the other: a pair comes back within its group (towns
+# whose copies differ from the reference alike), rarely after it; bounded, as ``serve`` runs for hours.
+MEMOIZED_PAIRS = 1024
+
+
+def markdown_changes(old: str, new: str) -> tuple[ItemChange, ...]:
+    """The items of one Markdown text changed into another (``diff_items``); nothing for the same text.
+
+    Comparing a matter across towns meets the same pair of texts again and
+    again (the reference against each town whose copy differs from it in
+    the same way), so a differing pair is diffed once: the values are
+    immutable, and the diff depends on the two texts alone.
+    """
+    if old == new:
+        return ()  # what diff_items finds in the very same items, without parsing them
+    return _differing_markdown(old, new)
+
+
+@lru_cache(maxsize=MEMOIZED_PAIRS)
+def _differing_markdown(old: str, new: str) -> tuple[ItemChange, ...]:
+    return diff_items(markdown_items(old), markdown_items(new))
 
 
 def _ratio(old: str, new: str) -> float:
