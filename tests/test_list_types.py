@@ -52,6 +52,22 @@ def test_list_types_are_frozen_values():
         jiben.label_of("nothing")
 
 
+def test_lookups_kept_on_a_type_read_as_its_declaration_says_and_leave_it_equal():
+    """kind_of, label_of and keys_of_kind are worked out once per type: the same answers as a scan of
+    the fields and sections, and a type that answered them still equals (and hashes as) a fresh one."""
+    for name, list_type in load_list_types().items():
+        for key in list_type.keys:
+            declared = next(entry for entry in (*list_type.fields, *list_type.body) if entry.key == key)
+            assert list_type.kind_of(key) == declared.kind
+            assert list_type.label_of(key) == getattr(declared, "label", getattr(declared, "heading", None))
+        for kinds in (("markdown",), ("department", "departments"), ("number",)):
+            assert list_type.keys_of_kind(*kinds) == tuple(key for key in list_type.keys
+                                                           if list_type.kind_of(key) in kinds)
+            assert list_type.keys_of_kind(*kinds) is list_type.keys_of_kind(*kinds)
+        fresh = load_list_types()[name]
+        assert list_type == fresh and hash(list_type) == hash(fresh)
+
+
 # --- 配合 as today's code reads it --------------------------------------------------------------------------
 
 

@@ -3,7 +3,8 @@ import pytest
 
 from generator.content.list_types import load_list_types
 from generator.content.model import Category, Department, TypedMatter
-from generator.review.changes import CHANGED, INSERT
+from generator.review import changes
+from generator.review.changes import CHANGED, INSERT, diff_items, markdown_changes, markdown_items
 from generator.review.typed_changes import TypedSide
 from generator.review.typed_comparison import TypedComparedList, same_typed_matters
 from generator.site.typed_change_view import typed_matter_view
@@ -110,3 +111,32 @@ def test_an_earlier_result_is_reused_for_the_very_same_matters_only(types):
     assert after[0] is before[0]
     assert after[1] is not before[1] and after[1] == same_typed_matters(second)[1]
     assert after[1].agreeing == 1 and before[1].agreeing == 2
+
+
+# --- the same pair of texts is diffed once (changes.markdown_changes) ---------------------------------------
+
+
+def test_the_same_markdown_text_has_no_changes_without_being_parsed(monkeypatch):
+    monkeypatch.setattr(changes, "markdown_items", lambda text: pytest.fail("the same text was parsed"))
+    assert markdown_changes("1. 组织党员参加集中学习。\n2. 按月收缴党费。", "1. 组织党员参加集中学习。\n2. 按月收缴党费。") == ()
+
+
+def test_a_pair_of_markdown_texts_is_diffed_once_as_the_item_diff_says():
+    old, new = "1. 组织党员参加集中学习。\n2. 按月收缴党费。", "1. 组织党员参加集中学习。\n2. 按季收缴党费。"
+    found = markdown_changes(old, new)
+    assert found == diff_items(markdown_items(old), markdown_items(new)) and len(found) == 1
+    assert markdown_changes(old, new) is found, "the second time, the same pair is not diffed again"
+    assert markdown_changes(new, old) != found, "nor taken for the pair the other way round"
+
+
+def test_towns_whose_copies_differ_alike_get_the_same_changes_and_one_character_still_counts(types):
+    reference, edited = jiben(1, "组织开展党员教育"), jiben(1, "组织开展党员教育", "1. 组织党员参加集中学习；")
+    lists = [town(types, f"{slug}/jiben", name, matter)
+             for slug, name, matter in (("a", "甲镇", reference), ("b", "乙镇", edited), ("c", "丙镇", reference),
+                                        ("d", "丁镇", edited), ("e", "戊镇", reference))]
+    (group,) = same_typed_matters(lists)
+    assert group.reference.town == "甲镇" and group.agreeing == 3
+    odd = {variant.listed.town: variant.change for variant in group.variants if variant.change is not None}
+    assert list(odd) == ["乙镇", "丁镇"] and odd["乙镇"] == odd["丁镇"]
+    ops = [(op.op, op.text) for item in odd["乙镇"].field("content").items for op in item.ops if op.op != "equal"]
+    assert ops == [("delete", "。"), (INSERT, "；")]

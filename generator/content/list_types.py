@@ -18,8 +18,9 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.content import source_text
 from generator.content.yaml_source import LinedDict, LinedList, load_yaml
@@ -82,39 +83,73 @@ class ListType:
     search: tuple[str, ...]  # keys whose text search reads
     path: str = field(default="", compare=False)  # the declaration file, for messages
 
-    @property
+    # The lookups below are asked for every value of every matter (comparisons, downloads, search: some
+    # 150,000 times in a district's build), so each is worked out once per declaration and kept on it
+    # (``cached_property`` keeps it beside the fields: equality, hashing and ``replace`` ignore it).
+
+    @cached_property
     def field_keys(self) -> tuple[str, ...]:
         return tuple(declared.key for declared in self.fields)
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         """Every declared key: the fields, then the body sections."""
         return (*self.field_keys, *(section.key for section in self.body))
 
+    @cached_property
+    def labelled_keys(self) -> tuple[tuple[str, str, str], ...]:
+        """Every declared key with its label and kind, (key, label, kind), in the order of ``keys``."""
+        return tuple((key, self.label_of(key), self.kind_of(key)) for key in self.keys)
+
     def field(self, key: str) -> Field | None:
-        return next((declared for declared in self.fields if declared.key == key), None)
+        return self._fields_by_key.get(key)
 
     def section(self, key: str) -> BodySection | None:
-        return next((section for section in self.body if section.key == key), None)
+        return self._sections_by_key.get(key)
 
     def kind_of(self, key: str) -> str:
-        declared = self.field(key) or self.section(key)
-        if declared is None:
-            raise KeyError(key)
-        return declared.kind
+        return self._declared(key).kind
 
     def label_of(self, key: str) -> str:
         """The column header of ``key``: a field's label, a section's heading."""
-        declared = self.field(key)
-        if declared is not None:
-            return declared.label
-        section = self.section(key)
-        if section is None:
-            raise KeyError(key)
-        return section.heading
+        declared = self._declared(key)
+        return declared.label if isinstance(declared, Field) else declared.heading
 
     def keys_of_kind(self, *kinds: str) -> tuple[str, ...]:
-        return tuple(key for key in self.keys if self.kind_of(key) in kinds)
+        found = self._keys_by_kinds.get(kinds)
+        if found is None:
+            found = self._keys_by_kinds[kinds] = tuple(key for key in self.keys if self.kind_of(key) in kinds)
+        return found
+
+    def _declared(self, key: str) -> Field | BodySection:
+        """The field of ``key``, else its section (a field wins where both declare it); KeyError if neither."""
+        declared = self._fields_by_key.get(key) or self._sections_by_key.get(key)
+        if declared is None:
+            raise KeyError(key)
+        return declared
+
+    @cached_property
+    def _fields_by_key(self) -> dict[str, Field]:
+        return _first_by_key(self.fields)
+
+    @cached_property
+    def _sections_by_key(self) -> dict[str, BodySection]:
+        return _first_by_key(self.body)
+
+    @cached_property
+    def _keys_by_kinds(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        return {}  # filled by keys_of_kind
+
+
+Declared = TypeVar("Declared", Field, BodySection)
+
+
+def _first_by_key(entries: Iterable[Declared]) -> dict[str, Declared]:
+    """Each key's first entry, as a search from the start finds it (a checked declaration has each key once)."""
+    by_key: dict[str, Declared] = {}
+    for entry in entries:
+        by_key.setdefault(entry.key, entry)
+    return by_key
 
 
 def load_list_types(override_dir: Path | None = None) -> dict[str, ListType]:

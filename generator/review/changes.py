@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TypeVar
 
 from generator.content.model import Category, Content, Department, DutySection, Matter, Site
@@ -390,6 +391,8 @@ def _whole(matter: Matter, kind: str) -> MatterChange:
 
 
 def _diff_matter(old: Matter, new: Matter, old_names: _Names, new_names: _Names) -> MatterChange | None:
+    if _reads_same(old, new) and _named_alike(new, old_names, new_names):
+        return None  # most matters (at the next revision, in another town): nothing to parse and diff
     moved = not _same(old_names.categories, new_names.categories, old.category, new.category)
     fields = _present(
         _value("number", str(old.number), str(new.number)),
@@ -411,6 +414,32 @@ def _diff_matter(old: Matter, new: Matter, old_names: _Names, new_names: _Names)
     only_number = [change.field for change in fields] == ["number"] and not (added or removed or reordered or sections)
     return MatterChange(new.id, RENUMBERED if only_number else CHANGED, new.number, new.title, new.category,
                         new.departments, fields, added, removed, reordered, sections)
+
+
+def _reads_same(old: Matter, new: Matter) -> bool:
+    """Whether two matters agree in everything ``_diff_matter`` compares (number, texts, names as written)."""
+    return (old.number == new.number and old.title == new.title and old.category == new.category
+            and old.departments == new.departments and old.guarantee == new.guarantee
+            and old.town_duties == new.town_duties and old.notes == new.notes
+            and _upper_texts(old) == _upper_texts(new))
+
+
+def _upper_texts(matter: Matter) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """The upper departments' sections as the diff reads them (not their lines in the file)."""
+    return tuple((section.heading, section.departments, section.markdown) for section in matter.upper_sections)
+
+
+def _named_alike(matter: Matter, old_names: _Names, new_names: _Names) -> bool:
+    """Whether both sides give ``matter``'s category and department names the same slugs (or both none).
+
+    Then a matter that reads the same on both sides is no change: its names
+    are the same category and departments, and its sections pair by the
+    same keys. Where one side lacks a name, or gives it another slug (two
+    towns' own categories), the full diff decides.
+    """
+    names = {*matter.departments, *(name for section in matter.upper_sections for name in section.departments)}
+    return (old_names.categories.get(matter.category) == new_names.categories.get(matter.category)
+            and all(old_names.departments.get(name) == new_names.departments.get(name) for name in names))
 
 
 # --- sections and items ----------------------------------------------------
@@ -502,6 +531,29 @@ def markdown_items(markdown: str) -> tuple[_Item, ...]:
             found[-1] = _Item(found[-1].marker, found[-1].text + text)
         after_blank = False
     return tuple(found)
+
+
+# Enough pairs for a district's groups one after the other: a pair comes back within its group (towns
+# whose copies differ from the reference alike), rarely after it; bounded, as ``serve`` runs for hours.
+MEMOIZED_PAIRS = 1024
+
+
+def markdown_changes(old: str, new: str) -> tuple[ItemChange, ...]:
+    """The items of one Markdown text changed into another (``diff_items``); nothing for the same text.
+
+    Comparing a matter across towns meets the same pair of texts again and
+    again (the reference against each town whose copy differs from it in
+    the same way), so a differing pair is diffed once: the values are
+    immutable, and the diff depends on the two texts alone.
+    """
+    if old == new:
+        return ()  # what diff_items finds in the very same items, without parsing them
+    return _differing_markdown(old, new)
+
+
+@lru_cache(maxsize=MEMOIZED_PAIRS)
+def _differing_markdown(old: str, new: str) -> tuple[ItemChange, ...]:
+    return diff_items(markdown_items(old), markdown_items(new))
 
 
 def _ratio(old: str, new: str) -> float:

@@ -35,8 +35,7 @@ from generator.review.changes import (
     category_order_change,
     char_diff,
     diff_categories,
-    diff_items,
-    markdown_items,
+    markdown_changes,
 )
 
 # Kinds whose text is compared item by item (Markdown), and as one line with marked characters (text).
@@ -180,9 +179,10 @@ def _whole(list_type: ListType, matter: TypedMatter, kind: str) -> TypedMatterCh
 
 
 def _diff_matter(list_type: ListType, old: TypedMatter, new: TypedMatter, names: _Names) -> TypedMatterChange | None:
-    fields = [change for key in list_type.keys if key != IDENTITY
-              if (change := _diff_field(key, list_type.label_of(key), list_type.kind_of(key), _value(old, key),
-                                        _value(new, key), names)) is not None]
+    old_values, new_values = _values(old), _values(new)
+    fields = [change for key, label, kind in list_type.labelled_keys if key != IDENTITY
+              if (change := _diff_field(key, label, kind, old_values.get(key, ""), new_values.get(key, ""),
+                                        names)) is not None]
     notes = _diff_markdown(NOTES_KEY, NOTES_LABEL, "\n\n".join(old.notes), "\n\n".join(new.notes))
     if notes is not None:
         fields.append(notes)
@@ -190,6 +190,12 @@ def _diff_matter(list_type: ListType, old: TypedMatter, new: TypedMatter, names:
         return None
     kind = RENUMBERED if [change.field for change in fields] == ["number"] else CHANGED
     return TypedMatterChange(new.id, kind, new.number, new.title, (), tuple(fields))
+
+
+def _values(matter: TypedMatter) -> dict[str, str]:
+    """The matter's text by key (the first, as ``TypedMatter.value`` finds it); a key absent from the
+    declaration it was read by (an older one) reads as "" (``.get(key, "")``), as in ``_value``."""
+    return dict(reversed(matter.values))
 
 
 def _value(matter: TypedMatter, key: str) -> str:
@@ -212,5 +218,5 @@ def _diff_field(key: str, label: str, kind: str, old: str, new: str, names: _Nam
 
 
 def _diff_markdown(key: str, label: str, old: str, new: str) -> FieldChange | None:
-    items = diff_items(markdown_items(old), markdown_items(new))
+    items = markdown_changes(old, new)
     return FieldChange(key, label, old, new, items=items) if items else None
