@@ -1,10 +1,13 @@
 """The rendering shortcuts behind every page's chrome: they must change no byte of a page."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from conftest import CONTENT
+from generator.content.check import load_valid_content
 from generator.site import urls
-from generator.site.render import environment
+from generator.site.render import environment, render_pages
 
 
 def test_templates_see_the_environment_s_globals_and_their_own_override_only_theirs(tmp_path: Path) -> None:
@@ -15,3 +18,26 @@ def test_templates_see_the_environment_s_globals_and_their_own_override_only_the
     assert page.render().startswith(urls.HOME + " ") and page.render().endswith(" &lt;b&gt;")
     assert env.get_template("other.html").render() == "False", "another template does not see it"
     assert "extra" not in env.globals
+
+
+def test_breadcrumbs_lead_home_from_each_depth_and_end_with_each_page_s_own_name() -> None:
+    """Their links are rendered once per depth and trail (render.Once); the page writes its own last item."""
+    content = load_valid_content(CONTENT)
+    crumbs = re.compile(r'<nav class="crumbs wrap" aria-label="当前位置">\n<ol>\n((?:<li><a href="[^"]*">[^<]*</a></li>\n)+)'
+                        r'<li aria-current="page">([^<]*)</li>\n</ol>\n</nav>\n<main ')
+    depths = set()
+    for path, data in render_pages(content).items():
+        page = data.decode("utf-8")
+        found = crumbs.search(page)
+        if path in (urls.HOME, urls.NOT_FOUND):
+            assert found is None and "crumbs" not in page, path
+            continue
+        assert found, path
+        root = urls.root_for(path)
+        links = re.findall(r'href="([^"]*)"', found.group(1))
+        assert links[0] == root + urls.HOME and all(link.startswith(root) for link in links), (path, links)
+        assert not any(link[len(root):].startswith("../") for link in links), (path, links)
+        if path.startswith("matters/"):
+            assert found.group(2) == re.search(r"<h1>(.*?)</h1>", page).group(1), path
+        depths.add(path.count("/"))
+    assert {1, 2} <= depths
