@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import CONTENT
 from generator.content.check import load_valid_content
 from generator.site import urls
-from generator.site.render import environment, render_pages
+from generator.site.render import catalogue, environment, kept_words, render_pages
 
 
 def test_templates_see_the_environment_s_globals_and_their_own_override_only_theirs(tmp_path: Path) -> None:
@@ -41,3 +42,14 @@ def test_breadcrumbs_lead_home_from_each_depth_and_end_with_each_page_s_own_name
             assert found.group(2) == re.search(r"<h1>(.*?)</h1>", page).group(1), path
         depths.add(path.count("/"))
     assert {1, 2} <= depths
+
+
+def test_a_catalogue_works_out_a_matter_s_kept_words_once_and_a_changed_matter_s_again() -> None:
+    content = load_valid_content(CONTENT)
+    books = catalogue(content)
+    matter = content.matters[0]
+    changed = replace(matter, town_duties=matter.town_duties + "\n\n1. 做好 the 工作。")
+    assert books.view(matter, "").kept == kept_words(matter) == ()
+    assert books.view(changed, "").kept == kept_words(changed) == ("做好 the 工作",), "same id, other words"
+    assert books.view(changed, "../").kept is books.view(changed, "../../").kept, "worked out once"
+    assert books.view(matter, "../").kept == ()

@@ -113,6 +113,9 @@ class Catalogue:
     publication: Publication = Publication()  # from site.yml and ``history``: every page shows it
 
     listing: Listing = Listing()
+    # kept_words of each matter already shown: a matter shows on its page, its departments' pages, the full list
+    # and the district's pages, each at its own depth, but its kept words are the same on all of them.
+    _kept: dict[Matter, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def view(self, matter: Matter, root: str, *, flat: bool = False, town_shift: int = 0,
              own: Department | None = None) -> MatterView:
@@ -134,8 +137,15 @@ class Catalogue:
             guarantee=html(matter.guarantee),
             town=html(matter.town_duties, town_shift),
             notes=tuple(html(note) for note in matter.notes),
-            kept=kept_words(matter),
+            kept=self.kept_words(matter),
         )
+
+    def kept_words(self, matter: Matter) -> tuple[str, ...]:
+        """``kept_words(matter)``, worked out once per matter for all the pages that show it."""
+        kept = self._kept.get(matter)
+        if kept is None:
+            kept = self._kept[matter] = kept_words(matter)
+        return kept
 
 
 def kept_words(matter: Matter) -> tuple[str, ...]:
