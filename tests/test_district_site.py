@@ -12,6 +12,7 @@ import pytest
 from conftest import CONTENT, copy_content
 from generator.content.lists import load_library
 from generator.engine.build import build
+from generator.site import urls
 
 PUBLISHER = "title: 青山区履职事项清单\ndistrict: 青山区\ncity: 包头市\nissuer: 包头市青山区人民政府\n"
 MATTERS = 12  # the fixture's first matters, in every town's 配合 list; 10 to 12 name 青山区民政局
@@ -190,6 +191,30 @@ def test_the_same_typed_matter_in_several_towns_is_compared_field_by_field_withi
         assert f'">{label}</h2>' in index
     assert "基本履职事项清单 · 3 个镇街 · 1 个不同" in index and "上级部门收回事项清单 · 2 个镇街 · 1 个不同" in index
     assert 'href="../compare/jiben/zu-zhi-dang-yuan-jiao-yu.html"' in index
+
+
+def test_the_district_header_marks_the_page_it_names_and_leads_to_the_root_from_every_depth(district):
+    """The header is rendered once per depth and section (render.Once): each page still gets its own marks."""
+    _root, site, _edit = district
+    checked = 0
+    for page in site.rglob("*.html"):
+        path = page.relative_to(site).as_posix()
+        if "/peihe/" in path or path == urls.NOT_FOUND:  # a peihe list's pages have that list's header
+            continue
+        text = page.read_text(encoding="utf-8")
+        header = text[text.index('<header class="site-header">'):text.index("</header>")]
+        up = "../" * path.count("/")
+        assert re.findall(r'href="([^"]*)"', header) == [
+            up + target for target in (urls.HOME, *urls.DISTRICT_NAV)], path
+        marked = re.findall(r'<a href="[^"]*?([^./][^"]*)" aria-current="(page|true)"', header)
+        if path in urls.DISTRICT_NAV:
+            wanted = (path, "page")
+        else:
+            top = path.split("/", 1)[0]
+            wanted = (f"{top}/index.html" if top in ("departments", "compare") else urls.HOME, "true")
+        assert marked == [wanted], (path, marked)
+        checked += 1
+    assert checked > 10
 
 
 def test_a_jiben_list_walks_its_declaration(district):
