@@ -193,3 +193,40 @@ def test_going_from_side_to_side_writes_only_the_files_that_differ(repo: Path, m
     assert written.count("003-m3.md") == 2, "once per version"
     assert written.count("001-zu-zhi-dang-yuan-jiao-yu.md") == 1 and written.count("site.yml") == 1
     assert not history.skipped
+
+
+def test_settings_are_read_once_for_sides_that_share_them(repo: Path, monkeypatch):
+    """Revisions that edit only matters read site.yml, departments.yml, the declarations and categories.yml
+    once (the first side); a revision that edits categories.yml reads them again, and the history is the same."""
+    from generator.review import typed_history
+
+    content = repo / "content"
+    matter = content / MATTER_FILE
+    for number in (1, 2):
+        matter.write_text(matter.read_text(encoding="utf-8") + f"{number + 1}. 第{number}次补充。\n", encoding="utf-8")
+        commit(repo, f"补充{number}")
+    categories = content / "lists" / "a" / "jiben" / "categories.yml"
+    categories.write_text(categories.read_text(encoding="utf-8").replace("党的建设", "党的建设工作"), encoding="utf-8")
+    commit(repo, "改分类")
+    reads = []
+    real = typed_history.read_library
+    monkeypatch.setattr(typed_history, "read_library", lambda *args: reads.append(args) or real(*args))
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert len(reads) == 2, "the first side, and the side with the new categories.yml"
+    assert [len(revision.change.matters) for revision in history.revisions] == [0, 1, 1, 1], "same slug: no matter"
+    assert [change.kind for change in history.revisions[0].change.categories], "the category was renamed"
+
+
+def test_a_side_whose_settings_were_read_still_names_this_revision_s_broken_matter(repo: Path):
+    """A side read by settings known from an earlier side tells its unreadable matter as a full read does."""
+    content = repo / "content"
+    matter = content / MATTER_FILE
+    matter.write_text(MATTER + "2. 补充。\n", encoding="utf-8")
+    commit(repo, "补充")
+    matter.write_text("---\nid: [broken\n---\n", encoding="utf-8")
+    commit(repo, "坏文件")
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert len(history.revisions) == 2
+    (skipped,) = history.skipped
+    assert skipped.file.endswith(MATTER_FILE) and skipped.file.startswith(skipped.commit)
+    assert "YAML" in skipped.reason

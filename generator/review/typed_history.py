@@ -13,10 +13,15 @@ commit subjects are never shown: only ``修订说明:`` trailers.
 
 Each side is the list's folder and the few shared files it is read with,
 checked out into one scratch folder (one ``git ls-tree`` and one ``git
-cat-file --batch``) and read with ``lists.read_library``; a side is read once
-however many revisions share it, and the scratch folder goes from one side
-to the next by writing and removing only the files that differ. A side that cannot be
-read leaves its revision out with a warning (``Skipped``); the build goes on.
+cat-file --batch``); a side is read once however many revisions share it,
+and the scratch folder goes from one side to the next by writing and
+removing only the files that differ. The first side of each set of settings
+blobs (every file but the matters) is read whole with ``lists.read_library``;
+when that read has no error, a later side with the same blobs reads only its
+matters (``loader.load_matters``, as ``read_library`` would) with those
+settings. Each version of a matter file is parsed once. A side that cannot be
+read leaves its revision out with a warning (``Skipped``) naming this
+revision's file; the build goes on.
 Outside a git checkout, or without commits, the history is empty.
 """
 from __future__ import annotations
@@ -29,8 +34,9 @@ from pathlib import Path, PurePosixPath
 
 from generator.content.list_types import ListType
 from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, TOWN_FILE, read_library, read_typed_files
-from generator.content.loader import DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE
-from generator.content.model import Department, MatterList, TypedMatter
+from generator.content.loader import DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE, load_matters
+from generator.content.model import Category, Department, MatterList, TypedMatter
+from generator.content.typed_matter import with_canonical_departments
 from generator.errors import ContentError
 from generator.i18n import _
 from generator.review.gitrev import GitError, checkout_of, run_git
@@ -112,6 +118,18 @@ def _by_matter(revisions: list[TypedRevision]) -> dict[str, tuple[tuple[TypedRev
     return {matter_id: tuple(entries) for matter_id, entries in sorted(found.items())}
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """What a side of the list reads besides its matters, from one set of settings blobs that read cleanly."""
+
+    categories: tuple[Category, ...]
+    departments: tuple[Department, ...]
+    list_type: ListType  # the side's own declaration: its matters are read by it
+
+
+SettingsKey = frozenset[tuple[Path, str]]
+
+
 class _Reader:
     """Each revision's side of the list, read once."""
 
@@ -125,6 +143,11 @@ class _Reader:
         # Each version of a matter file parsed once, by its blob id: a revision touches a few files, and
         # parsing the whole list again at every revision made a history of 11 revisions take 1.4 s.
         self.parsed: dict[str, TypedMatter] = {}
+        # What each set of settings blobs (every file but the matters) read as, when it read without an
+        # error: a revision touches a few matters, and reading site.yml, departments.yml, the declarations
+        # and categories.yml again for every side took a sixth of a district's history.
+        self.settings: dict[SettingsKey, _Settings] = {}
+        self.matters_folder = self.scratch / LISTS_DIR / key / MATTERS_DIR
 
     def side(self, commit: str) -> TypedSide:
         """The list at ``commit``; empty before its folder existed (or for no commit: a root's parent)."""
@@ -137,6 +160,9 @@ class _Reader:
         blob_ids = self._check_out(commit)
         if blob_ids is None:
             return TypedSide((), (), ())  # the list's folder is not there yet
+        key = self._settings_key(blob_ids)
+        if key in self.settings:
+            return self._read_matters_only(commit, blob_ids, self.settings[key])
         loose = read_library(folder, partial(self._read_matters, blob_ids))
         matter_list = self._list(loose.library.lists if loose.library is not None else ())
         # A matter file left out would read as removed: the revision is not told rather than told wrong.
@@ -147,7 +173,28 @@ class _Reader:
             where = error.path.split(f"{folder.as_posix()}/", 1)[-1] if error is not None else str(self.key)
             raise _Unreadable(f"{commit[:7]}:{self.content / where}", error.message if error is not None else "")
         departments: tuple[Department, ...] = loose.library.departments  # type: ignore[union-attr]
+        if not loose.errors and not loose.unusable:
+            self.settings[key] = _Settings(matter_list.categories, departments, loose.types[self.list_name])
         return TypedSide(matter_list.categories, departments, matter_list.matters)
+
+    def _settings_key(self, blob_ids: Mapping[Path, str]) -> SettingsKey:
+        """The side's files other than its matters, by blob id: equal keys read as equal settings."""
+        return frozenset((path, oid) for path, oid in blob_ids.items() if self.matters_folder not in path.parents)
+
+    def _read_matters_only(self, commit: str, blob_ids: Mapping[Path, str], settings: _Settings) -> TypedSide:
+        """The side whose settings read cleanly before: only its matters are read, as ``read_library`` reads a
+        typed list's (``lists._load_typed_list``, unvalidated), and its errors are told as ``_read`` tells them
+        (``LibraryParts.errors`` sorts them; here they can only be the matters')."""
+        errors: list[ContentError] = []
+        matters = load_matters(self.matters_folder, errors, lambda paths, label: self._read_matters(
+            blob_ids, paths, label, settings.list_type))
+        inside = f"{LISTS_DIR}/{self.key}/{MATTERS_DIR}/"
+        blocking = [error for error in sorted(set(errors)) if inside in error.path]
+        if blocking:
+            where = blocking[0].path.split(f"{self.scratch.as_posix()}/", 1)[-1]
+            raise _Unreadable(f"{commit[:7]}:{self.content / where}", blocking[0].message)
+        return TypedSide(settings.categories, settings.departments,
+                         with_canonical_departments(matters, settings.list_type, settings.departments))
 
     def _read_matters(self, blob_ids: Mapping[Path, str], paths: list[Path], folder_label: str,
                       list_type: ListType) -> list[tuple[TypedMatter | None, list[ContentError]]]:
@@ -216,6 +263,11 @@ class _Reader:
     @property
     def town(self) -> str:
         return self.key.split("/", 1)[0]
+
+    @property
+    def list_name(self) -> str:
+        """The list's type, as its folder is named."""
+        return self.key.split("/", 1)[1]
 
     def _list(self, lists: tuple[MatterList, ...]) -> MatterList | None:
         return next((matter_list for matter_list in lists if matter_list.info.key == self.key), None)
