@@ -230,3 +230,28 @@ def test_a_side_whose_settings_were_read_still_names_this_revision_s_broken_matt
     (skipped,) = history.skipped
     assert skipped.file.endswith(MATTER_FILE) and skipped.file.startswith(skipped.commit)
     assert "YAML" in skipped.reason
+
+
+def test_only_the_matters_that_differ_are_compared(repo: Path, monkeypatch):
+    """A revision that edits one of four matters hands diff_typed that matter alone (an equal matter on
+    both sides, named by equal slugs, has no change)."""
+    from generator.review import typed_history
+
+    matters = repo / "content" / "lists" / "a" / "jiben" / "matters"
+    for number in (2, 3, 4):
+        (matters / f"00{number}-m{number}.md").write_text(
+            MATTER.replace("id: zu-zhi-dang-yuan-jiao-yu", f"id: m{number}").replace("number: 1", f"number: {number}")
+            .replace("组织开展党员教育", f"第{number}项事项"), encoding="utf-8")
+    commit(repo, "再添三项")
+    path = matters / "003-m3.md"
+    path.write_text(path.read_text(encoding="utf-8") + "2. 按要求报送情况。\n", encoding="utf-8")
+    commit(repo, "修订第3项")
+    compared = []
+    real = typed_history.diff_typed
+    monkeypatch.setattr(typed_history, "diff_typed", lambda list_type, old, new: compared.append(
+        ([m.id for m in old.matters], [m.id for m in new.matters])) or real(list_type, old, new))
+    history = load_typed_history(repo / "content", "a/jiben", load_list_types()["jiben"])
+    assert compared[0] == (["m3"], ["m3"])
+    assert compared[1] == ([], ["m2", "m3", "m4"])
+    assert [[(matter.id, matter.kind) for matter in revision.change.matters] for revision in history.revisions] == [
+        [("m3", CHANGED)], [("m2", ADDED), ("m3", ADDED), ("m4", ADDED)], [("zu-zhi-dang-yuan-jiao-yu", ADDED)]]

@@ -19,7 +19,9 @@ removing only the files that differ. The first side of each set of settings
 blobs (every file but the matters) is read whole with ``lists.read_library``;
 when that read has no error, a later side with the same blobs reads only its
 matters (``loader.load_matters``, as ``read_library`` would) with those
-settings. Each version of a matter file is parsed once. A side that cannot be
+settings. Each version of a matter file is parsed once, and only the matters
+that differ between a revision's sides are compared (when both name
+categories and departments by the same slugs). A side that cannot be
 read leaves its revision out with a warning (``Skipped``) naming this
 revision's file; the build goes on.
 Outside a git checkout, or without commits, the history is empty.
@@ -103,10 +105,31 @@ def load_typed_history(content_dir: Path, key: str, list_type: ListType) -> Type
             except _Unreadable as unreadable:
                 skipped.append(Skipped(commit.short, unreadable.file, unreadable.reason))
                 continue
-            change = diff_typed(list_type, old, new)
+            change = diff_typed(list_type, *_without_unchanged(old, new))
             if not change.is_empty:
                 revisions.append(TypedRevision(commit.date, commit.short, commit.notes, change))
     return TypedHistory(tuple(revisions), tuple(skipped), _by_matter(revisions))
+
+
+def _without_unchanged(old: TypedSide, new: TypedSide) -> tuple[TypedSide, TypedSide]:
+    """Both sides without the matters equal on both (by id), when both sides name categories and departments
+    alike: ``diff_typed`` would find no change in them, and comparing every field of a list's hundreds of
+    unchanged matters at every revision was an eighth of a district's history."""
+    if _slugs(old) != _slugs(new):
+        return old, new  # a renamed slug changes how equal values compare
+    before = {matter.id: matter for matter in old.matters}
+    same = {matter_id for matter_id, matter in {matter.id: matter for matter in new.matters}.items()
+            if before.get(matter_id) == matter}
+    if not same:
+        return old, new
+    return (replace(old, matters=tuple(matter for matter in old.matters if matter.id not in same)),
+            replace(new, matters=tuple(matter for matter in new.matters if matter.id not in same)))
+
+
+def _slugs(side: TypedSide) -> tuple[dict[str, str], dict[str, str]]:
+    """The side's slug of each category and department name: what ``diff_typed`` compares names by."""
+    return ({category.name: category.slug for category in side.categories},
+            {department.name: department.slug for department in side.departments})
 
 
 def _by_matter(revisions: list[TypedRevision]) -> dict[str, tuple[tuple[TypedRevision, TypedMatterChange], ...]]:
