@@ -228,7 +228,7 @@ class _Reader:
             blob = blob_ids.get(path, "")
             known = self.parsed.get(blob)
             if known is not None:
-                read.append((replace(known, path=path), []))
+                read.append((known if known.path == path else replace(known, path=path), []))
                 continue
             matter, errors = read_typed_files([path], folder_label, list_type)[0]
             if matter is not None and not errors and blob:
