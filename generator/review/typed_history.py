@@ -183,10 +183,10 @@ class _Reader:
         blob_ids = self._check_out(commit)
         if blob_ids is None:
             return TypedSide((), (), ())  # the list's folder is not there yet
-        key = self._settings_key(blob_ids)
+        key, matter_blobs = self._settings_key(blob_ids), self._matter_blobs(blob_ids)
         if key in self.settings:
-            return self._read_matters_only(commit, blob_ids, self.settings[key])
-        loose = read_library(folder, partial(self._read_matters, blob_ids))
+            return self._read_matters_only(commit, matter_blobs, self.settings[key])
+        loose = read_library(folder, partial(self._read_matters, matter_blobs))
         matter_list = self._list(loose.library.lists if loose.library is not None else ())
         # A matter file left out would read as removed: the revision is not told rather than told wrong.
         matters = f"{LISTS_DIR}/{self.key}/{MATTERS_DIR}/"
@@ -201,10 +201,19 @@ class _Reader:
         return TypedSide(matter_list.categories, departments, matter_list.matters)
 
     def _settings_key(self, blob_ids: Mapping[Path, str]) -> SettingsKey:
-        """The side's files other than its matters, by blob id: equal keys read as equal settings."""
-        return frozenset((path, oid) for path, oid in blob_ids.items() if self.matters_folder not in path.parents)
+        """The side's files other than its matters, by blob id: equal keys read as equal settings. (By the
+        paths' text, which a scratch path keeps once made: ``Path.parents`` made 18,000 paths a history.)"""
+        inside = f"{self.matters_folder}/"
+        return frozenset((path, oid) for path, oid in blob_ids.items() if not str(path).startswith(inside))
 
-    def _read_matters_only(self, commit: str, blob_ids: Mapping[Path, str], settings: _Settings) -> TypedSide:
+    def _matter_blobs(self, blob_ids: Mapping[Path, str]) -> dict[str, str]:
+        """The blob id of each file directly in the matters folder, by name: the loader reads only those, and
+        hashing the new path it makes for each file at each side was slower than reading its name."""
+        folder = str(self.matters_folder)
+        return {name: oid for path, oid in blob_ids.items()
+                for parent, _slash, name in (str(path).rpartition("/"),) if parent == folder}
+
+    def _read_matters_only(self, commit: str, blob_ids: Mapping[str, str], settings: _Settings) -> TypedSide:
         """The side whose settings read cleanly before: only its matters are read, as ``read_library`` reads a
         typed list's (``lists._load_typed_list``, unvalidated), and its errors are told as ``_read`` tells them
         (``LibraryParts.errors`` sorts them; here they can only be the matters')."""
@@ -219,16 +228,18 @@ class _Reader:
         return TypedSide(settings.categories, settings.departments,
                          with_canonical_departments(matters, settings.list_type, settings.departments))
 
-    def _read_matters(self, blob_ids: Mapping[Path, str], paths: list[Path], folder_label: str,
+    def _read_matters(self, blob_ids: Mapping[str, str], paths: list[Path], folder_label: str,
                       list_type: ListType) -> list[tuple[TypedMatter | None, list[ContentError]]]:
         """A ``TypedReader`` that parses only the blobs not parsed at another revision (a file that had
-        errors is read again, so that its errors name this revision's file)."""
+        errors is read again, so that its errors name this revision's file). ``blob_ids``: by file name, as
+        ``_matter_blobs`` gives them; ``paths`` are the files of the scratch matters folder, so a parsed
+        matter of the same name has the very path already."""
         read: list[tuple[TypedMatter | None, list[ContentError]]] = []
         for path in paths:
-            blob = blob_ids.get(path, "")
+            blob = blob_ids.get(path.name, "")
             known = self.parsed.get(blob)
             if known is not None:
-                read.append((known if known.path == path else replace(known, path=path), []))
+                read.append((known if known.path.name == path.name else replace(known, path=path), []))
                 continue
             matter, errors = read_typed_files([path], folder_label, list_type)[0]
             if matter is not None and not errors and blob:
