@@ -193,3 +193,65 @@ def test_going_from_side_to_side_writes_only_the_files_that_differ(repo: Path, m
     assert written.count("003-m3.md") == 2, "once per version"
     assert written.count("001-zu-zhi-dang-yuan-jiao-yu.md") == 1 and written.count("site.yml") == 1
     assert not history.skipped
+
+
+def test_settings_are_read_once_for_sides_that_share_them(repo: Path, monkeypatch):
+    """Revisions that edit only matters read site.yml, departments.yml, the declarations and categories.yml
+    once (the first side); a revision that edits categories.yml reads them again, and the history is the same."""
+    from generator.review import typed_history
+
+    content = repo / "content"
+    matter = content / MATTER_FILE
+    for number in (1, 2):
+        matter.write_text(matter.read_text(encoding="utf-8") + f"{number + 1}. 第{number}次补充。\n", encoding="utf-8")
+        commit(repo, f"补充{number}")
+    categories = content / "lists" / "a" / "jiben" / "categories.yml"
+    categories.write_text(categories.read_text(encoding="utf-8").replace("党的建设", "党的建设工作"), encoding="utf-8")
+    commit(repo, "改分类")
+    reads = []
+    real = typed_history.read_library
+    monkeypatch.setattr(typed_history, "read_library", lambda *args: reads.append(args) or real(*args))
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert len(reads) == 2, "the first side, and the side with the new categories.yml"
+    assert [len(revision.change.matters) for revision in history.revisions] == [0, 1, 1, 1], "same slug: no matter"
+    assert [change.kind for change in history.revisions[0].change.categories], "the category was renamed"
+
+
+def test_a_side_whose_settings_were_read_still_names_this_revision_s_broken_matter(repo: Path):
+    """A side read by settings known from an earlier side tells its unreadable matter as a full read does."""
+    content = repo / "content"
+    matter = content / MATTER_FILE
+    matter.write_text(MATTER + "2. 补充。\n", encoding="utf-8")
+    commit(repo, "补充")
+    matter.write_text("---\nid: [broken\n---\n", encoding="utf-8")
+    commit(repo, "坏文件")
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert len(history.revisions) == 2
+    (skipped,) = history.skipped
+    assert skipped.file.endswith(MATTER_FILE) and skipped.file.startswith(skipped.commit)
+    assert "YAML" in skipped.reason
+
+
+def test_only_the_matters_that_differ_are_compared(repo: Path, monkeypatch):
+    """A revision that edits one of four matters hands diff_typed that matter alone (an equal matter on
+    both sides, named by equal slugs, has no change)."""
+    from generator.review import typed_history
+
+    matters = repo / "content" / "lists" / "a" / "jiben" / "matters"
+    for number in (2, 3, 4):
+        (matters / f"00{number}-m{number}.md").write_text(
+            MATTER.replace("id: zu-zhi-dang-yuan-jiao-yu", f"id: m{number}").replace("number: 1", f"number: {number}")
+            .replace("组织开展党员教育", f"第{number}项事项"), encoding="utf-8")
+    commit(repo, "再添三项")
+    path = matters / "003-m3.md"
+    path.write_text(path.read_text(encoding="utf-8") + "2. 按要求报送情况。\n", encoding="utf-8")
+    commit(repo, "修订第3项")
+    compared = []
+    real = typed_history.diff_typed
+    monkeypatch.setattr(typed_history, "diff_typed", lambda list_type, old, new: compared.append(
+        ([m.id for m in old.matters], [m.id for m in new.matters])) or real(list_type, old, new))
+    history = load_typed_history(repo / "content", "a/jiben", load_list_types()["jiben"])
+    assert compared[0] == (["m3"], ["m3"])
+    assert compared[1] == ([], ["m2", "m3", "m4"])
+    assert [[(matter.id, matter.kind) for matter in revision.change.matters] for revision in history.revisions] == [
+        [("m3", CHANGED)], [("m2", ADDED), ("m3", ADDED), ("m4", ADDED)], [("zu-zhi-dang-yuan-jiao-yu", ADDED)]]

@@ -13,10 +13,17 @@ commit subjects are never shown: only ``修订说明:`` trailers.
 
 Each side is the list's folder and the few shared files it is read with,
 checked out into one scratch folder (one ``git ls-tree`` and one ``git
-cat-file --batch``) and read with ``lists.read_library``; a side is read once
-however many revisions share it, and the scratch folder goes from one side
-to the next by writing and removing only the files that differ. A side that cannot be
-read leaves its revision out with a warning (``Skipped``); the build goes on.
+cat-file --batch``); a side is read once however many revisions share it,
+and the scratch folder goes from one side to the next by writing and
+removing only the files that differ. The first side of each set of settings
+blobs (every file but the matters) is read whole with ``lists.read_library``;
+when that read has no error, a later side with the same blobs reads only its
+matters (``loader.load_matters``, as ``read_library`` would) with those
+settings. Each version of a matter file is parsed once, and only the matters
+that differ between a revision's sides are compared (when both name
+categories and departments by the same slugs). A side that cannot be
+read leaves its revision out with a warning (``Skipped``) naming this
+revision's file; the build goes on.
 Outside a git checkout, or without commits, the history is empty.
 """
 from __future__ import annotations
@@ -29,8 +36,9 @@ from pathlib import Path, PurePosixPath
 
 from generator.content.list_types import ListType
 from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, TOWN_FILE, read_library, read_typed_files
-from generator.content.loader import DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE
-from generator.content.model import Department, MatterList, TypedMatter
+from generator.content.loader import DEPARTMENTS_FILE, MATTERS_DIR, SITE_FILE, load_matters
+from generator.content.model import Category, Department, MatterList, TypedMatter
+from generator.content.typed_matter import with_canonical_departments
 from generator.errors import ContentError
 from generator.i18n import _
 from generator.review.gitrev import GitError, checkout_of, run_git
@@ -97,10 +105,31 @@ def load_typed_history(content_dir: Path, key: str, list_type: ListType) -> Type
             except _Unreadable as unreadable:
                 skipped.append(Skipped(commit.short, unreadable.file, unreadable.reason))
                 continue
-            change = diff_typed(list_type, old, new)
+            change = diff_typed(list_type, *_without_unchanged(old, new))
             if not change.is_empty:
                 revisions.append(TypedRevision(commit.date, commit.short, commit.notes, change))
     return TypedHistory(tuple(revisions), tuple(skipped), _by_matter(revisions))
+
+
+def _without_unchanged(old: TypedSide, new: TypedSide) -> tuple[TypedSide, TypedSide]:
+    """Both sides without the matters equal on both (by id), when both sides name categories and departments
+    alike: ``diff_typed`` would find no change in them, and comparing every field of a list's hundreds of
+    unchanged matters at every revision was an eighth of a district's history."""
+    if _slugs(old) != _slugs(new):
+        return old, new  # a renamed slug changes how equal values compare
+    before = {matter.id: matter for matter in old.matters}
+    same = {matter_id for matter_id, matter in {matter.id: matter for matter in new.matters}.items()
+            if before.get(matter_id) == matter}
+    if not same:
+        return old, new
+    return (replace(old, matters=tuple(matter for matter in old.matters if matter.id not in same)),
+            replace(new, matters=tuple(matter for matter in new.matters if matter.id not in same)))
+
+
+def _slugs(side: TypedSide) -> tuple[dict[str, str], dict[str, str]]:
+    """The side's slug of each category and department name: what ``diff_typed`` compares names by."""
+    return ({category.name: category.slug for category in side.categories},
+            {department.name: department.slug for department in side.departments})
 
 
 def _by_matter(revisions: list[TypedRevision]) -> dict[str, tuple[tuple[TypedRevision, TypedMatterChange], ...]]:
@@ -110,6 +139,18 @@ def _by_matter(revisions: list[TypedRevision]) -> dict[str, tuple[tuple[TypedRev
         for matter in revision.change.matters:
             found.setdefault(matter.id, []).append((revision, matter))
     return {matter_id: tuple(entries) for matter_id, entries in sorted(found.items())}
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What a side of the list reads besides its matters, from one set of settings blobs that read cleanly."""
+
+    categories: tuple[Category, ...]
+    departments: tuple[Department, ...]
+    list_type: ListType  # the side's own declaration: its matters are read by it
+
+
+SettingsKey = frozenset[tuple[Path, str]]
 
 
 class _Reader:
@@ -125,6 +166,11 @@ class _Reader:
         # Each version of a matter file parsed once, by its blob id: a revision touches a few files, and
         # parsing the whole list again at every revision made a history of 11 revisions take 1.4 s.
         self.parsed: dict[str, TypedMatter] = {}
+        # What each set of settings blobs (every file but the matters) read as, when it read without an
+        # error: a revision touches a few matters, and reading site.yml, departments.yml, the declarations
+        # and categories.yml again for every side took a sixth of a district's history.
+        self.settings: dict[SettingsKey, _Settings] = {}
+        self.matters_folder = self.scratch / LISTS_DIR / key / MATTERS_DIR
 
     def side(self, commit: str) -> TypedSide:
         """The list at ``commit``; empty before its folder existed (or for no commit: a root's parent)."""
@@ -137,7 +183,10 @@ class _Reader:
         blob_ids = self._check_out(commit)
         if blob_ids is None:
             return TypedSide((), (), ())  # the list's folder is not there yet
-        loose = read_library(folder, partial(self._read_matters, blob_ids))
+        key, matter_blobs = self._settings_key(blob_ids), self._matter_blobs(blob_ids)
+        if key in self.settings:
+            return self._read_matters_only(commit, matter_blobs, self.settings[key])
+        loose = read_library(folder, partial(self._read_matters, matter_blobs))
         matter_list = self._list(loose.library.lists if loose.library is not None else ())
         # A matter file left out would read as removed: the revision is not told rather than told wrong.
         matters = f"{LISTS_DIR}/{self.key}/{MATTERS_DIR}/"
@@ -147,18 +196,50 @@ class _Reader:
             where = error.path.split(f"{folder.as_posix()}/", 1)[-1] if error is not None else str(self.key)
             raise _Unreadable(f"{commit[:7]}:{self.content / where}", error.message if error is not None else "")
         departments: tuple[Department, ...] = loose.library.departments  # type: ignore[union-attr]
+        if not loose.errors and not loose.unusable:
+            self.settings[key] = _Settings(matter_list.categories, departments, loose.types[self.list_name])
         return TypedSide(matter_list.categories, departments, matter_list.matters)
 
-    def _read_matters(self, blob_ids: Mapping[Path, str], paths: list[Path], folder_label: str,
+    def _settings_key(self, blob_ids: Mapping[Path, str]) -> SettingsKey:
+        """The side's files other than its matters, by blob id: equal keys read as equal settings. (By the
+        paths' text, which a scratch path keeps once made: ``Path.parents`` made 18,000 paths a history.)"""
+        inside = f"{self.matters_folder}/"
+        return frozenset((path, oid) for path, oid in blob_ids.items() if not str(path).startswith(inside))
+
+    def _matter_blobs(self, blob_ids: Mapping[Path, str]) -> dict[str, str]:
+        """The blob id of each file directly in the matters folder, by name: the loader reads only those, and
+        hashing the new path it makes for each file at each side was slower than reading its name."""
+        folder = str(self.matters_folder)
+        return {name: oid for path, oid in blob_ids.items()
+                for parent, _slash, name in (str(path).rpartition("/"),) if parent == folder}
+
+    def _read_matters_only(self, commit: str, blob_ids: Mapping[str, str], settings: _Settings) -> TypedSide:
+        """The side whose settings read cleanly before: only its matters are read, as ``read_library`` reads a
+        typed list's (``lists._load_typed_list``, unvalidated), and its errors are told as ``_read`` tells them
+        (``LibraryParts.errors`` sorts them; here they can only be the matters')."""
+        errors: list[ContentError] = []
+        matters = load_matters(self.matters_folder, errors, lambda paths, label: self._read_matters(
+            blob_ids, paths, label, settings.list_type))
+        inside = f"{LISTS_DIR}/{self.key}/{MATTERS_DIR}/"
+        blocking = [error for error in sorted(set(errors)) if inside in error.path]
+        if blocking:
+            where = blocking[0].path.split(f"{self.scratch.as_posix()}/", 1)[-1]
+            raise _Unreadable(f"{commit[:7]}:{self.content / where}", blocking[0].message)
+        return TypedSide(settings.categories, settings.departments,
+                         with_canonical_departments(matters, settings.list_type, settings.departments))
+
+    def _read_matters(self, blob_ids: Mapping[str, str], paths: list[Path], folder_label: str,
                       list_type: ListType) -> list[tuple[TypedMatter | None, list[ContentError]]]:
         """A ``TypedReader`` that parses only the blobs not parsed at another revision (a file that had
-        errors is read again, so that its errors name this revision's file)."""
+        errors is read again, so that its errors name this revision's file). ``blob_ids``: by file name, as
+        ``_matter_blobs`` gives them; ``paths`` are the files of the scratch matters folder, so a parsed
+        matter of the same name has the very path already."""
         read: list[tuple[TypedMatter | None, list[ContentError]]] = []
         for path in paths:
-            blob = blob_ids.get(path, "")
+            blob = blob_ids.get(path.name, "")
             known = self.parsed.get(blob)
             if known is not None:
-                read.append((replace(known, path=path), []))
+                read.append((known if known.path.name == path.name else replace(known, path=path), []))
                 continue
             matter, errors = read_typed_files([path], folder_label, list_type)[0]
             if matter is not None and not errors and blob:
@@ -216,6 +297,11 @@ class _Reader:
     @property
     def town(self) -> str:
         return self.key.split("/", 1)[0]
+
+    @property
+    def list_name(self) -> str:
+        """The list's type, as its folder is named."""
+        return self.key.split("/", 1)[1]
 
     def _list(self, lists: tuple[MatterList, ...]) -> MatterList | None:
         return next((matter_list for matter_list in lists if matter_list.info.key == self.key), None)
