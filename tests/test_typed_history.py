@@ -32,6 +32,17 @@ def commit(root: Path, message: str) -> None:
     subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", message], check=True, capture_output=True)
 
 
+def add_three_matters(repo: Path) -> Path:
+    """Matters m2, m3 and m4 added to town a's 基本 list and committed; the list's matters folder."""
+    matters = repo / "content" / "lists" / "a" / "jiben" / "matters"
+    for number in (2, 3, 4):
+        (matters / f"00{number}-m{number}.md").write_text(
+            MATTER.replace("id: zu-zhi-dang-yuan-jiao-yu", f"id: m{number}").replace("number: 1", f"number: {number}")
+            .replace("组织开展党员教育", f"第{number}项事项"), encoding="utf-8")
+    commit(repo, "再添三项")
+    return matters
+
+
 @pytest.fixture()
 def repo(tmp_path: Path) -> Path:
     """A repository whose content folder has town a's 基本 list of one matter, committed."""
@@ -132,12 +143,7 @@ def test_each_version_of_a_matter_file_is_parsed_once_however_many_revisions_rea
     revision's side was read whole before: 1 + 4 × 4 parses), and the history is the same."""
     from generator.review import typed_history
 
-    matters = repo / "content" / "lists" / "a" / "jiben" / "matters"
-    for number in (2, 3, 4):
-        (matters / f"00{number}-m{number}.md").write_text(
-            MATTER.replace("id: zu-zhi-dang-yuan-jiao-yu", f"id: m{number}").replace("number: 1", f"number: {number}")
-            .replace("组织开展党员教育", f"第{number}项事项"), encoding="utf-8")
-    commit(repo, "再添三项")
+    matters = add_three_matters(repo)
     for number in (2, 3, 4):
         path = matters / f"00{number}-m{number}.md"
         path.write_text(path.read_text(encoding="utf-8") + "2. 按要求报送情况。\n", encoding="utf-8")
@@ -171,12 +177,7 @@ def test_a_list_added_after_the_first_commit_has_its_first_revision_told(repo: P
 def test_going_from_side_to_side_writes_only_the_files_that_differ(repo: Path, monkeypatch):
     """Each side is checked out into one scratch folder: a revision that edits or removes one matter file
     writes or removes that file, not the whole list again (a district's history created 11,000 files)."""
-    matters = repo / "content" / "lists" / "a" / "jiben" / "matters"
-    for number in (2, 3, 4):
-        (matters / f"00{number}-m{number}.md").write_text(
-            MATTER.replace("id: zu-zhi-dang-yuan-jiao-yu", f"id: m{number}").replace("number: 1", f"number: {number}")
-            .replace("组织开展党员教育", f"第{number}项事项"), encoding="utf-8")
-    commit(repo, "再添三项")
+    matters = add_three_matters(repo)
     path = matters / "003-m3.md"
     path.write_text(path.read_text(encoding="utf-8") + "2. 按要求报送情况。\n", encoding="utf-8")
     commit(repo, "修订第3项")
@@ -237,12 +238,7 @@ def test_only_the_matters_that_differ_are_compared(repo: Path, monkeypatch):
     both sides, named by equal slugs, has no change)."""
     from generator.review import typed_history
 
-    matters = repo / "content" / "lists" / "a" / "jiben" / "matters"
-    for number in (2, 3, 4):
-        (matters / f"00{number}-m{number}.md").write_text(
-            MATTER.replace("id: zu-zhi-dang-yuan-jiao-yu", f"id: m{number}").replace("number: 1", f"number: {number}")
-            .replace("组织开展党员教育", f"第{number}项事项"), encoding="utf-8")
-    commit(repo, "再添三项")
+    matters = add_three_matters(repo)
     path = matters / "003-m3.md"
     path.write_text(path.read_text(encoding="utf-8") + "2. 按要求报送情况。\n", encoding="utf-8")
     commit(repo, "修订第3项")
