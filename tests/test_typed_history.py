@@ -251,3 +251,27 @@ def test_only_the_matters_that_differ_are_compared(repo: Path, monkeypatch):
     assert compared[1] == ([], ["m2", "m3", "m4"])
     assert [[(matter.id, matter.kind) for matter in revision.change.matters] for revision in history.revisions] == [
         [("m3", CHANGED)], [("m2", ADDED), ("m3", ADDED), ("m4", ADDED)], [("zu-zhi-dang-yuan-jiao-yu", ADDED)]]
+
+
+def test_versions_the_build_read_already_are_not_parsed_again(repo: Path, monkeypatch):
+    """The build hands the history the matter files it parsed (by path): a committed version with the same
+    bytes is taken from them, one edited since is parsed; the history is the one read from git alone."""
+    from generator.content.lists import read_typed_files
+    from generator.review import typed_history
+
+    matters = add_three_matters(repo)
+    path = matters / "003-m3.md"
+    path.write_text(path.read_text(encoding="utf-8") + "2. 按要求报送情况。\n", encoding="utf-8")
+    commit(repo, "修订第3项")
+    path.write_text(path.read_text(encoding="utf-8") + "3. 尚未提交的修改。\n", encoding="utf-8")  # not committed
+    list_type = load_list_types()["jiben"]
+    files = sorted(matters.glob("*.md"))
+    parsed = {str(file): matter for file, (matter, errors) in zip(files, read_typed_files(files, "x", list_type))}
+    alone = load_typed_history(repo / "content", "a/jiben", list_type)
+    read: list[str] = []
+    real = typed_history.read_typed_files
+    monkeypatch.setattr(typed_history, "read_typed_files",
+                        lambda paths, label, kind: read.extend(p.name for p in paths) or real(paths, label, kind))
+    seeded = load_typed_history(repo / "content", "a/jiben", list_type, parsed)
+    assert seeded == alone
+    assert sorted(read) == ["003-m3.md", "003-m3.md"], "the two committed versions of the file edited since"

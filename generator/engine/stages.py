@@ -32,7 +32,7 @@ runs of the district's pages written as the tasks of one stage.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -54,7 +54,7 @@ from generator.review.history import History, load_history, load_list_history
 from generator.review.typed_history import TypedHistory, load_typed_history
 from generator.content.loader import MATTERS_DIR, MatterReader, matter_paths, read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
-from generator.content.model import PEIHE, Content, Library, Matter, MatterList
+from generator.content.model import PEIHE, Content, Library, Matter, MatterList, TypedMatter
 from generator.site import district_search
 from generator.review.comparison import Group, SameMatter, compare_group, matter_groups
 from generator.review.typed_comparison import SameTypedMatter, TypedGroup, compare_typed_group, typed_groups
@@ -187,15 +187,20 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
     """
     with (parallel.Background(partial(compile_templates, templates), fork=jobs > 1) as compiled,
           parallel.Background(partial(_list_histories, content_dir), fork=jobs > 1) as histories,
-          parallel.Background(partial(typed_histories, content_dir), fork=jobs > 1) as typed_reading,
           parallel.Background(partial(_review_library, content_dir, changes_base),
                               fork=jobs > 1 and bool(changes_base)) as review):
         types = _types_or_none(content_dir)
-        library = load_library(content_dir, *_prefetched_readers(content_dir, types, jobs))
-        # The library loaded, so its declarations did: ``types`` are they (read once, not per stage).
-        prepared = _prepare_district(library, types, jobs)
+        matter_reader, typed_reader = _prefetched_readers(content_dir, types, jobs)
+        parsed: dict[str, TypedMatter] = {}
+        library = load_library(content_dir, matter_reader, _recording(typed_reader or read_typed_files, parsed))
+        # The typed histories start now, from the files just parsed: a version committed as it is on disk
+        # (most of them, in a list's newest revisions) is not parsed again.
+        with parallel.Background(partial(typed_histories, content_dir, parsed), fork=jobs > 1) as typed_reading:
+            # The library loaded, so its declarations did: ``types`` are they (read once, not per stage).
+            prepared = _prepare_district(library, types, jobs)
+            read_typed = typed_reading.result()
         theme = _Theme(templates, compiled.result(), static)
-        read_histories, reviewed, read_typed = histories.result(), review.result(), typed_reading.result()
+        read_histories, reviewed = histories.result(), review.result()
         warnings = [warning for history in (*read_histories.values(), *read_typed.values())
                     for warning in history.warnings()]
         warnings += reviewed.warnings if reviewed else ()
@@ -220,6 +225,16 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
             write_files(stage, assets)
     pages = sum(page_count for page_count, _files in made)
     return BuiltLibrary(pages, sum(files for _pages, files in made) + len(assets), tuple(warnings))
+
+
+def _recording(reader: TypedReader, parsed: dict[str, TypedMatter]) -> TypedReader:
+    """``reader``, keeping in ``parsed`` (by path) each matter it read without an error, for the histories."""
+    def read(paths: list[Path], label: str, list_type: ListType) -> list[tuple[Any, list[ContentError]]]:
+        found = reader(paths, label, list_type)
+        parsed.update((str(path), matter) for path, (matter, errors) in zip(paths, found)
+                      if matter is not None and not errors)
+        return found
+    return read
 
 
 def _load_templates(env: Environment) -> None:
@@ -363,15 +378,16 @@ def _list_histories(content_dir: Path) -> dict[str, History]:
     return {key: load_list_history(content_dir, key) for key in keys}
 
 
-def typed_histories(content_dir: Path) -> dict[str, TypedHistory]:
-    """The revision history of every list of another type than peihe, by list key (read by today's declarations)."""
+def typed_histories(content_dir: Path, parsed: Mapping[str, TypedMatter] | None = None) -> dict[str, TypedHistory]:
+    """The revision history of every list of another type than peihe, by list key (read by today's declarations);
+    ``parsed``: the matter files the build read, by path (``load_typed_history``)."""
     lists = content_dir / LISTS_DIR
     if not lists.is_dir():
         return {}
     types = load_list_types(content_dir / LIST_TYPES_DIR)
     keys = sorted(f"{town.name}/{name}" for town in lists.iterdir() if town.is_dir()
                   for name in types if name != PEIHE and (town / name).is_dir())
-    return {key: load_typed_history(content_dir, key, types[key.split("/", 1)[1]]) for key in keys}
+    return {key: load_typed_history(content_dir, key, types[key.split("/", 1)[1]], parsed) for key in keys}
 
 
 def _write_typed_downloads(library: Library, matter_list: MatterList, list_type: ListType,

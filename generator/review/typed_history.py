@@ -28,6 +28,7 @@ Outside a git checkout, or without commits, the history is empty.
 """
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -85,8 +86,13 @@ class _Unreadable(Exception):
         self.file, self.reason = file, reason
 
 
-def load_typed_history(content_dir: Path, key: str, list_type: ListType) -> TypedHistory:
-    """The history of the typed list ``key`` (``<town>/<type>``) of the multi-list folder ``content_dir``."""
+def load_typed_history(content_dir: Path, key: str, list_type: ListType,
+                       parsed: Mapping[str, TypedMatter] | None = None) -> TypedHistory:
+    """The history of the typed list ``key`` (``<town>/<type>``) of the multi-list folder ``content_dir``.
+
+    ``parsed``: matter files the build has read already, by path, as ``read_typed_files`` read them (without
+    errors): a committed version with the same bytes is not parsed again.
+    """
     checkout = checkout_of(content_dir)
     if checkout is None:
         return NO_HISTORY
@@ -99,6 +105,7 @@ def load_typed_history(content_dir: Path, key: str, list_type: ListType) -> Type
     revisions, skipped = [], []
     with tempfile.TemporaryDirectory(prefix="lvzhi-typed-history-") as temporary:
         reader = _Reader(repo, content, key, Path(temporary))
+        reader.parsed.update(reader.known_versions(content_dir, parsed or {}))
         for commit in commits:
             try:
                 old, new = reader.side(commit.parent), reader.side(commit.full)
@@ -171,6 +178,26 @@ class _Reader:
         # and categories.yml again for every side took a sixth of a district's history.
         self.settings: dict[SettingsKey, _Settings] = {}
         self.matters_folder = self.scratch / LISTS_DIR / key / MATTERS_DIR
+
+    def known_versions(self, content_dir: Path, parsed: Mapping[str, TypedMatter]) -> dict[str, TypedMatter]:
+        """This list's matters read by the build, by the blob id their files' bytes have in git (SHA-1 and
+        SHA-256 repositories alike), each with the path its version will have here: the newest revisions
+        mostly hold the working files' bytes, and parsing every matter of a list again took a fifth of a
+        district's history. A file changed since the build read it has other bytes, so another id."""
+        inside = f"{content_dir / LISTS_DIR / self.key / MATTERS_DIR}/"
+        known: dict[str, TypedMatter] = {}
+        for path, matter in parsed.items():
+            if not path.startswith(inside) or "/" in path[len(inside):]:
+                continue
+            try:
+                raw = Path(path).read_bytes()
+            except OSError:
+                continue
+            header = b"blob %d\0" % len(raw)
+            version = replace(matter, path=self.matters_folder / Path(path).name)
+            for digest in (hashlib.sha1, hashlib.sha256):
+                known[digest(header + raw).hexdigest()] = version
+        return known
 
     def side(self, commit: str) -> TypedSide:
         """The list at ``commit``; empty before its folder existed (or for no commit: a root's parent)."""
