@@ -168,13 +168,24 @@ def serve_directory(root: Path, sub_path: str = DEFAULT_SUB_PATH, not_found: str
         yield served
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A server that does not print a traceback when the browser drops a connection (a page navigated
+    away while a file was still on its way); any other error in a request is printed as before."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # reset or broken pipe: the client left
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serving(handler: type[SimpleHTTPRequestHandler], site: ServedSite,
             sub_path: str = DEFAULT_SUB_PATH) -> Iterator[ServedSite]:
     """``handler`` answering on 127.0.0.1 (free port) in a thread, ``site``'s addresses set to it,
     until the block exits (the benchmarks serve with handlers of their own)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = _QuietServer(("127.0.0.1", 0), handler)
     site.origin = f"http://127.0.0.1:{server.server_address[1]}"
     site.base_url = site.origin + sub_path
     thread = threading.Thread(target=server.serve_forever, name="serve_directory", daemon=True)
