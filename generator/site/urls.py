@@ -26,7 +26,7 @@ CSV_DOWNLOAD = DOWNLOADS + "qingdan.csv"
 XLSX_DOWNLOAD = DOWNLOADS + "qingdan.xlsx"
 FAVICON = STATIC + "favicon.svg"
 NAV = (HOME, CATEGORIES, DEPARTMENTS, FULL_LIST, SEARCH)  # the main navigation's targets, in its order
-# A multi-list site's main navigation (shared.html, district_header): its targets, in its order.
+# A multi-list site's main navigation: its targets, in its order (shared.html's district_header takes them from here).
 DISTRICT_NAV = (HOME, "departments/index.html", "compare/index.html", "search/index.html")
 # The site's top folders: a page that does not know where it is served (404.html) finds the site's
 # root in its address as the part before the last of these.
