@@ -275,3 +275,18 @@ def test_versions_the_build_read_already_are_not_parsed_again(repo: Path, monkey
     seeded = load_typed_history(repo / "content", "a/jiben", list_type, parsed)
     assert seeded == alone
     assert sorted(read) == ["003-m3.md", "003-m3.md"], "the two committed versions of the file edited since"
+
+
+def test_a_revision_removing_every_matter_and_one_restoring_them_are_both_told(repo: Path):
+    """The scratch folder follows the sides through a revision that leaves the matters folder empty (git
+    keeps no empty folder, so the checkout drops it) and one that brings the file back."""
+    content = repo / "content"
+    (content / MATTER_FILE).unlink()
+    commit(repo, "删去全部事项")
+    (content / MATTER_FILE).write_text(MATTER, encoding="utf-8")
+    commit(repo, "恢复")
+    history = load_typed_history(content, "a/jiben", load_list_types()["jiben"])
+    assert [[(matter.id, matter.kind) for matter in revision.change.matters] for revision in history.revisions] == [
+        [("zu-zhi-dang-yuan-jiao-yu", ADDED)], [("zu-zhi-dang-yuan-jiao-yu", REMOVED)],
+        [("zu-zhi-dang-yuan-jiao-yu", ADDED)]]
+    assert not history.skipped

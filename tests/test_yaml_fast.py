@@ -334,3 +334,9 @@ def test_plain_content_is_built_without_pyyamls_construction(district: Path, mon
     assert full == []
     assert load_yaml(SNIPPETS["merge key"], "x") == ({"a": 1, "b": 2, "c": 3}, [])
     assert len(full) == 1
+
+
+def test_a_value_its_tag_cannot_make_is_named_at_its_own_line_first_in_the_text() -> None:
+    """Two such values: the message names the first in the text, even when it is nested deeper."""
+    data, errors = load_yaml("a:\n  - x\n  - !!int 一\nc: !!int 二\n", "some/file.md", 5)
+    assert data is None and [error.line for error in errors] == [7]

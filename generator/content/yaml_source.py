@@ -209,18 +209,18 @@ def _data(loader: _LineLoader, node: yaml.Node) -> Any:
 
 def _untagged_line(loader: _LineLoader, node: yaml.Node | None) -> int:
     """The line (0-based) of the first scalar under ``node`` that its tag cannot make; the first line if none."""
-    pending = [node] if node is not None else []
+    pending = [node] if node is not None else []  # a stack, so that the nodes are tried in the text's order
     while pending:
-        current = pending.pop(0)
+        current = pending.pop()
         if isinstance(current, yaml.ScalarNode):
             try:
                 loader.construct_object(current, deep=True)
             except Exception:  # noqa: BLE001 - any failure is the one being looked for
                 return current.start_mark.line
         elif isinstance(current, yaml.MappingNode):
-            pending.extend(part for pair in current.value for part in pair)
+            pending.extend(reversed([part for pair in current.value for part in pair]))
         elif isinstance(current, yaml.SequenceNode):
-            pending.extend(current.value)
+            pending.extend(reversed(current.value))
     return 0
 
 
