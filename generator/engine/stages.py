@@ -195,7 +195,8 @@ def produce_library(content_dir: Path, out_dir: Path, templates: Path, static: P
         library = load_library(content_dir, matter_reader, _recording(typed_reader or read_typed_files, parsed))
         # The typed histories start now, from the files just parsed: a version committed as it is on disk
         # (most of them, in a list's newest revisions) is not parsed again.
-        with parallel.Background(partial(typed_histories, content_dir, parsed), fork=jobs > 1) as typed_reading:
+        with parallel.Background(partial(typed_histories, content_dir, parsed, types),
+                                 fork=jobs > 1) as typed_reading:
             # The library loaded, so its declarations did: ``types`` are they (read once, not per stage).
             prepared = _prepare_district(library, types, jobs)
             read_typed = typed_reading.result()
@@ -378,13 +379,14 @@ def _list_histories(content_dir: Path) -> dict[str, History]:
     return {key: load_list_history(content_dir, key) for key in keys}
 
 
-def typed_histories(content_dir: Path, parsed: Mapping[str, TypedMatter] | None = None) -> dict[str, TypedHistory]:
-    """The revision history of every list of another type than peihe, by list key (read by today's declarations);
-    ``parsed``: the matter files the build read, by path (``load_typed_history``)."""
+def typed_histories(content_dir: Path, parsed: Mapping[str, TypedMatter] | None = None,
+                    types: Mapping[str, ListType] | None = None) -> dict[str, TypedHistory]:
+    """The revision history of every list of another type than peihe, by list key (read by today's declarations:
+    ``types``, or read here); ``parsed``: the matter files the build read, by path (``load_typed_history``)."""
     lists = content_dir / LISTS_DIR
     if not lists.is_dir():
         return {}
-    types = load_list_types(content_dir / LIST_TYPES_DIR)
+    types = types if types is not None else load_list_types(content_dir / LIST_TYPES_DIR)
     keys = sorted(f"{town.name}/{name}" for town in lists.iterdir() if town.is_dir()
                   for name in types if name != PEIHE and (town / name).is_dir())
     return {key: load_typed_history(content_dir, key, types[key.split("/", 1)[1]], parsed) for key in keys}
