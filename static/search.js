@@ -581,16 +581,20 @@
     return items;
   }
 
-  /** Fetch the text files of drawn results without their text, then add their snippets. */
+  /** Fetch the text files of results drawn without their text, then add their snippets. Which ones is
+   * asked of the items, not of the matters: a text file asked for by the page before may have come in
+   * between this page's first screenful and the rest of it. */
   function loadSnippets(page, hits, items, terms) {
-    var waiting = hits.filter(function (hit) { return !hit.matter.body; });
+    var waiting = hits.filter(function (hit, at) { return items[at].withoutText; });
     var run = page.run;
     if (!waiting.length) return;
     var matters = waiting.map(function (hit) { return hit.matter; });
     load(page, page.index.sharding.textPartsFor(page.index, matters)).then(function () {
       if (run !== page.run) return;
       waiting.forEach(function (hit) {
-        appendSnippet(page.document, items[hits.indexOf(hit)], hit.matter, terms);
+        var item = items[hits.indexOf(hit)];
+        item.withoutText = false;
+        appendSnippet(page.document, item, hit.matter, terms);
       });
     }, function () {}); // the results stand without snippets
   }
@@ -720,6 +724,7 @@
     }
 
     if (matter.body) appendSnippet(document, item, matter, terms);
+    else item.withoutText = true; // loadSnippets adds it
     return item;
   }
 

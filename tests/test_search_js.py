@@ -510,6 +510,23 @@ def test_sharded_page_draws_a_page_at_a_time_then_the_snippets(large: Content, l
     assert loaded["firstItem"] == single["firstItem"]
 
 
+def test_results_drawn_while_their_text_is_on_its_way_get_their_snippets(large: Content, large_parts: dict,
+                                                                         large_sites: dict[str, Path],
+                                                                         tmp_path: Path) -> None:
+    """更多结果 pressed twice in a row: the second page's text files arrive after the third page's first
+    screenful was drawn and before the rest of it. The first of those results are in the same text file
+    as some of the second page's (their ids are close in the official order), so their text is there by
+    the time the rest is drawn: they too need their snippets then."""
+    expected = expected_ids(large, large_parts, "监测")
+    assert len(expected) > 60
+    url = "http://site/search/?q=%E7%9B%91%E6%B5%8B"
+    steps = [{"do": "more", "settle": False}, {"do": "more", "settle": False},
+             {"do": "deliver", "settle": False}, {"do": "settle"}]
+    *_, delivered, settled = run_page(large_sites["sharded"], tmp_path, url, steps)
+    assert delivered["count"] == 40 + 5 and delivered["snippets"] == 40  # the third page: its first screenful
+    assert settled["count"] == settled["snippets"] == 60
+
+
 def test_sharded_page_draws_only_the_latest_search(large: Content, large_parts: dict,
                                                   large_sites: dict[str, Path], tmp_path: Path) -> None:
     steps = [{"do": "type", "value": "防返贫监测", "settle": False}, {"do": "submit", "settle": False},

@@ -6,7 +6,8 @@
 // files in the page's context, as a browser would.
 // SCENARIO_JSON: {"url": "http://site/search/?q=…", "steps": [{"do": …}, …]}
 // Steps: type/compose/compositionend (with "value"), flush, blur, submit,
-// select (with "id" and "value"), back, more (the 更多结果 button), settle.
+// select (with "id" and "value"), back, more (the 更多结果 button), settle,
+// deliver (the scripts asked for arrive before the next frame: no timers run).
 // After each step the scripts the page asked for are loaded and run (unless
 // the step says "settle": false; "settle" then does it). Prints one snapshot
 // after loading and one after each step (with "kept": the step did not
@@ -72,6 +73,15 @@ function runScript(script) {
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Run every script asked for, and what their loading starts, but no timer (no frame comes in between). */
+async function deliver() {
+  while (pendingScripts.length) {
+    await nextTurn();
+    runScript(pendingScripts.shift());
+    await nextTurn();
+  }
+}
 
 /** Run zero-delay timers and deliver every script asked for, until the page asks for no more. */
 async function settle() {
@@ -146,6 +156,9 @@ const STEPS = {
     more.dispatch("click");
   },
   settle() {},
+  deliver() {
+    return deliver();
+  },
 };
 
 async function main() {
@@ -153,7 +166,7 @@ async function main() {
   const snapshots = [snapshot()];
   for (const step of scenario.steps) {
     const firstBefore = results.childNodes[0];
-    const extra = STEPS[step.do](step) || {};
+    const extra = (await STEPS[step.do](step)) || {};
     if (step.settle !== false) await settle();
     // Whether the step left the drawn results alone (same nodes, not redrawn).
     extra.kept = firstBefore !== undefined && results.childNodes[0] === firstBefore;
