@@ -246,7 +246,18 @@ def test_an_interrupted_commit_leaves_the_old_list(content, tmp_path, monkeypatc
     assert folder_hash(content) == before
 
 
-def test_signals_wait_for_the_last_rename(content, tmp_path, monkeypatch):
+@pytest.fixture
+def ctrl_c_interrupts():
+    """Ctrl-C raises KeyboardInterrupt during the test, as in a terminal. A test run started in the
+    background of a shell without job control inherits SIGINT ignored, and Python keeps it so."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_signals_wait_for_the_last_rename(content, tmp_path, monkeypatch, ctrl_c_interrupts):
     """SIGINT during the renames is delivered after them: the list is wholly new, then the import stops."""
     import signal
 
