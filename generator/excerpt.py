@@ -18,10 +18,21 @@ _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 def excerpt(text: object, limit: int = LIMIT) -> str:
     """``text`` cut to ``limit`` characters (marked with …), line breaks and control characters escaped."""
     text = text if isinstance(text, str) else str(text)
-    cut = text[:limit]
-    shown = "".join(_ESCAPES.get(char, f"\\x{ord(char):02x}" if ord(char) < 32 or ord(char) == 127 else char)
-                    for char in cut)
+    shown = _escaped(text[:limit])
     return shown + ELLIPSIS if len(text) > limit else shown
+
+
+def tail_excerpt(text: object, limit: int = LIMIT) -> str:
+    """``text``'s last ``limit`` characters (marked with … before them), escaped as ``excerpt`` does: for a
+    path, whose end names the file, where its beginning (a deep temporary or home folder) says little."""
+    text = text if isinstance(text, str) else str(text)
+    shown = _escaped(text[-limit:])
+    return ELLIPSIS + shown if len(text) > limit else shown
+
+
+def _escaped(text: str) -> str:
+    return "".join(_ESCAPES.get(char, f"\\x{ord(char):02x}" if ord(char) < 32 or ord(char) == 127 else char)
+                   for char in text)
 
 
 def short_repr(value: object, limit: int = LIMIT) -> str:

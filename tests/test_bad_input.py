@@ -312,8 +312,10 @@ def test_check_refuses_or_accepts(case: Case, content: Path, tmp_path: Path):
     before_site = snapshot(out)
     case.breaks(content)
     expected = case.expected
-    if case.name == "a link leading out of the content folder":
-        expected = [f"{FIRST}:1: the link leads outside the content folder (to {(tmp_path / 'elsewhere.md')}) "
+    if case.name == "a link leading out of the content folder":  # the target's end: its name, whatever the folder
+        target = str(tmp_path / "elsewhere.md")
+        shown = target if len(target) <= 80 else "…" + target[-80:]
+        expected = [f"{FIRST}:1: the link leads outside the content folder (to {shown}) "
                     "(put the file itself in the content folder: content outside it is not published)"]
     before = snapshot(content)
     with time_bound():
@@ -334,6 +336,16 @@ def test_check_refuses_or_accepts(case: Case, content: Path, tmp_path: Path):
             assert snapshot(out) == before_site
     assert snapshot(content) == before
     assert not (content.parent / "x").exists()  # no code ran
+
+
+def test_a_link_out_of_a_deep_folder_is_named_by_the_end_of_its_path(content: Path, tmp_path: Path):
+    """The message keeps the end of a long target (the file's name), not the folders before it."""
+    outside = tmp_path / ("很深的文件夹" * 12) / "elsewhere.md"
+    outside.parent.mkdir()
+    Path(FIRST).rename(outside)
+    Path(FIRST).symlink_to(outside)
+    [message] = check_errors(content)
+    assert f"(to …{str(outside)[-80:]}) " in message and "很深的文件夹/elsewhere.md)" in message
 
 
 def test_a_nul_in_a_body_never_reaches_a_page(content: Path, tmp_path: Path):

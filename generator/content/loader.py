@@ -25,7 +25,7 @@ from generator.content import matter_file
 
 from generator.content import source_text
 from generator.errors import ContentError, display_path
-from generator.excerpt import excerpt, short_repr
+from generator.excerpt import excerpt, short_repr, tail_excerpt
 from generator.i18n import N_, _
 from generator.content.model import Category, Content, Department, Matter, Site, Where
 from generator.content.yaml_source import LinedDict, LinedList, load_yaml
@@ -409,11 +409,12 @@ def _link_problem(path: Path, inside: Path) -> tuple[str, str] | None:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):  # nothing there, or a loop of links
         return (_("the link leads to nothing (its target {target} does not exist)").format(
-                    target=excerpt(os.readlink(path), 80)), _("remove the link or put the file in its place"))
+                    target=tail_excerpt(os.readlink(path), 80)), _("remove the link or put the file in its place"))
     try:
         target.relative_to(inside.resolve())
     except ValueError:
-        return (_("the link leads outside the content folder (to {target})").format(target=excerpt(target, 80)),
+        return (_("the link leads outside the content folder (to {target})").format(
+                    target=tail_excerpt(target, 80)),
                 _("put the file itself in the content folder: content outside it is not published"))
     return None
 
