@@ -132,8 +132,8 @@ def test_a_reader_on_a_phone_filters_types_and_finds_what_the_reference_finds(
     assert town.name in first and "配合履职事项清单" in first
     audit.assert_no_horizontal_scroll()
     title = page.locator(RESULT_LINKS).first.inner_text()
-    with page.expect_navigation(wait_until="load"):
-        activate(page.locator(RESULT_LINKS).first, True)
+    activate(page.locator(RESULT_LINKS).first, True)
+    page.wait_for_url(lambda url: "/matters/" in url)
     assert page.locator("h1").inner_text() == title
     audit.assert_clean()
 

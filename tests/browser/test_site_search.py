@@ -139,9 +139,10 @@ def test_reader_types_on_home_page_and_follows_a_result(
 
     first = page.locator(RESULT_LINKS).first
     matter_id = result_ids(page)[0]
-    with page.expect_navigation():
-        activate(first, True)
-    assert page.url == served_site.url(f"matters/{matter_id}.html")
+    # The address the page ends at, not expect_navigation(): search.js's own history entry for the query
+    # (after a typing pause) may come first, and a busy machine delays it into the click.
+    activate(first, True)
+    page.wait_for_url(served_site.url(f"matters/{matter_id}.html"))
     title = next(m.title for m in site_content.matters if m.id == matter_id)
     assert page.inner_text("h1") == title
     audit.assert_clean()
@@ -202,9 +203,8 @@ def test_deep_link_and_back_button(
     broad = expected_ids(site_content, BROAD)
     assert set(result_ids(page)) == broad
 
-    with page.expect_navigation():
-        activate(page.locator(RESULT_LINKS).first, True)
-    assert MATTER_HREF.search(page.url)
+    activate(page.locator(RESULT_LINKS).first, True)
+    page.wait_for_url(MATTER_HREF)
     page.go_back()  # to the results the reader came from
     wait_for_query(page, BROAD)
     assert page.input_value("#search-q") == BROAD
@@ -224,9 +224,8 @@ def test_no_result_message_leads_to_the_full_list(
     type_query(page, NOTHING, True)
     assert result_ids(page) == []
     assert "没有找到" in status(page)
-    with page.expect_navigation():
-        activate(page.locator("#search-status a"), True)
-    assert page.url == served_site.url("list/index.html")
+    activate(page.locator("#search-status a"), True)
+    page.wait_for_url(served_site.url("list/index.html"))
     audit.assert_clean()
 
 
@@ -255,7 +254,6 @@ def test_search_works_from_disk(
     type_query(page, TWO_TERMS, True)
     assert set(result_ids(page)) == meaningful(site_content, expected_ids(site_content, TWO_TERMS))
     matter_id = result_ids(page)[0]
-    with page.expect_navigation():
-        activate(page.locator(RESULT_LINKS).first, True)
-    assert page.url == (built_site / f"matters/{matter_id}.html").as_uri()
+    activate(page.locator(RESULT_LINKS).first, True)
+    page.wait_for_url((built_site / f"matters/{matter_id}.html").as_uri())
     audit.assert_clean()
