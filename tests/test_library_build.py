@@ -17,11 +17,14 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, init_repository, load_script
-from generator.content.lists import load_library
+from generator.content.list_types import load_list_types
+from generator.content.lists import LIST_TYPES_DIR, load_library
 from generator.content.loader import read_matter_files
 from generator.engine import stages
 from generator.engine.build import build
 from generator.errors import ContentErrors
+from generator.review.history import load_list_history
+from generator.review.typed_history import load_typed_history
 
 PEIHE_EDITED = "lists/xingsheng/peihe/matters"
 JIBEN_EDITED = "lists/kexuelu/jiben/matters"
@@ -134,3 +137,23 @@ def test_the_collector_is_paused_during_a_library_build_only(district, tmp_path,
     with pytest.raises(ContentErrors):
         build(district, tmp_path / "other", jobs=1)
     assert seen == [False, False] and gc.isenabled()
+
+
+def test_a_district_no_commit_touched_has_no_history_and_asks_git_once_per_kind(district, tmp_path, git_calls):
+    """Content not committed yet, inside a checkout: each kind of history takes one ``git log`` for the whole
+    folder, where each list's own took a few calls (hundreds at a city), and it is what each list's reads."""
+    init_repository(tmp_path)
+    (tmp_path / "说明.txt").write_text("内容尚未提交\n", encoding="utf-8")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "初始")
+    content = tmp_path / "content"
+    shutil.copytree(district, content, ignore=shutil.ignore_patterns(".git"))
+    git_calls.clear()
+    peihe, typed = stages._list_histories(content), stages.typed_histories(content)
+    logs = [call for call in git_calls if "log" in call]
+    assert len(logs) == 2 and len(git_calls) <= 6  # and finding the checkout
+    types = load_list_types(content / LIST_TYPES_DIR)
+    assert len(peihe) == 10 and len(typed) == 20
+    assert peihe == {key: load_list_history(content, key) for key in peihe}
+    assert typed == {key: load_typed_history(content, key, types[key.split("/")[1]]) for key in typed}
+    assert not any(history.revisions for history in (*peihe.values(), *typed.values()))

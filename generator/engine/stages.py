@@ -50,8 +50,9 @@ from generator.content.lists import LIST_TYPES_DIR, LISTS_DIR, TypedReader, load
 from generator.site.downloads import download_files
 from generator.errors import ContentError, ContentErrors, display_path
 from generator.i18n import _
-from generator.review.history import History, load_history, load_list_history
-from generator.review.typed_history import TypedHistory, load_typed_history
+from generator.review.gitrev import has_commits
+from generator.review.history import NO_HISTORY as NO_LIST_HISTORY, History, load_history, load_list_history
+from generator.review.typed_history import NO_HISTORY as NO_TYPED_HISTORY, TypedHistory, load_typed_history
 from generator.content.loader import MATTERS_DIR, MatterReader, matter_paths, read_matter_files
 from generator.site.markup import MarkdownRenderer, matter_texts
 from generator.content.model import PEIHE, Content, Library, Matter, MatterList, TypedMatter
@@ -376,6 +377,8 @@ def _list_histories(content_dir: Path) -> dict[str, History]:
     """The revision history of every peihe list of a multi-list folder, by list key."""
     lists = content_dir / LISTS_DIR
     keys = sorted(f"{town.name}/{PEIHE}" for town in lists.iterdir() if (town / PEIHE).is_dir()) if lists.is_dir() else []
+    if not has_commits(content_dir):
+        return {key: NO_LIST_HISTORY for key in keys}
     return {key: load_list_history(content_dir, key) for key in keys}
 
 
@@ -389,6 +392,8 @@ def typed_histories(content_dir: Path, parsed: Mapping[str, TypedMatter] | None 
     types = types if types is not None else load_list_types(content_dir / LIST_TYPES_DIR)
     keys = sorted(f"{town.name}/{name}" for town in lists.iterdir() if town.is_dir()
                   for name in types if name != PEIHE and (town / name).is_dir())
+    if not has_commits(content_dir):
+        return {key: NO_TYPED_HISTORY for key in keys}
     return {key: load_typed_history(content_dir, key, types[key.split("/", 1)[1]], parsed) for key in keys}
 
 

@@ -336,6 +336,22 @@ def checkout_of(content_dir: Path) -> tuple[Path, str] | None:
     return (repo, relative) if repo is not None and relative is not None else None
 
 
+def has_commits(content_dir: Path) -> bool:
+    """Whether a commit touched ``content_dir`` (not outside a checkout, nor before the folder's first commit).
+
+    A folder no commit touched has no history in any of its lists: one ``git log`` says so where asking for
+    each list's history takes a few calls per list (hundreds in a city's content not yet committed).
+    """
+    checkout = checkout_of(content_dir)
+    if checkout is None:
+        return False
+    repo, relative = checkout
+    try:
+        return bool(run_git(repo, "log", "-1", "--format=%H", "--", relative).strip())
+    except GitError:
+        return False  # a checkout without commits yet
+
+
 def list_revisions(repo_root: Path, content_dir: Path, limit: int = REVISION_LIMIT) -> list[ListRevision]:
     """The last ``limit`` commits that changed the content, newest first, each with its change
     from its (first) parent. Empty outside a git checkout.
