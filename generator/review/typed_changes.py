@@ -173,8 +173,9 @@ def _same_names(slugs: tuple[dict[str, str], dict[str, str]], old: list[str], ne
 
 
 def _whole(list_type: ListType, matter: TypedMatter, kind: str) -> TypedMatterChange:
+    values = _values(matter)
     about = tuple(text.replace(DEPARTMENT_SEPARATOR, "、") for key in list_type.keys_of_kind(*SHOWN_KINDS)
-                  if (text := _value(matter, key)))
+                  if (text := values.get(key, "")))
     return TypedMatterChange(matter.id, kind, matter.number, matter.title, about)
 
 
@@ -193,17 +194,9 @@ def _diff_matter(list_type: ListType, old: TypedMatter, new: TypedMatter, names:
 
 
 def _values(matter: TypedMatter) -> dict[str, str]:
-    """The matter's text by key (the first, as ``TypedMatter.value`` finds it); a key absent from the
-    declaration it was read by (an older one) reads as "" (``.get(key, "")``), as in ``_value``."""
+    """The matter's text by key (the first, as ``TypedMatter.value`` finds it). Callers read a key with
+    ``.get(key, "")``: a matter read by a declaration without that key (an older one) has no text for it."""
     return dict(reversed(matter.values))
-
-
-def _value(matter: TypedMatter, key: str) -> str:
-    """The matter's text for ``key``; "" where it was read by a declaration without that key (an older one)."""
-    try:
-        return matter.value(key)
-    except KeyError:
-        return ""
 
 
 def _diff_field(key: str, label: str, kind: str, old: str, new: str, names: _Names) -> FieldChange | None:
