@@ -277,6 +277,22 @@ def test_versions_the_build_read_already_are_not_parsed_again(repo: Path, monkey
     assert sorted(read) == ["003-m3.md", "003-m3.md"], "the two committed versions of the file edited since"
 
 
+def test_a_list_not_committed_yet_has_no_history_and_reads_nothing(repo: Path, monkeypatch):
+    """A town's list added in the working tree of a committed folder: no scratch checkout, and the build's
+    parsed files are not hashed for versions git does not have."""
+    from generator.content.lists import read_typed_files
+    from generator.review import typed_history
+
+    new_list = repo / "content" / "lists" / "b" / "jiben"
+    shutil.copytree(repo / "content" / "lists" / "a" / "jiben", new_list)
+    (new_list.parent / "town.yml").write_text("name: 乙镇\nkind: 镇\n", encoding="utf-8")
+    list_type = load_list_types()["jiben"]
+    files = sorted((new_list / "matters").glob("*.md"))
+    parsed = {str(file): matter for file, (matter, _errors) in zip(files, read_typed_files(files, "x", list_type))}
+    monkeypatch.setattr(typed_history._Reader, "__init__", lambda *args: pytest.fail("a reader was made"))
+    assert load_typed_history(repo / "content", "b/jiben", list_type, parsed) == typed_history.NO_HISTORY
+
+
 def test_a_revision_removing_every_matter_and_one_restoring_them_are_both_told(repo: Path):
     """The scratch folder follows the sides through a revision that leaves the matters folder empty (git
     keeps no empty folder, so the checkout drops it) and one that brings the file back."""

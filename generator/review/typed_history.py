@@ -102,6 +102,8 @@ def load_typed_history(content_dir: Path, key: str, list_type: ListType,
         commits = [commit for commit, _files in logged_commits(repo, str(content / LISTS_DIR / key))]
     except GitError:
         return NO_HISTORY  # a checkout without commits yet
+    if not commits:
+        return NO_HISTORY  # a list not committed yet: no side to read, and no need to hash the build's files
     revisions, skipped = [], []
     with tempfile.TemporaryDirectory(prefix="lvzhi-typed-history-") as temporary:
         reader = _Reader(repo, content, key, Path(temporary))
