@@ -348,6 +348,14 @@ def test_a_link_out_of_a_deep_folder_is_named_by_the_end_of_its_path(content: Pa
     assert f"(to …{str(outside)[-80:]}) " in message and "很深的文件夹/elsewhere.md)" in message
 
 
+def test_a_dangling_link_into_a_deep_folder_is_named_by_the_end_of_its_path(content: Path, tmp_path: Path):
+    gone = tmp_path / ("很深的文件夹" * 12) / "gone.md"
+    Path(FIRST).unlink()
+    Path(FIRST).symlink_to(gone)
+    [message] = check_errors(content)
+    assert f"(its target …{str(gone)[-80:]} does not exist)" in message and "很深的文件夹/gone.md" in message
+
+
 def test_a_nul_in_a_body_never_reaches_a_page(content: Path, tmp_path: Path):
     replace_once(FIRST, "1. 负责健全", "1. 负责\x00健全")
     with time_bound(), pytest.raises(ContentErrors):
