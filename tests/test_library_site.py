@@ -352,6 +352,28 @@ def test_each_peihe_list_s_revision_history_as_build_shows_it_and_again_when_a_c
     assert_same_as_full_build(site, tmp_path)
 
 
+def test_content_no_commit_touched_asks_git_once_for_every_list_s_history_until_a_commit(tmp_path, git_calls):
+    """Serving content not committed yet, inside a checkout: one ``git log`` says no list has history, where
+    each 配合 list's own read took a few calls (hundreds at a city); once it is committed, the lists are read."""
+    init_repository(tmp_path)
+    (tmp_path / "说明.txt").write_text("内容尚未提交\n", encoding="utf-8")
+    git(tmp_path, "add", "-A", date="2023-12-01T09:00:00+08:00")
+    git(tmp_path, "commit", "-q", "-m", "初始", date="2023-12-01T09:00:00+08:00")
+    content = make_district(tmp_path / "content")
+    site = LibrarySite(content, tmp_path / "out")
+    git_calls.clear()
+    assert not site.update().errors
+    logs = [call for call in git_calls if "log" in call]
+    assert len(logs) == 1 and len(git_calls) <= 4  # the head, finding the checkout, and the one log
+    assert_same_as_full_build(site, tmp_path)  # no history, as the build shows it
+    git(tmp_path, "add", "-A", date="2024-01-01T09:00:00+08:00")
+    git(tmp_path, "commit", "-q", "-m", "清单\n\n修订说明: 首次发布", date="2024-01-01T09:00:00+08:00")
+    update = site.update(check_history=True)
+    assert not update.errors and update.changes.history
+    assert "a/peihe/history/index.html" in update.written
+    assert_same_as_full_build(site, tmp_path)
+
+
 def test_a_reported_matter_edit_writes_its_page_first_and_an_unreported_one_is_still_caught(site, district, tmp_path):
     """``update(changed=…)``: the watcher's paths are stat-ed alone before the edited page is written; every file
     is stat-ed after that all the same, so an edit the watcher did not report is in the same update."""

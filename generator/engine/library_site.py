@@ -59,7 +59,8 @@ from generator.engine.incremental import (DOWNLOAD_FILES, SEARCH_FILES, Changes,
                                           Signature, Update, affected_pages, changed_ids, entry_signature,
                                           git_head, signature_of, template_dependants, tree)
 from generator.errors import ContentError
-from generator.review.history import History, load_list_history
+from generator.review.gitrev import has_commits
+from generator.review.history import NO_HISTORY, History, load_list_history
 from generator.review.typed_history import TypedHistory
 from generator.site import district_search, urls
 from generator.site.district_pages import (District, DistrictPage, district, district_pages, render_district_page,
@@ -348,15 +349,17 @@ class LibrarySite(KeptFolder):
     def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
                  static_dir: Path | None = None, *, defer: Callable[[str], bool] = _never,
                  listing: Listing = Listing(), history: Callable[[Path, str], History] = load_list_history,
-                 head: Callable[[Path], str] = git_head, defer_search: bool = False):
+                 head: Callable[[Path], str] = git_head, committed: Callable[[Path], bool] = has_commits,
+                 defer_search: bool = False):
         self.content_dir = content_dir
         self.out_dir = out_dir
         self.templates_dir = templates_dir or theme_dir(content_dir, "templates")
         self.static_dir = static_dir or theme_dir(content_dir, "static")
         self._defer, self._listing = defer, listing
         self._defer_search = defer_search  # the district's search, like ``defer``'s outputs
-        self._read_history, self._head_of = history, head
+        self._read_history, self._head_of, self._has_commits = history, head, committed
         self._head: str | None = None  # the commit the histories were read at
+        self._committed: bool | None = None  # whether a commit touched the folder, asked once per head
         self._histories: dict[str, History] = {}  # of the 配合 lists, by key
         self._typed_histories: dict[str, TypedHistory] | None = None  # of the other lists, read when asked for
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -487,15 +490,15 @@ class LibrarySite(KeptFolder):
         head = self._head_of(self.content_dir)
         if head == self._head:
             return frozenset()
-        self._head = head
+        self._head, self._committed = head, None
         moved = set()
         for key, history in list(self._histories.items()):  # a list not read yet is read when first asked for
-            fresh = self._read_history(self.content_dir, key)
+            fresh = self._read(key)
             if fresh != history:  # an unchanged history stays the same object: its list's site is kept
                 self._histories[key] = fresh
                 moved.add(key)
         if self._typed_histories is not None:
-            typed = typed_histories(self.content_dir)
+            typed = typed_histories(self.content_dir, committed=self._is_committed())
             moved |= {key for key in typed.keys() | self._typed_histories.keys()
                       if typed.get(key) != self._typed_histories.get(key)}
             self._typed_histories = typed
@@ -504,14 +507,25 @@ class LibrarySite(KeptFolder):
     def _typed(self) -> dict[str, TypedHistory]:
         """The 基本 and 收回 lists' histories, as ``build`` reads them (read at the first plan)."""
         if self._typed_histories is None:
-            self._typed_histories = typed_histories(self.content_dir)
+            self._typed_histories = typed_histories(self.content_dir, committed=self._is_committed())
         return self._typed_histories
 
     def _history(self, key: str) -> History:
         """A 配合 list's history, read when first asked for (a list added since is read then)."""
         if key not in self._histories:
-            self._histories[key] = self._read_history(self.content_dir, key)
+            self._histories[key] = self._read(key)
         return self._histories[key]
+
+    def _read(self, key: str) -> History:
+        """A 配合 list's history from git; none, without asking git per list, when no commit touched the folder."""
+        return self._read_history(self.content_dir, key) if self._is_committed() else NO_HISTORY
+
+    def _is_committed(self) -> bool:
+        """Whether a commit touched the folder, asked once per checked-out commit: content not committed yet
+        has no history in any list, which one ``git log`` says where each list's read takes a few calls."""
+        if self._committed is None:
+            self._committed = self._has_commits(self.content_dir)
+        return self._committed
 
     def _list_sites(self, library: Library, old: LibraryPlan | None) -> dict[str, ListSite]:
         """The 配合 lists' own sites: those of unchanged lists (same matters, same history) from ``old``."""

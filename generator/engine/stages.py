@@ -383,16 +383,18 @@ def _list_histories(content_dir: Path) -> dict[str, History]:
 
 
 def typed_histories(content_dir: Path, parsed: Mapping[str, TypedMatter] | None = None,
-                    types: Mapping[str, ListType] | None = None) -> dict[str, TypedHistory]:
+                    types: Mapping[str, ListType] | None = None,
+                    committed: bool | None = None) -> dict[str, TypedHistory]:
     """The revision history of every list of another type than peihe, by list key (read by today's declarations:
-    ``types``, or read here); ``parsed``: the matter files the build read, by path (``load_typed_history``)."""
+    ``types``, or read here); ``parsed``: the matter files the build read, by path (``load_typed_history``);
+    ``committed``: whether a commit touched the folder, if the caller asked git already (``has_commits``)."""
     lists = content_dir / LISTS_DIR
     if not lists.is_dir():
         return {}
     types = types if types is not None else load_list_types(content_dir / LIST_TYPES_DIR)
     keys = sorted(f"{town.name}/{name}" for town in lists.iterdir() if town.is_dir()
                   for name in types if name != PEIHE and (town / name).is_dir())
-    if not has_commits(content_dir):
+    if not (has_commits(content_dir) if committed is None else committed):
         return {key: NO_TYPED_HISTORY for key in keys}
     return {key: load_typed_history(content_dir, key, types[key.split("/", 1)[1]], parsed) for key in keys}
 
