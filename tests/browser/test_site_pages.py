@@ -35,13 +35,12 @@ def screen_problems(audit: PageAudit) -> list[str]:
     """What a reader would notice on the current page: errors, sideways scrolling, small text."""
     url = audit.page.url
     problems = [f"{url}: {problem}" for problem in audit.problems()]
-    overflow = audit.horizontal_overflow()
-    if overflow:
-        problems.append(f"{url}: {overflow}px wider than the viewport")
-    size = audit.body_font_size()
-    if size < 16:
-        problems.append(f"{url}: body font-size {size}px < 16px")
-    if not audit.page.locator("main h1").first.is_visible():
+    screen = audit.screen()
+    if screen.overflow:
+        problems.append(f"{url}: {screen.overflow}px wider than the viewport")
+    if screen.body_font_size < 16:
+        problems.append(f"{url}: body font-size {screen.body_font_size}px < 16px")
+    if not screen.h1_visible:
         problems.append(f"{url}: no visible <h1> in <main>")
     return problems
 
