@@ -157,7 +157,8 @@ def test_the_screen_in_one_round_trip_is_what_the_separate_checks_see(
     assert screen.overflow == audit.horizontal_overflow()
     assert screen.body_font_size == audit.body_font_size()
     assert screen.h1_visible == page.locator("main h1").first.is_visible() == (name == "titled.html")
-    assert (screen.overflow > 500) == (name == "wide.html") and (screen.body_font_size == 14) == (name == "small-text.html")
+    assert (screen.overflow > 500) == (name == "wide.html")
+    assert (screen.body_font_size == 14) == (name == "small-text.html")
 
 
 def test_detects_console_errors(site: ServedSite, make_context: MakeContext) -> None:
