@@ -51,8 +51,8 @@ QUERY = "民政局"
 GZIP_LEVEL = 6  # what web servers commonly use on the fly
 PAGEFIND_PAGE_SIZE = 5  # results the Pagefind Default UI shows first
 OUR_SEARCH_FILES = ("search/search-index.js", "static/search.js")
-OUR_CACHE_DIRS = (".cache",)
-HISTORY_REVISIONS = 20  # commits per list type (配合, 基本) in the district's row with a git history  # default cache folders, relative to the build's working folder
+OUR_CACHE_DIRS = (".cache",)  # default cache folders, relative to the build's working folder
+HISTORY_REVISIONS = 20  # commits per list type (配合, 基本) in the district's row with a git history
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner on every build
 
 
@@ -480,6 +480,17 @@ def _ratio(mine: float, theirs: float) -> str:
     return f"{mine / theirs:.2f}×" if theirs else "–"
 
 
+def paired_ratios(ours: Measured, theirs: Measured) -> str | None:
+    """Our time over theirs round by round, for builds run one after the other in each round: the
+    machine's drift between rounds (which moved Hugo's own median by half within an hour here) falls
+    out of each ratio. None unless both ran every round."""
+    if not ours.seconds or len(ours.seconds) != len(theirs.seconds):
+        return None
+    ratios = sorted(mine / other for mine, other in zip(ours.seconds, theirs.seconds))
+    return (f"Time ours/{theirs.label} paired by round (the two builds run one after the other): median "
+            f"{statistics.median(ratios):.2f}×, from {ratios[0]:.2f}× to {ratios[-1]:.2f}× over {len(ratios)} rounds.")
+
+
 def size_table(result: SizeResult) -> list[str]:
     lines = [result.heading, "",
              "| build | median s | worst s | CPU user + sys s | peak RSS MiB | output MiB | files | largest HTML KiB | "
@@ -499,6 +510,10 @@ def size_table(result: SizeResult) -> list[str]:
         lines.append(f"| {measured.label} | {_seconds(measured.median)} | {_seconds(measured.worst)} | "
                      f"{_cpu(measured)} | {measured.peak_mib:.0f} | {out.bytes / 2**20:.1f} | {out.files:,} | "
                      f"{out.largest_html / 1024:.0f} (`{out.largest_html_path}`) | " + " | ".join(ratios) + " |")
+    if result.shape and ours is not None:  # the shapes' builds run in turn, round by round (``interleaved``)
+        paired = [paired_ratios(ours, measured) for measured in result.builds
+                  if not measured.label.startswith("ours") and not measured.error]
+        lines += [""] + [f"- {line}" for line in paired if line]
     if result.payloads:
         lines += ["", f"Search payload before the first result of a query for “{result.query}”:", "",
                   "| search | requests | gzip KiB | ours/theirs | what |", "|---|---:|---:|---:|---|"]
@@ -565,7 +580,10 @@ SHAPES_METHOD = """
   titles where ours show duty texts: it does less work than ours, so the ratios flatter Hugo.
 - MkDocs and Pelican are not run at these shapes (no converter for several lists).
 - Our cold build and Hugo's run in turn, one of each per round (`interleaved`), so that a change in the
-  machine's load falls on both alike. No warm rows: our build of several lists has no cache yet.
+  machine's load falls on both alike; the line under each table divides our time by Hugo's in each
+  round (the two runs seconds apart) and gives the median and range of those ratios, which the
+  machine's drift over the rounds does not move as it moves the two medians. No warm rows: our build
+  of several lists has no cache yet.
 """
 
 
