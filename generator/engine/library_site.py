@@ -349,15 +349,14 @@ class LibrarySite(KeptFolder):
     def __init__(self, content_dir: Path, out_dir: Path, templates_dir: Path | None = None,
                  static_dir: Path | None = None, *, defer: Callable[[str], bool] = _never,
                  listing: Listing = Listing(), history: Callable[[Path, str], History] = load_list_history,
-                 head: Callable[[Path], str] = git_head, committed: Callable[[Path], bool] = has_commits,
-                 defer_search: bool = False):
+                 head: Callable[[Path], str] = git_head, defer_search: bool = False):
         self.content_dir = content_dir
         self.out_dir = out_dir
         self.templates_dir = templates_dir or theme_dir(content_dir, "templates")
         self.static_dir = static_dir or theme_dir(content_dir, "static")
         self._defer, self._listing = defer, listing
         self._defer_search = defer_search  # the district's search, like ``defer``'s outputs
-        self._read_history, self._head_of, self._has_commits = history, head, committed
+        self._read_history, self._head_of = history, head
         self._head: str | None = None  # the commit the histories were read at
         self._committed: bool | None = None  # whether a commit touched the folder, asked once per head
         self._histories: dict[str, History] = {}  # of the 配合 lists, by key
@@ -524,7 +523,7 @@ class LibrarySite(KeptFolder):
         """Whether a commit touched the folder, asked once per checked-out commit: content not committed yet
         has no history in any list, which one ``git log`` says where each list's read takes a few calls."""
         if self._committed is None:
-            self._committed = self._has_commits(self.content_dir)
+            self._committed = has_commits(self.content_dir)
         return self._committed
 
     def _list_sites(self, library: Library, old: LibraryPlan | None) -> dict[str, ListSite]:
