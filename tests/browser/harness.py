@@ -258,6 +258,11 @@ def new_context(
 _ICON = re.compile(r"/favicon\.(?:svg|ico|png)$")
 
 
+def css_pixels(value: object) -> float:
+    """A computed CSS length (``"17px"``) as a number of pixels."""
+    return float(str(value).removesuffix("px"))
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -388,7 +393,7 @@ class PageAudit:
         page): its ``horizontal_overflow``, ``body_font_size`` and whether ``main h1`` is visible."""
         facts = self.page.evaluate(_SCREEN_FACTS)
         return Screen(self._overflow(int(facts["scroll"]), int(facts["inner"])),
-                      float(str(facts["font"]).removesuffix("px")), bool(facts["h1"]))
+                      css_pixels(facts["font"]), bool(facts["h1"]))
 
     def assert_no_horizontal_scroll(self) -> None:
         """Fail if the reader would have to scroll sideways."""
@@ -398,7 +403,7 @@ class PageAudit:
     def body_font_size(self) -> float:
         """Computed font size of ``<body>`` in CSS pixels."""
         size = self.page.evaluate("() => getComputedStyle(document.body).fontSize")
-        return float(str(size).removesuffix("px"))
+        return css_pixels(size)
 
     def assert_min_body_font_size(self, minimum: float = 16.0) -> None:
         """Fail if body text is smaller than ``minimum`` px (readability on phones)."""
@@ -418,9 +423,7 @@ def open_page(
         allowed_origin = _origin(url)
     page = context.new_page()
     audit = PageAudit.attach(page, allowed_origin)
-    response = page.goto(url, wait_until="load")
-    if response is not None:
-        assert response.ok, f"{url}: HTTP {response.status}"
+    visit(page, url)
     return page, audit
 
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from harness import PHONES, VIEWPORTS, PageAudit, ServedSite, activate, open_page
+from harness import PHONES, VIEWPORTS, PageAudit, ServedSite, activate, css_pixels, open_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -86,7 +86,7 @@ def text_state(page: Page) -> tuple[float, str | None, bool]:
     size, pressed, large = page.evaluate("""() => [getComputedStyle(document.body).fontSize,
         document.getElementById('large-text-toggle')?.getAttribute('aria-pressed') ?? null,
         document.documentElement.classList.contains('large-text')]""")
-    return float(str(size).removesuffix("px")), pressed, bool(large)
+    return css_pixels(size), pressed, bool(large)
 
 
 def site_file(built_site: Path, base_url: str, url: str) -> Path | None:
